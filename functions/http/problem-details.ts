@@ -1,0 +1,84 @@
+import type { MiddlewareObj } from '@middy/core';
+import { HttpError, MethodNotAllowedError, StoreUnavailableError, ValidationError } from '../sessions/errors';
+import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from './events';
+
+/** The sentence clients of the original endpoint read on any failed update. */
+export const UPDATE_FAILED = 'Failed to update chat configuration';
+
+/** Where failures are logged. Nothing a client sent is passed to it. */
+export interface ErrorLog {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** Only an error's identity goes to the log: never a cause chain, whose `data` may hold the request body. */
+const describe = (error: unknown): Record<string, unknown> =>
+  error instanceof Error
+    ? {
+        name: error.name,
+        message: error.message,
+        ...(error.cause instanceof Error
+          ? { causeName: error.cause.name, causeMessage: error.cause.message }
+          : {}),
+        ...('$metadata' in error ? { metadata: error.$metadata } : {}),
+      }
+    : { name: typeof error };
+
+const problemOf = (error: unknown) => {
+  if (error instanceof HttpError && error.expose) {
+    const { type, title, statusCode: status, message } = error;
+    return {
+      type,
+      title,
+      status,
+      detail: message,
+      error: message,
+      ...(error instanceof ValidationError ? { errors: error.errors } : {}),
+    };
+  }
+  if (error instanceof StoreUnavailableError) {
+    const { type, title, statusCode: status, retryAfterSeconds } = error;
+    return {
+      type,
+      title,
+      status,
+      detail: `The session store is temporarily unavailable; retry after ${retryAfterSeconds} s`,
+      error: UPDATE_FAILED,
+    };
+  }
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred',
+    error: UPDATE_FAILED,
+  };
+};
+
+/**
+ * The one place errors become responses: RFC 9457 problem details (`application/problem+json`) that also carry the
+ * original endpoint's `error` member. 4xx say what was wrong; 5xx say only a fixed sentence.
+ */
+export const problemDetails = ({
+  log,
+}: {
+  log: ErrorLog;
+}): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> => ({
+  onError: (request) => {
+    const { error } = request;
+    const body = problemOf(error);
+    if (body.status < 500) {
+      log.info('Request rejected', {
+        status: body.status,
+        type: body.type,
+        ...(error instanceof ValidationError ? { invalidPaths: error.errors.map((v) => v.path) } : {}),
+      });
+    } else {
+      log.error('Request failed', { status: body.status, error: describe(error) });
+    }
+    const headers: Record<string, string> = {};
+    if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
+    request.response = jsonResponse(body.status, body, 'application/problem+json', headers);
+  },
+});

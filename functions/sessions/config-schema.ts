@@ -1,0 +1,58 @@
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
+
+// zod/mini ships without messages ("Invalid input"); the English locale gives clients sentences they can act on.
+z.config(en());
+
+const stopSequence = z.string().check(z.minLength(1), z.maxLength(256));
+
+/**
+ * The configuration of one chat session: the single source of validation, of the `ChatConfig` type and (later) of
+ * the OpenAPI document. Every field is optional; unknown fields are rejected by name.
+ */
+export const chatConfigSchema = z.strictObject({
+  model: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9 ._:/@-]+$/))),
+  temperature: z.optional(z.number().check(z.gte(0), z.lte(2))),
+  max_tokens: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))),
+  top_p: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  presence_penalty: z.optional(z.number().check(z.gte(-2), z.lte(2))),
+  frequency_penalty: z.optional(z.number().check(z.gte(-2), z.lte(2))),
+  stop: z.optional(
+    z.union([stopSequence, z.array(stopSequence).check(z.maxLength(4))], {
+      error: 'Invalid input: expected a string or an array of at most 4 strings, each 1 to 256 characters',
+    }),
+  ),
+  system_prompt: z.optional(z.string().check(z.maxLength(65_536))),
+});
+
+/** A validated chat session configuration. */
+export type ChatConfig = z.infer<typeof chatConfigSchema>;
+
+/** Body of a full replace (`POST`/`PUT`): `{"config": {...}}` and nothing else. */
+export const replaceConfigRequestSchema = z.strictObject({ config: chatConfigSchema });
+
+/**
+ * The shape a body must have before its config is validated at all: an object with an object `config`.
+ * A body that fails this is a malformed request (400), one that passes it but not the schema is unprocessable (422).
+ */
+export const configEnvelopeSchema = z.looseObject({ config: z.looseObject({}) });
+
+/** A session id as it may appear in the path. */
+export const sessionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));
+
+/** One reason a request was unprocessable, pointed at with a JSON Pointer (RFC 6901) into the body. */
+export interface FieldViolation {
+  readonly path: string;
+  readonly message: string;
+}
+
+const toPointer = (path: ReadonlyArray<PropertyKey>): string =>
+  path.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+
+/** Flattens a schema failure into `{path, message}` pairs; an unknown field is named by its own path. */
+export const toFieldViolations = (error: z.core.$ZodError): FieldViolation[] =>
+  error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: toPointer([...issue.path, key]), message: 'Unknown field' }))
+      : [{ path: toPointer(issue.path), message: issue.message }],
+  );

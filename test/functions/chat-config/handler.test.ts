@@ -1,0 +1,323 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  createDocumentClient,
+  DynamoDbSessionStore,
+} from '../../../functions/sessions/dynamodb-session-store';
+import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
+import { createTestHandler } from '../../helpers/handler';
+
+const SEED_CONFIG = {
+  model: 'gpt-4',
+  temperature: 0.7,
+  max_tokens: 2000,
+  system_prompt: 'You are a helpful assistant',
+};
+const ORIGINAL_ITEM = {
+  sessionId: 'session-1',
+  ownerId: 'alice',
+  messages: [{ role: 'user', content: 'hi' }],
+  config: { model: 'gpt-3.5-turbo' },
+  configVersion: 4,
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+let table: TestTable;
+let invoke: ReturnType<typeof createTestHandler>;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  invoke = createTestHandler(table.store);
+});
+afterAll(async () => table.drop());
+beforeEach(async () => table.put(ORIGINAL_ITEM));
+
+/** Asserts the 4xx left the session exactly as it was. */
+const expectSessionUnchanged = async () => expect(await table.get('session-1')).toEqual(ORIGINAL_ITEM);
+
+const expectProblem = (response: Awaited<ReturnType<typeof invoke>>, status: number) => {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toBe('application/problem+json');
+  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  expect(response.body.detail).toEqual(expect.any(String));
+  expect(response.body.error).toEqual(expect.any(String));
+};
+
+describe('POST and PUT /api/chat-sessions/{sessionId}/config', () => {
+  it.each(['POST', 'PUT'])('%s replaces the config and answers 200 with the stored state', async (method) => {
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ method, body: { config: SEED_CONFIG } }));
+
+    // THEN
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.body).toEqual({
+      message: 'Chat configuration updated successfully',
+      sessionId: 'session-1',
+      config: SEED_CONFIG,
+      version: 5,
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    expect(await table.get('session-1')).toEqual({
+      ...ORIGINAL_ITEM,
+      config: SEED_CONFIG,
+      configVersion: 5,
+      updatedAt: response.body.updatedAt,
+    });
+  });
+
+  it('stores exactly the fields sent, with no invented defaults', async () => {
+    await invoke(createHttpApiEvent({ body: { config: { top_p: 0.5 } } }));
+
+    expect((await table.get('session-1'))?.config).toEqual({ top_p: 0.5 });
+  });
+
+  it('clears the config when given {"config": {}}', async () => {
+    const response = await invoke(createHttpApiEvent({ body: { config: {} } }));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body.config).toEqual({});
+    expect((await table.get('session-1'))?.config).toEqual({});
+  });
+
+  it('starts the version at 1 when the session has never had one', async () => {
+    await table.put({ sessionId: 'fresh', ownerId: 'bob' });
+
+    const first = await invoke(createHttpApiEvent({ sessionId: 'fresh', body: { config: {} } }));
+    const second = await invoke(createHttpApiEvent({ sessionId: 'fresh', body: { config: {} } }));
+
+    expect([first.body.version, second.body.version]).toEqual([1, 2]);
+    expect(await table.get('fresh')).toMatchObject({ ownerId: 'bob', configVersion: 2 });
+  });
+
+  it('accepts every field at its limits', async () => {
+    const config = {
+      model: `${'a'.repeat(100)}.b_c:d/e@f-g 1`,
+      temperature: 2,
+      max_tokens: 1_000_000,
+      top_p: 0,
+      presence_penalty: -2,
+      frequency_penalty: 2,
+      stop: ['a', 'b', 'c', 's'.repeat(256)],
+      system_prompt: 'p'.repeat(65_536),
+    };
+
+    const response = await invoke(createHttpApiEvent({ method: 'PUT', body: { config } }));
+
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual(config);
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const body = Buffer.from(JSON.stringify({ config: { temperature: 1 } })).toString('base64');
+
+    const response = await invoke(createHttpApiEvent({ body, isBase64Encoded: true }));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body.config).toEqual({ temperature: 1 });
+  });
+
+  it('accepts a REST API (payload 1.0) event with mixed-case headers', async () => {
+    const response = await invoke(
+      createRestApiEvent({ method: 'PUT', body: { config: { model: 'gpt-4o' } } }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual({ model: 'gpt-4o' });
+  });
+
+  it('accepts JSON content types with parameters and +json suffixes', async () => {
+    for (const contentType of [
+      'application/json; charset=utf-8',
+      'application/merge-patch+json',
+      'APPLICATION/JSON',
+    ]) {
+      const response = await invoke(
+        createHttpApiEvent({ body: { config: {} }, headers: { 'Content-Type': contentType } }),
+      );
+      expect(response.statusCode).toBe(200);
+    }
+  });
+});
+
+describe('404: the session does not exist', () => {
+  it('answers 404 with the original message and creates nothing', async () => {
+    const response = await invoke(
+      createHttpApiEvent({ sessionId: 'missing', body: { config: SEED_CONFIG } }),
+    );
+
+    expectProblem(response, 404);
+    expect(response.body.error).toBe('Chat session not found or update failed');
+    expect(await table.get('missing')).toBeUndefined();
+  });
+});
+
+describe('400: the request cannot be understood', () => {
+  it.each([
+    ['malformed JSON', '{"config": {"model": "gpt-4",}'],
+    ['an empty body', ''],
+    ['a JSON array', '[]'],
+    ['a JSON string', '"config"'],
+    ['no config member', '{"settings": {}}'],
+    ['a null config', '{"config": null}'],
+    ['a string config', '{"config": "gpt-4"}'],
+    ['an array config', '{"config": [1, 2]}'],
+  ])('answers 400 to %s and changes nothing', async (_, body) => {
+    const response = await invoke(createHttpApiEvent({ body }));
+
+    expectProblem(response, 400);
+    await expectSessionUnchanged();
+  });
+
+  it('answers 400 when there is no body at all', async () => {
+    const response = await invoke(createHttpApiEvent({}));
+
+    expectProblem(response, 400);
+    await expectSessionUnchanged();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['129 characters long', 'a'.repeat(129)],
+    ['made of other characters', 'session.1'],
+    ['a path traversal', '../session-1'],
+    ['not ASCII', 'séance'],
+  ])('answers 400 when the sessionId is %s', async (_, sessionId) => {
+    const response = await invoke(createHttpApiEvent({ sessionId, body: { config: {} } }));
+
+    expectProblem(response, 400);
+    expect(response.body.detail).toMatch(/sessionId/);
+    await expectSessionUnchanged();
+  });
+
+  it('answers 400 when the event has no path parameters', async () => {
+    const response = await invoke(createHttpApiEvent({ sessionId: null, body: { config: {} } }));
+
+    expectProblem(response, 400);
+  });
+
+  it('accepts a sessionId of exactly 128 allowed characters', async () => {
+    const sessionId = `${'A-z_9'.repeat(25)}abc`;
+    await table.put({ sessionId });
+
+    const response = await invoke(createHttpApiEvent({ sessionId, body: { config: {} } }));
+
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('405: another method', () => {
+  it('answers 405 with an Allow header', async () => {
+    const response = await invoke(createHttpApiEvent({ method: 'DELETE' }));
+
+    expectProblem(response, 405);
+    expect(response.headers.allow).toBe('POST, PUT');
+    await expectSessionUnchanged();
+  });
+});
+
+describe('413: the body is too large', () => {
+  it('answers 413 to a body over 512 KiB and changes nothing', async () => {
+    const body = JSON.stringify({ config: { system_prompt: 'x'.repeat(512 * 1024) } });
+
+    const response = await invoke(createHttpApiEvent({ body }));
+
+    expectProblem(response, 413);
+    await expectSessionUnchanged();
+  });
+
+  it('measures a base64 body by its decoded size', async () => {
+    const json = JSON.stringify({ config: {}, pad: ' '.repeat(512 * 1024 - 30) });
+    const under = Buffer.from(json.slice(0, 512 * 1024)).toString('base64');
+    const over = Buffer.from(json.padEnd(512 * 1024 + 1, ' ')).toString('base64');
+
+    const underResponse = await invoke(createHttpApiEvent({ body: under, isBase64Encoded: true }));
+    const overResponse = await invoke(createHttpApiEvent({ body: over, isBase64Encoded: true }));
+
+    expect(underResponse.statusCode).not.toBe(413);
+    expect(overResponse.statusCode).toBe(413);
+  });
+});
+
+describe('415: the body is not JSON', () => {
+  it.each([
+    ['text/plain', { 'content-type': 'text/plain' }],
+    ['form data', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['no content type', {}],
+  ])('answers 415 to %s and changes nothing', async (_, headers) => {
+    const response = await invoke(createHttpApiEvent({ body: { config: {} }, headers }));
+
+    expectProblem(response, 415);
+    await expectSessionUnchanged();
+  });
+});
+
+describe('422: the config breaks the schema', () => {
+  it('lists every violation with its path and changes nothing', async () => {
+    const response = await invoke(
+      createHttpApiEvent({
+        body: {
+          config: { temperature: 2.5, max_tokens: 0, stop: ['ok', ''], colour: 'blue', model: 'gpt 4!' },
+        },
+      }),
+    );
+
+    expectProblem(response, 422);
+    const errors = response.body.errors as { path: string; message: string }[];
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      '/config/colour',
+      '/config/max_tokens',
+      '/config/model',
+      '/config/stop/1',
+      '/config/temperature',
+    ]);
+    expect(errors.find((e) => e.path === '/config/colour')?.message).toBe('Unknown field');
+    for (const { message } of errors) expect(message).not.toBe('');
+    await expectSessionUnchanged();
+  });
+
+  it('names an unknown top-level member', async () => {
+    const response = await invoke(createHttpApiEvent({ body: { config: {}, session_id: 'x' } }));
+
+    expectProblem(response, 422);
+    expect(response.body.errors).toEqual([{ path: '/session_id', message: 'Unknown field' }]);
+  });
+
+  it('refuses a __proto__ key', async () => {
+    const response = await invoke(
+      createHttpApiEvent({ body: '{"config": {"__proto__": {"polluted": true}}}' }),
+    );
+
+    expectProblem(response, 422);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await expectSessionUnchanged();
+  });
+
+  it('refuses a number JSON cannot hold (1e400 parses to Infinity)', async () => {
+    const response = await invoke(createHttpApiEvent({ body: '{"config": {"temperature": 1e400}}' }));
+
+    expectProblem(response, 422);
+    await expectSessionUnchanged();
+  });
+});
+
+describe('500: an unexpected failure', () => {
+  it('answers 500 with a fixed sentence that names no table, SDK message or stack', async () => {
+    const tableName = 'table-that-does-not-exist';
+    const broken = createTestHandler(
+      new DynamoDbSessionStore(createDocumentClient({ endpoint: table.endpoint }), tableName),
+    );
+
+    const response = await broken(createHttpApiEvent({ body: { config: {} } }));
+
+    expectProblem(response, 500);
+    expect(response.body).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred',
+      error: 'Failed to update chat configuration',
+    });
+    expect(response.rawBody).not.toMatch(new RegExp(`${tableName}|ResourceNotFound|Exception`));
+  });
+});

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, DynamoDbSessionStore } from '../../functions/sessions/dynamodb-session-store';
+import { ensureSessionsTable, localDynamoDbClient } from '../../local/dynamodb-local';
+
+/** The DynamoDB Local the global setup started for this run. */
+export const testEndpoint = (): string => {
+  const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
+  if (!endpoint)
+    throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run the tests through jest (global setup)');
+  return endpoint;
+};
+
+/** A sessions table of the test file's own on DynamoDB Local, with helpers to arrange and inspect items. */
+export interface TestTable {
+  readonly tableName: string;
+  readonly endpoint: string;
+  /** A store on this table, built exactly as the Lambda builds its own. */
+  readonly store: DynamoDbSessionStore;
+  put(item: Record<string, unknown>): Promise<void>;
+  get(sessionId: string): Promise<Record<string, unknown> | undefined>;
+  drop(): Promise<void>;
+}
+
+export const createTestTable = async (): Promise<TestTable> => {
+  const endpoint = testEndpoint();
+  const tableName = `sessions-${randomUUID()}`;
+  const client = localDynamoDbClient(endpoint);
+  await ensureSessionsTable(client, tableName);
+  const documents = DynamoDBDocumentClient.from(client);
+  const storeClient = createDocumentClient({ endpoint });
+  return {
+    tableName,
+    endpoint,
+    store: new DynamoDbSessionStore(storeClient, tableName),
+    put: async (item) => {
+      await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+    },
+    get: async (sessionId) =>
+      (
+        await documents.send(
+          new GetCommand({ TableName: tableName, Key: { sessionId }, ConsistentRead: true }),
+        )
+      ).Item,
+    drop: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+      storeClient.destroy();
+    },
+  };
+};

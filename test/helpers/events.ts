@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { lambdaContext } from '../../local/http-api';
+import { toHttpApiEvent } from '../../local/http-api-event';
+
+export const CONFIG_ROUTE = '/api/chat-sessions/{sessionId}/config';
+
+export interface TestRequest {
+  readonly method?: string;
+  /** Becomes the path parameter as API Gateway would decode it; `null` leaves it out of the event. */
+  readonly sessionId?: string | null;
+  /** An object is sent as its JSON; a string as is. */
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly isBase64Encoded?: boolean;
+}
+
+const bodyText = (body: unknown): string | undefined =>
+  body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+
+/** An HTTP API (payload 2.0) event for the config route, JSON by default. */
+export const createHttpApiEvent = ({
+  method = 'POST',
+  sessionId = 'session-1',
+  body,
+  headers = { 'content-type': 'application/json' },
+  isBase64Encoded = false,
+}: TestRequest = {}): APIGatewayProxyEventV2 => {
+  const text = bodyText(body);
+  return toHttpApiEvent({
+    method,
+    url: `/api/chat-sessions/${encodeURIComponent(sessionId ?? '')}/config`,
+    routePath: CONFIG_ROUTE,
+    ...(sessionId === null ? {} : { pathParameters: { sessionId } }),
+    headers,
+    ...(text === undefined ? {} : { body: text, isBase64Encoded }),
+  });
+};
+
+/** A REST API (payload 1.0) event for the same route, as an existing REST API would send it. */
+export const createRestApiEvent = ({
+  method = 'POST',
+  sessionId = 'session-1',
+  body,
+  headers = { 'Content-Type': 'application/json' },
+}: TestRequest = {}): APIGatewayProxyEvent => {
+  const path = `/api/chat-sessions/${sessionId}/config`;
+  return {
+    resource: CONFIG_ROUTE,
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: sessionId === null ? null : { sessionId },
+    stageVariables: null,
+    body: bodyText(body) ?? null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'rest',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '127.0.0.1',
+        user: null,
+        userAgent: 'jest',
+        userArn: null,
+      },
+      path: `/prod${path}`,
+      stage: 'prod',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'abc123',
+      resourcePath: CONFIG_ROUTE,
+    },
+  };
+};
+
+/** A Lambda context whose deadline is `timeoutMs` away. */
+export const createContext = (timeoutMs = 10_000): Context => lambdaContext(timeoutMs);
+
+/** Options Middy passes as the handler's third argument. */
+export const invokeOptions = () => ({ signal: new AbortController().signal });
