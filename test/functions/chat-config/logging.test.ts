@@ -1,0 +1,124 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  createDocumentClient,
+  DynamoDbSessionStore,
+} from '../../../functions/sessions/dynamodb-session-store';
+import { freePort } from '../../../local/dynamodb-local';
+import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { createHttpApiEvent } from '../../helpers/events';
+import { createTestHandler } from '../../helpers/handler';
+import { type CapturedLogs, captureLogs } from '../../helpers/logs';
+
+// A value that stands for a secret in a system prompt: it may reach DynamoDB, never a log line.
+const SECRET = 'sk-sentinel-6d1f0c';
+
+let table: TestTable;
+let logs: CapturedLogs;
+let logger: Logger;
+
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(async () => table.drop());
+beforeEach(async () => {
+  await table.put({ sessionId: 'session-1', config: { system_prompt: 'old', temperature: 1 } });
+  // Asked to log whole events, as an operator might by mistake: the handler must still keep bodies out.
+  process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+  logs = captureLogs();
+  logger = new Logger({ serviceName: 'chat-config', logLevel: 'DEBUG' });
+});
+afterEach(() => {
+  logs.restore();
+  delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;
+});
+
+describe('audit log', () => {
+  it('writes one JSON line per update with the session, the changed field names, the version and request ids', async () => {
+    // GIVEN
+    const invoke = createTestHandler(table.store, logger);
+    const event = createHttpApiEvent({
+      body: { config: { system_prompt: SECRET, temperature: 1, model: 'gpt-4' } },
+    });
+
+    // WHEN
+    const response = await invoke(event);
+
+    // THEN
+    expect(response.statusCode).toBe(200);
+    const audit = logs.lines().filter((line) => line.message === 'Chat configuration updated');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      level: 'INFO',
+      service: 'chat-config',
+      sessionId: 'session-1',
+      changedFields: ['model', 'system_prompt'],
+      version: 1,
+      requestId: event.requestContext.requestId,
+      function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+  });
+});
+
+describe('config values never reach the logs', () => {
+  const secretBody = { config: { system_prompt: SECRET, model: SECRET, stop: [SECRET] } };
+
+  it.each([
+    ['a successful update', createHttpApiEvent({ body: secretBody })],
+    ['a missing session (404)', createHttpApiEvent({ sessionId: 'missing', body: secretBody })],
+    ['malformed JSON (400)', createHttpApiEvent({ body: `{"config": {"system_prompt": "${SECRET}"` })],
+    [
+      'a schema violation (422)',
+      createHttpApiEvent({ body: { config: { system_prompt: SECRET, temperature: SECRET, other: SECRET } } }),
+    ],
+    ['a prototype key (422)', createHttpApiEvent({ body: `{"config": {"__proto__": "${SECRET}"}}` })],
+    [
+      'a body too large (413)',
+      createHttpApiEvent({ body: { config: { system_prompt: SECRET.repeat(60_000) } } }),
+    ],
+    [
+      'a body that is not JSON (415)',
+      createHttpApiEvent({ body: SECRET, headers: { 'content-type': 'text/plain' } }),
+    ],
+  ])('logs no config value on %s', async (_, event) => {
+    const invoke = createTestHandler(table.store, logger);
+
+    await invoke(event);
+
+    expect(logs.lines().length).toBeGreaterThan(0);
+    expect(logs.text()).not.toContain(SECRET);
+  });
+
+  it('logs the failure but no config value when DynamoDB fails (500)', async () => {
+    const invoke = createTestHandler(
+      new DynamoDbSessionStore(createDocumentClient({ endpoint: table.endpoint }), 'no-such-table'),
+      logger,
+    );
+
+    const response = await invoke(createHttpApiEvent({ body: secretBody }));
+
+    expect(response.statusCode).toBe(500);
+    expect(logs.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        status: 500,
+        error: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+      }),
+    );
+    expect(logs.text()).not.toContain(SECRET);
+  });
+
+  it('logs the failure but no config value when DynamoDB is unreachable (503)', async () => {
+    const store = new DynamoDbSessionStore(
+      createDocumentClient({ endpoint: `http://127.0.0.1:${await freePort()}` }),
+      't',
+    );
+    const invoke = createTestHandler(store, logger);
+
+    const response = await invoke(createHttpApiEvent({ body: secretBody }));
+
+    expect(response.statusCode).toBe(503);
+    expect(logs.lines()).toContainEqual(expect.objectContaining({ level: 'ERROR', status: 503 }));
+    expect(logs.text()).not.toContain(SECRET);
+  });
+});
