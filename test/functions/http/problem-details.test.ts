@@ -1,0 +1,115 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../../functions/http/events';
+import { problemDetails } from '../../../functions/http/problem-details';
+import {
+  BadRequestError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  SessionNotFoundError,
+  StoreUnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../../functions/sessions/errors';
+import { createHttpApiEvent } from '../../helpers/events';
+
+const respondTo = (error: unknown) => {
+  const log = { info: jest.fn(), error: jest.fn() };
+  const request: Request<ApiGatewayEvent, ApiGatewayResult> = {
+    event: createHttpApiEvent(),
+    context: {} as Context,
+    response: undefined,
+    error: error as Error,
+    internal: {},
+  };
+  problemDetails({ log }).onError?.(request);
+  const response = request.response as ApiGatewayResult;
+  return { response, body: JSON.parse(response.body) as Record<string, unknown>, log };
+};
+
+describe('problemDetails', () => {
+  it.each([
+    [new BadRequestError('The request body is not valid JSON'), 400, 'urn:chat-config:problem:bad-request'],
+    [new SessionNotFoundError(), 404, 'urn:chat-config:problem:session-not-found'],
+    [new MethodNotAllowedError('GET', ['POST', 'PUT']), 405, 'urn:chat-config:problem:method-not-allowed'],
+    [new PayloadTooLargeError(524_288), 413, 'urn:chat-config:problem:payload-too-large'],
+    [new UnsupportedMediaTypeError(), 415, 'urn:chat-config:problem:unsupported-media-type'],
+    [
+      new ValidationError([{ path: '/config/x', message: 'Unknown field' }]),
+      422,
+      'urn:chat-config:problem:validation-failed',
+    ],
+  ])('maps %p to a %i problem whose detail and error are its message', (error, status, type) => {
+    const { response, body, log } = respondTo(error);
+
+    expect(response.statusCode).toBe(status);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(body).toMatchObject({
+      type,
+      status,
+      title: expect.any(String),
+      detail: error.message,
+      error: error.message,
+    });
+    expect(log.info).toHaveBeenCalledTimes(1);
+    expect(log.error).not.toHaveBeenCalled();
+  });
+
+  it('keeps the original 404 sentence', () => {
+    expect(respondTo(new SessionNotFoundError()).body.error).toBe('Chat session not found or update failed');
+  });
+
+  it('lists the violations of a 422', () => {
+    const errors = [{ path: '/config/temperature', message: 'Too big' }];
+
+    expect(respondTo(new ValidationError(errors)).body.errors).toEqual(errors);
+  });
+
+  it('answers 503 with Retry-After and the original failure sentence, hiding the cause', () => {
+    const cause = Object.assign(new Error('Rate exceeded for table secret-table'), {
+      name: 'ThrottlingException',
+    });
+
+    const { response, body, log } = respondTo(new StoreUnavailableError({ cause }));
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
+    expect(body).toMatchObject({ status: 503, error: 'Failed to update chat configuration' });
+    expect(response.body).not.toMatch(/secret-table|Throttling|Rate exceeded/);
+    expect(log.error).toHaveBeenCalledWith(
+      'Request failed',
+      expect.objectContaining({ error: expect.objectContaining({ causeName: 'ThrottlingException' }) }),
+    );
+  });
+
+  it.each([
+    [
+      'an Error',
+      Object.assign(new Error('connect to table secret-table failed'), { stack: 'at secret (file.ts:1)' }),
+    ],
+    ['a thrown string', 'secret-table'],
+    [
+      'an error that asks to be exposed at 5xx',
+      Object.assign(new Error('secret-table'), { statusCode: 502, expose: true }),
+    ],
+  ])('answers 500 with a fixed body to %s', (_, error) => {
+    const { response, body } = respondTo(error);
+
+    expect(response.statusCode).toBe(500);
+    expect(body).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred',
+      error: 'Failed to update chat configuration',
+    });
+    expect(response.body).not.toContain('secret');
+  });
+
+  it('sends Allow with a 405', () => {
+    expect(respondTo(new MethodNotAllowedError('GET', ['POST', 'PUT'])).response.headers?.allow).toBe(
+      'POST, PUT',
+    );
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  chatConfigSchema,
+  configEnvelopeSchema,
+  replaceConfigRequestSchema,
+  sessionIdSchema,
+  toFieldViolations,
+} from '../../../functions/sessions/config-schema';
+
+const violationsOf = (body: unknown) => {
+  const result = replaceConfigRequestSchema.safeParse(body);
+  return result.success ? [] : toFieldViolations(result.error);
+};
+
+describe('chatConfigSchema', () => {
+  it('accepts the seed example unchanged', () => {
+    const config = {
+      model: 'gpt-4',
+      temperature: 0.7,
+      max_tokens: 2000,
+      system_prompt: 'You are a helpful assistant',
+    };
+
+    expect(chatConfigSchema.parse(config)).toEqual(config);
+  });
+
+  it('accepts an empty config and adds no defaults', () => {
+    expect(chatConfigSchema.parse({})).toEqual({});
+  });
+
+  it.each([
+    ['model', 'anthropic.claude-3:0/v1@eu-west_1'],
+    ['model', 'x'.repeat(128)],
+    ['temperature', 0],
+    ['temperature', 2],
+    ['max_tokens', 1],
+    ['max_tokens', 1_000_000],
+    ['top_p', 1],
+    ['presence_penalty', -2],
+    ['frequency_penalty', 2],
+    ['stop', 'END'],
+    ['stop', ['a', 'b', 'c', 'd']],
+    ['stop', []],
+    ['system_prompt', ''],
+    ['system_prompt', 'p'.repeat(65_536)],
+  ])('accepts %s = %j', (field, value) => {
+    expect(chatConfigSchema.safeParse({ [field]: value }).success).toBe(true);
+  });
+
+  it.each([
+    ['model', ''],
+    ['model', 'x'.repeat(129)],
+    ['model', 'gpt-4; drop table'],
+    ['model', 42],
+    ['temperature', -0.01],
+    ['temperature', 2.01],
+    ['temperature', '0.7'],
+    ['temperature', Number.POSITIVE_INFINITY],
+    ['temperature', Number.NaN],
+    ['max_tokens', 0],
+    ['max_tokens', 1_000_001],
+    ['max_tokens', 2.5],
+    ['top_p', 1.5],
+    ['presence_penalty', -2.5],
+    ['frequency_penalty', 3],
+    ['stop', ''],
+    ['stop', 's'.repeat(257)],
+    ['stop', ['a', 'b', 'c', 'd', 'e']],
+    ['stop', ['ok', '']],
+    ['stop', [1]],
+    ['stop', null],
+    ['system_prompt', 'p'.repeat(65_537)],
+    ['system_prompt', null],
+  ])('rejects %s = %j at that field', (field, value) => {
+    const violations = violationsOf({ config: { [field]: value } });
+
+    expect(violations.length).toBeGreaterThan(0);
+    for (const violation of violations) expect(violation.path.startsWith(`/config/${field}`)).toBe(true);
+  });
+
+  it('names each unknown field by its path', () => {
+    expect(violationsOf({ config: { colour: 'blue', 'a/b~c': 1 } })).toEqual([
+      { path: '/config/colour', message: 'Unknown field' },
+      { path: '/config/a~1b~0c', message: 'Unknown field' },
+    ]);
+  });
+
+  it('says why a value is refused', () => {
+    expect(violationsOf({ config: { temperature: 3 } })).toEqual([
+      { path: '/config/temperature', message: 'Too big: expected number to be <=2' },
+    ]);
+  });
+
+  it('points into arrays by index', () => {
+    expect(violationsOf({ config: { stop: ['a', 'b', ''] } }).map((v) => v.path)).toEqual(['/config/stop/2']);
+  });
+});
+
+describe('configEnvelopeSchema', () => {
+  it.each([
+    [{ config: {} }, true],
+    [{ config: { anything: 1 } }, true],
+    [{}, false],
+    [{ config: null }, false],
+    [{ config: [] }, false],
+    [{ config: 'x' }, false],
+    [[], false],
+    [null, false],
+  ])('tells whether %j has an object config (%s)', (body, expected) => {
+    expect(configEnvelopeSchema.safeParse(body).success).toBe(expected);
+  });
+});
+
+describe('sessionIdSchema', () => {
+  it.each([
+    ['abc', true],
+    ['A-z_0-9', true],
+    ['x'.repeat(128), true],
+    ['', false],
+    ['x'.repeat(129), false],
+    ['a b', false],
+    ['a/b', false],
+    ['a.b', false],
+    [undefined, false],
+  ])('%j is valid: %s', (sessionId, expected) => {
+    expect(sessionIdSchema.safeParse(sessionId).success).toBe(expected);
+  });
+});
