@@ -18,6 +18,7 @@ export default {
   },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.ts'],
   testTimeout: 30_000,
   errorOnDeprecated: true,
 };

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+
+const run = promisify(execFile);
+
+/** Imports the Lambda entry in a fresh Node process, as a cold start does, with exactly `env`. */
+const coldStart = (env: Record<string, string>) =>
+  run(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', "await import('./functions/chat-config/handler.ts')"],
+    {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env },
+    },
+  ).then(
+    () => ({ failed: false, stderr: '' }),
+    (error: { stderr: string }) => ({ failed: true, stderr: error.stderr }),
+  );
+
+describe('the Lambda entry at init', () => {
+  it.each([
+    ['missing', {}],
+    ['empty', { TABLE_NAME: '' }],
+    ['blank', { TABLE_NAME: '  ' }],
+  ])('fails its cold start naming TABLE_NAME when it is %s', async (_, env) => {
+    const { failed, stderr } = await coldStart(env);
+
+    expect(failed).toBe(true);
+    expect(stderr).toContain('Environment variable TABLE_NAME is required');
+  });
+
+  it('starts when TABLE_NAME is set, without contacting DynamoDB', async () => {
+    const { failed, stderr } = await coldStart({
+      TABLE_NAME: 'sessions',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+    });
+
+    expect(stderr).toBe('');
+    expect(failed).toBe(false);
+  });
+});

@@ -1,0 +1,136 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createLocalHttpApi } from '../../local/http-api';
+import { CHAT_CONFIG_ROUTES } from '../../local/routes';
+import { createTestTable, type TestTable } from '../helpers/dynamodb';
+
+let table: TestTable;
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  // The Lambda entry itself, configured through its environment exactly as `npm start` and Lambda configure it.
+  process.env.TABLE_NAME = table.tableName;
+  process.env.DYNAMODB_ENDPOINT = table.endpoint;
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const { handler } = await import('../../functions/chat-config/handler');
+  server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.close();
+  await table.drop();
+});
+beforeEach(async () => table.put({ sessionId: 'abc123', ownerId: 'alice' }));
+
+const post = (path: string, body: string, contentType = 'application/json') =>
+  fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+
+describe('the original client example, over HTTP', () => {
+  it('updates the session with the JS fetch call clients already make', async () => {
+    // The client code of the original endpoint's documentation, verbatim but for the base URL.
+    const sessionId = 'abc123';
+    const response = await fetch(`${baseUrl}/api/chat-sessions/${sessionId}/config`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        config: {
+          model: 'gpt-4',
+          temperature: 0.7,
+          max_tokens: 2000,
+          system_prompt: 'You are a helpful assistant',
+        },
+      }),
+    });
+    const result = (await response.json()) as Record<string, unknown>;
+
+    expect(response.status).toBe(200);
+    expect(result.message).toBe('Chat configuration updated successfully');
+    expect(await table.get('abc123')).toMatchObject({
+      ownerId: 'alice',
+      config: {
+        model: 'gpt-4',
+        temperature: 0.7,
+        max_tokens: 2000,
+        system_prompt: 'You are a helpful assistant',
+      },
+      configVersion: 1,
+    });
+  });
+
+  it('answers PUT like POST', async () => {
+    const response = await fetch(`${baseUrl}/api/chat-sessions/abc123/config`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"config": {"top_p": 0.9}}',
+    });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { config: unknown }).config).toEqual({ top_p: 0.9 });
+  });
+});
+
+describe('status codes over HTTP', () => {
+  it.each<[string, number, string, string, string]>([
+    ['a missing session', 404, '/api/chat-sessions/nobody/config', '{"config": {}}', 'application/json'],
+    ['malformed JSON', 400, '/api/chat-sessions/abc123/config', '{"config": ', 'application/json'],
+    ['a body without config', 400, '/api/chat-sessions/abc123/config', '{}', 'application/json'],
+    [
+      'a sessionId with an encoded slash',
+      400,
+      '/api/chat-sessions/a%2Fb/config',
+      '{"config": {}}',
+      'application/json',
+    ],
+    ['a text body', 415, '/api/chat-sessions/abc123/config', 'config=1', 'text/plain'],
+    ['a binary body', 415, '/api/chat-sessions/abc123/config', '\u0000\u0001', 'application/octet-stream'],
+    [
+      'a schema violation',
+      422,
+      '/api/chat-sessions/abc123/config',
+      '{"config": {"temperature": 9}}',
+      'application/json',
+    ],
+  ])('answers %s with a problem+json %i', async (_, status, path, body, contentType) => {
+    const response = await post(path, body, contentType);
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('apigw-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toMatchObject({ status, error: expect.any(String) });
+    expect(await table.get('abc123')).toEqual({ sessionId: 'abc123', ownerId: 'alice' });
+  });
+
+  it('answers 413 to a body over 512 KiB', async () => {
+    const response = await post(
+      '/api/chat-sessions/abc123/config',
+      JSON.stringify({ config: { system_prompt: 'x'.repeat(600_000) } }),
+    );
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ status: 413 });
+  });
+
+  it('refuses a payload over 10 MB before the function, as API Gateway does', async () => {
+    const response = await post('/api/chat-sessions/abc123/config', 'x'.repeat(10 * 1024 * 1024 + 1));
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ message: 'Request Entity Too Large' });
+  });
+
+  it.each([
+    ['GET', '/api/chat-sessions/abc123/config'],
+    ['POST', '/api/chat-sessions/abc123'],
+    ['POST', '/api/chat-sessions//config'],
+    ['POST', '/api/other'],
+  ])("answers %s %s with API Gateway's own 404, as no route matches", async (method, path) => {
+    const response = await fetch(`${baseUrl}${path}`, { method });
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'Not Found' });
+  });
+});

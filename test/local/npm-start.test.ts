@@ -1,0 +1,118 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { testEndpoint } from '../helpers/dynamodb';
+
+const run = promisify(execFile);
+
+// What `npm start` runs, for runs where npm itself is off the PATH.
+const START_SCRIPT = ['tsx', ['local/start.ts']] as const;
+// Node 24 and the project's bins (tsx) but no Java: the PATH of a machine without a JRE.
+const PATH_WITHOUT_JAVA = join(process.cwd(), 'node_modules', '.bin');
+
+/** The local API in its own process group, so that every child can be stopped. */
+const startLocalApi = (
+  env: Record<string, string>,
+  [command, args]: readonly [string, readonly string[]],
+) => {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const banner = new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', () => {
+      if (stdout.includes('Ctrl-C stops it.')) resolve(stdout);
+    });
+    void exited.then(([code]) => reject(new Error(`npm start exited with ${code}: ${stderr}`)));
+  });
+  // A run that is expected to fail never shows a banner: that is not an unhandled rejection.
+  banner.catch(() => undefined);
+  return { child, banner, exited, output: () => ({ stdout, stderr }) };
+};
+
+let started: ChildProcess | undefined;
+afterEach(() => {
+  if (started?.pid && started.exitCode === null) process.kill(-started.pid, 'SIGKILL');
+  started = undefined;
+});
+
+const refusesConnections = async (url: string) =>
+  fetch(url, { method: 'POST', body: '{}' }).then(
+    () => false,
+    () => true,
+  );
+
+describe('npm start', () => {
+  it('serves the API on an embedded DynamoDB Local; the printed curl returns 200; SIGTERM stops both', async () => {
+    // GIVEN
+    const api = startLocalApi({ PORT: '0' }, ['npm', ['start']]);
+    started = api.child;
+    const banner = await api.banner;
+    const url = /Local API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+    const dynamoDb = /DynamoDB: (http:\/\/127\.0\.0\.1:\d+) \(embedded/.exec(banner)?.[1];
+    const curl = banner.split('\n').find((line) => line.startsWith('curl '));
+    expect(url && dynamoDb && curl).toBeTruthy();
+
+    // WHEN the printed command is pasted into a shell
+    const { stdout } = await run('bash', ['-c', `${curl} -w '\\n%{http_code}'`]);
+
+    // THEN
+    const [body = '', status] = stdout.split('\n');
+    expect(status).toBe('200');
+    expect(JSON.parse(body)).toMatchObject({
+      message: 'Chat configuration updated successfully',
+      sessionId: 'demo',
+    });
+
+    // WHEN stopped
+    process.kill(api.child.pid ?? 0, 'SIGTERM');
+    const [code, signal] = await api.exited;
+
+    // THEN the API and DynamoDB Local are gone
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(await refusesConnections(`${url}/api/chat-sessions/demo/config`)).toBe(true);
+    expect(await refusesConnections(String(dynamoDb))).toBe(true);
+  });
+
+  it('uses DYNAMODB_ENDPOINT when set, needing no Java, and creates and seeds the table there', async () => {
+    const tableName = `start-${randomUUID()}`;
+    const api = startLocalApi(
+      { PORT: '0', DYNAMODB_ENDPOINT: testEndpoint(), TABLE_NAME: tableName, PATH: PATH_WITHOUT_JAVA },
+      START_SCRIPT,
+    );
+    started = api.child;
+    const banner = await api.banner;
+    const url = /Local API listening on (\S+)/.exec(banner)?.[1];
+
+    const response = await fetch(`${url}/api/chat-sessions/demo/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"config": {"temperature": 0.1}}',
+    });
+
+    expect(banner).toContain(`table ${tableName}`);
+    expect(response.status).toBe(200);
+  });
+
+  it('fails with one line naming the fix when Java is missing', async () => {
+    const api = startLocalApi({ PORT: '0', PATH: PATH_WITHOUT_JAVA }, START_SCRIPT);
+    started = api.child;
+
+    const [code] = await api.exited;
+
+    expect(code).toBe(1);
+    const lines = api.output().stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(
+      /^npm start failed: DynamoDB Local needs Java 17 or later .*DYNAMODB_ENDPOINT/,
+    );
+  });
+});
