@@ -3,18 +3,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
 import { createChatConfigHandler } from './create-handler';
 
-const requiredEnv = (key: string): string => {
-  const value = getStringFromEnv({ key, defaultValue: '' });
-  if (value === '')
-    throw new Error(`Environment variable ${key} is required: the name of the sessions table`);
-  return value;
-};
-
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
-const tableName = requiredEnv('TABLE_NAME');
+// (Powertools' getter trims, and an empty name is as missing as an absent one.)
+const tableName = getStringFromEnv({ key: 'TABLE_NAME', defaultValue: '' });
+if (tableName === '')
+  throw new Error('Environment variable TABLE_NAME is required: the name of the sessions table');
 const endpoint = getStringFromEnv({ key: 'DYNAMODB_ENDPOINT', defaultValue: '' }) || undefined;
 
-const logger = new Logger({ serviceName: 'chat-config' });
+const logger = new Logger({
+  serviceName: getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: 'chat-config' }),
+});
 const store = new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);
 
 /** Lambda entry point for `POST`/`PUT /api/chat-sessions/{sessionId}/config`. */
