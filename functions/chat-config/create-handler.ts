@@ -54,18 +54,18 @@ export const createChatConfigHandler = ({ store, logger }: ChatConfigHandlerDepe
       logger.appendKeys({ requestId: requestIdOf(event) });
       const method = methodOf(event);
       if (!WRITE_METHODS.includes(method)) throw new MethodNotAllowedError(method, WRITE_METHODS);
-      if (!sessionIdSchema.safeParse(event.pathParameters?.sessionId).success) {
-        throw new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -');
-      }
     })
     .use(jsonRequestBody())
     .handler(async (event) => {
-      const sessionId = String(event.pathParameters?.sessionId);
+      const sessionId = sessionIdSchema.safeParse(event.pathParameters?.sessionId);
+      if (!sessionId.success) {
+        throw new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -');
+      }
       if (!configEnvelopeSchema.safeParse(event.body).success) {
         throw new BadRequestError('The request body must be a JSON object with a "config" object');
       }
       const parsed = replaceConfigRequestSchema.safeParse(event.body);
       if (!parsed.success) throw new ValidationError(toFieldViolations(parsed.error));
-      const stored = await updateSessionConfig({ store, audit: logger }, sessionId, parsed.data.config);
+      const stored = await updateSessionConfig({ store, audit: logger }, sessionId.data, parsed.data.config);
       return jsonResponse(200, { message: UPDATE_SUCCEEDED, ...stored });
     });
