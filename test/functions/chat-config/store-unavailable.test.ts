@@ -57,7 +57,10 @@ describe('503 when DynamoDB throttles', () => {
       const { response, elapsedMs } = await timed(invoke(createHttpApiEvent({ body: { config: {} } })));
 
       expectUnavailable(response);
-      expect(throttling.requests()).toBe(STORE_TIME_LIMITS.maxAttempts);
+      // Retried, but never past the attempt budget; the SDK's random throttling back-off (up to 1 s, then 2 s) may
+      // reach the store's deadline before the last attempt.
+      expect(throttling.requests()).toBeGreaterThanOrEqual(2);
+      expect(throttling.requests()).toBeLessThanOrEqual(STORE_TIME_LIMITS.maxAttempts);
       expect(elapsedMs).toBeLessThan(MAX_HOLD_MS);
     } finally {
       await throttling.close();
