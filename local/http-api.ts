@@ -92,7 +92,7 @@ export const lambdaContext = (timeoutMs: number): Context => {
  */
 export const createLocalHttpApi = ({ routes, handler, timeoutMs = 10_000 }: LocalHttpApiOptions): Server => {
   const matchers = routes.map((route) => ({ ...route, pattern: matcherOf(route.path) }));
-  return createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
@@ -124,12 +124,8 @@ export const createLocalHttpApi = ({ routes, handler, timeoutMs = 10_000 }: Loca
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     });
 
-    let result: APIGatewayProxyResultV2;
-    try {
-      result = await handler(event, lambdaContext(timeoutMs), { signal: new AbortController().signal });
-    } catch {
-      return send(res, 500, '{"message":"Internal Server Error"}');
-    }
+    // A handler that throws is a failed invocation: the catch below answers API Gateway's own 500.
+    const result = await handler(event, lambdaContext(timeoutMs), { signal: new AbortController().signal });
     if (typeof result === 'string') return send(res, 200, result);
     const responseHeaders = { ...(result.headers as Record<string, string> | undefined) };
     const responseBody = result.isBase64Encoded
@@ -141,5 +137,12 @@ export const createLocalHttpApi = ({ routes, handler, timeoutMs = 10_000 }: Loca
       'apigw-requestid': event.requestContext.requestId,
     });
     res.end(responseBody);
+  };
+  return createServer((req, res) => {
+    serve(req, res).catch(() => {
+      // The handler failed, or the client went away mid-request (then there is no one left to answer).
+      if (!res.headersSent) send(res, 500, '{"message":"Internal Server Error"}');
+      else res.destroy();
+    });
   });
 };

@@ -134,3 +134,27 @@ describe('status codes over HTTP', () => {
     expect(await response.json()).toEqual({ message: 'Not Found' });
   });
 });
+
+describe('a failed invocation', () => {
+  it("answers API Gateway's own 500 when the handler throws", async () => {
+    const failing = createLocalHttpApi({
+      routes: CHAT_CONFIG_ROUTES,
+      handler: async () => {
+        throw new Error('Runtime.HandlerNotFound');
+      },
+    }).listen(0, '127.0.0.1');
+    await once(failing, 'listening');
+    try {
+      const port = (failing.address() as AddressInfo).port;
+
+      const response = await fetch(`http://127.0.0.1:${port}/api/chat-sessions/abc123/config`, {
+        method: 'PUT',
+      });
+
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ message: 'Internal Server Error' });
+    } finally {
+      failing.close();
+    }
+  });
+});
