@@ -69,6 +69,8 @@ export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
 export const startDynamoDbLocal = async ({ readyTimeoutMs = 30_000 } = {}): Promise<DynamoDbLocal> => {
   assertJava();
   const port = await freePort();
+  // No telemetry from a development tool unless asked for (the wrapper passes no extra flags, but the environment).
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   // sharedDb: one database whatever the credentials, so tooling and the handler see the same tables.
   const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
   const exited = once(child, 'exit');
