@@ -4,7 +4,31 @@ import { en } from 'zod/v4/locales';
 // zod/mini ships without messages ("Invalid input"); the English locale gives clients sentences they can act on.
 z.config(en());
 
-const stopSequence = z.string().check(z.minLength(1), z.maxLength(256));
+// DynamoDB stores numbers down to 1e-130 in magnitude and refuses smaller ones (underflow): such a value is the
+// client's mistake (422), not a store failure (500).
+const DYNAMODB_SMALLEST_MAGNITUDE = 1e-130;
+
+/** A number in [min, max] that DynamoDB can store. */
+const boundedNumber = (min: number, max: number) =>
+  z.number().check(
+    z.gte(min),
+    z.lte(max),
+    z.refine((n) => n === 0 || Math.abs(n) >= DYNAMODB_SMALLEST_MAGNITUDE, {
+      error: `Too small: expected 0 or a magnitude of at least ${DYNAMODB_SMALLEST_MAGNITUDE}`,
+    }),
+  );
+
+/** Text of `min` to `max` UTF-16 units that is valid Unicode (no lone surrogate, which DynamoDB's UTF-8 cannot hold). */
+const text = (min: number, max: number) =>
+  z.string().check(
+    z.minLength(min),
+    z.maxLength(max),
+    z.refine((s) => s.isWellFormed(), {
+      error: 'Invalid string: contains a lone surrogate (not valid Unicode)',
+    }),
+  );
+
+const stopSequence = text(1, 256);
 
 /**
  * The configuration of one chat session: the single source of validation, of the `ChatConfig` type and (later) of
@@ -12,17 +36,17 @@ const stopSequence = z.string().check(z.minLength(1), z.maxLength(256));
  */
 export const chatConfigSchema = z.strictObject({
   model: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9 ._:/@-]+$/))),
-  temperature: z.optional(z.number().check(z.gte(0), z.lte(2))),
+  temperature: z.optional(boundedNumber(0, 2)),
   max_tokens: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))),
-  top_p: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  presence_penalty: z.optional(z.number().check(z.gte(-2), z.lte(2))),
-  frequency_penalty: z.optional(z.number().check(z.gte(-2), z.lte(2))),
+  top_p: z.optional(boundedNumber(0, 1)),
+  presence_penalty: z.optional(boundedNumber(-2, 2)),
+  frequency_penalty: z.optional(boundedNumber(-2, 2)),
   stop: z.optional(
     z.union([stopSequence, z.array(stopSequence).check(z.maxLength(4))], {
       error: 'Invalid input: expected a string or an array of at most 4 strings, each 1 to 256 characters',
     }),
   ),
-  system_prompt: z.optional(z.string().check(z.maxLength(65_536))),
+  system_prompt: z.optional(text(0, 65_536)),
 });
 
 /** A validated chat session configuration. */

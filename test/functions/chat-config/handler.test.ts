@@ -293,6 +293,16 @@ describe('422: the config breaks the schema', () => {
     await expectSessionUnchanged();
   });
 
+  it('refuses a number too small for DynamoDB to store, rather than failing the write', async () => {
+    const response = await invoke(createHttpApiEvent({ body: '{"config": {"temperature": 5e-324}}' }));
+
+    expectProblem(response, 422);
+    expect(response.body.errors).toEqual([
+      { path: '/config/temperature', message: expect.stringMatching(/1e-130/) },
+    ]);
+    await expectSessionUnchanged();
+  });
+
   it('refuses a number JSON cannot hold (1e400 parses to Infinity)', async () => {
     const response = await invoke(createHttpApiEvent({ body: '{"config": {"temperature": 1e400}}' }));
 

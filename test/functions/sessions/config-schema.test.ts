@@ -36,12 +36,15 @@ describe('chatConfigSchema', () => {
     ['max_tokens', 1],
     ['max_tokens', 1_000_000],
     ['top_p', 1],
+    ['top_p', 1e-130],
+    ['presence_penalty', -1e-130],
     ['presence_penalty', -2],
     ['frequency_penalty', 2],
     ['stop', 'END'],
     ['stop', ['a', 'b', 'c', 'd']],
     ['stop', []],
     ['system_prompt', ''],
+    ['system_prompt', 'emoji 😀 and CJK 漢字'],
     ['system_prompt', 'p'.repeat(65_536)],
   ])('accepts %s = %j', (field, value) => {
     expect(chatConfigSchema.safeParse({ [field]: value }).success).toBe(true);
@@ -61,6 +64,8 @@ describe('chatConfigSchema', () => {
     ['max_tokens', 1_000_001],
     ['max_tokens', 2.5],
     ['top_p', 1.5],
+    ['top_p', 5e-324],
+    ['presence_penalty', -1e-131],
     ['presence_penalty', -2.5],
     ['frequency_penalty', 3],
     ['stop', ''],
@@ -71,6 +76,8 @@ describe('chatConfigSchema', () => {
     ['stop', null],
     ['system_prompt', 'p'.repeat(65_537)],
     ['system_prompt', null],
+    ['system_prompt', 'lone \ud800 surrogate'],
+    ['stop', ['\udc00']],
   ])('rejects %s = %j at that field', (field, value) => {
     const violations = violationsOf({ config: { [field]: value } });
 
