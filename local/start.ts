@@ -8,24 +8,30 @@ import {
   ensureSessionsTable,
   localDynamoDbClient,
   startDynamoDbLocal,
-  useLocalAwsEnv,
 } from './dynamodb-local';
 import { createLocalHttpApi } from './http-api';
 import { CHAT_CONFIG_ROUTES } from './routes';
 
 const DEMO_SESSION_ID = 'demo';
 
-const main = async () => {
+let dynamoDbLocal: DynamoDbLocal | undefined;
+
+const portFromEnv = (): number => {
   const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
+  return port;
+};
+
+const main = async () => {
+  const port = portFromEnv();
   const tableName = process.env.TABLE_NAME || 'chat-sessions';
-  let dynamoDbLocal: DynamoDbLocal | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
     dynamoDbLocal = await startDynamoDbLocal();
     process.env.DYNAMODB_ENDPOINT = dynamoDbLocal.endpoint;
   }
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   process.env.TABLE_NAME = tableName;
-  useLocalAwsEnv();
 
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
@@ -77,7 +83,8 @@ curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config -H 'Content-
 Ctrl-C stops it.`);
 };
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  await dynamoDbLocal?.stop();
   process.exit(1);
 });

@@ -12,7 +12,7 @@ import {
 import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
 import {
-  configEnvelopeSchema,
+  isMalformedRequest,
   replaceConfigRequestSchema,
   sessionIdSchema,
   toFieldViolations,
@@ -56,16 +56,26 @@ export const createChatConfigHandler = ({ store, logger }: ChatConfigHandlerDepe
       if (!WRITE_METHODS.includes(method)) throw new MethodNotAllowedError(method, WRITE_METHODS);
     })
     .use(jsonRequestBody())
-    .handler(async (event) => {
+    .handler(async (event, _context, { signal }) => {
       const sessionId = sessionIdSchema.safeParse(event.pathParameters?.sessionId);
       if (!sessionId.success) {
         throw new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -');
       }
-      if (!configEnvelopeSchema.safeParse(event.body).success) {
-        throw new BadRequestError('The request body must be a JSON object with a "config" object');
+      const request = replaceConfigRequestSchema.safeParse(event.body);
+      if (!request.success) {
+        if (isMalformedRequest(request.error)) {
+          throw new BadRequestError('The request body must be a JSON object with a "config" object');
+        }
+        throw new ValidationError(toFieldViolations(request.error));
       }
-      const parsed = replaceConfigRequestSchema.safeParse(event.body);
-      if (!parsed.success) throw new ValidationError(toFieldViolations(parsed.error));
-      const stored = await updateSessionConfig({ store, audit: logger }, sessionId.data, parsed.data.config);
+      // `signal` aborts when Middy answers 503 ahead of the Lambda deadline: the store then stops retrying.
+      const stored = await updateSessionConfig(
+        { store, audit: logger },
+        {
+          sessionId: sessionId.data,
+          config: request.data.config,
+          signal,
+        },
+      );
       return jsonResponse(200, { message: UPDATE_SUCCEEDED, ...stored });
     });

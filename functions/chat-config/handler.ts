@@ -9,6 +9,9 @@ const tableName = getStringFromEnv({ key: 'TABLE_NAME', defaultValue: '' });
 if (tableName === '')
   throw new Error('Environment variable TABLE_NAME is required: the name of the sessions table');
 const endpoint = getStringFromEnv({ key: 'DYNAMODB_ENDPOINT', defaultValue: '' }) || undefined;
+if (endpoint !== undefined && !URL.canParse(endpoint)) {
+  throw new Error('Environment variable DYNAMODB_ENDPOINT must be a URL, e.g. http://127.0.0.1:8000');
+}
 
 const logger = new Logger({
   serviceName: getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: 'chat-config' }),

@@ -1,8 +1,14 @@
 import type { MiddlewareObj } from '@middy/core';
-import { HttpError, MethodNotAllowedError, StoreUnavailableError, ValidationError } from '../sessions/errors';
+import {
+  HttpError,
+  MethodNotAllowedError,
+  SessionNotFoundError,
+  StoreUnavailableError,
+  ValidationError,
+} from '../sessions/errors';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from './events';
 
-/** The sentence clients of the original endpoint read on any failed update. */
+/** The sentence clients of the original endpoint read on any failed update (but a missing session). */
 export const UPDATE_FAILED = 'Failed to update chat configuration';
 
 /** Where failures are logged. Nothing a client sent is passed to it. */
@@ -11,18 +17,26 @@ export interface ErrorLog {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
-/** Only an error's identity goes to the log: never a cause chain, whose `data` may hold the request body. */
-const describe = (error: unknown): Record<string, unknown> =>
-  error instanceof Error
-    ? {
-        name: error.name,
-        message: error.message,
-        ...(error.cause instanceof Error
-          ? { causeName: error.cause.name, causeMessage: error.cause.message }
-          : {}),
-        ...('$metadata' in error ? { metadata: error.$metadata } : {}),
-      }
-    : { name: typeof error };
+/**
+ * What of an error may be logged: its identity, and the message only of an error DynamoDB itself answered (service
+ * text about the request). Never a client-side message or a cause chain, which may quote what the client sent.
+ */
+const describe = (error: unknown, depth = 0): Record<string, unknown> => {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const { $metadata, $fault, code } = error as Error & {
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+    code?: string;
+  };
+  return {
+    name: error.name,
+    ...(code ? { code } : {}),
+    ...($fault ? { fault: $fault } : {}),
+    ...($metadata ? { metadata: $metadata } : {}),
+    ...($metadata?.httpStatusCode ? { message: error.message } : {}),
+    ...(error.cause !== undefined && depth < 2 ? { cause: describe(error.cause, depth + 1) } : {}),
+  };
+};
 
 const problemOf = (error: unknown) => {
   if (error instanceof HttpError && error.expose) {
@@ -32,7 +46,7 @@ const problemOf = (error: unknown) => {
       title,
       status,
       detail: message,
-      error: message,
+      error: error instanceof SessionNotFoundError ? message : UPDATE_FAILED,
       ...(error instanceof ValidationError ? { errors: error.errors } : {}),
     };
   }
@@ -57,7 +71,7 @@ const problemOf = (error: unknown) => {
 
 /**
  * The one place errors become responses: RFC 9457 problem details (`application/problem+json`) that also carry the
- * original endpoint's `error` member. 4xx say what was wrong; 5xx say only a fixed sentence.
+ * original endpoint's `error` member. 4xx say in `detail` what was wrong; 5xx say only a fixed sentence.
  */
 export const problemDetails = ({
   log,
@@ -71,7 +85,7 @@ export const problemDetails = ({
       log.info('Request rejected', {
         status: body.status,
         type: body.type,
-        ...(error instanceof ValidationError ? { invalidPaths: error.errors.map((v) => v.path) } : {}),
+        ...(error instanceof ValidationError ? { violations: error.count } : {}),
       });
     } else {
       log.error('Request failed', { status: body.status, error: describe(error) });

@@ -15,6 +15,9 @@ export const MAX_BODY_BYTES = 512 * 1024;
 // throws that is not a syntax error. A test pins it, so an upgrade that changes it fails loudly.
 const FORBIDDEN_KEY_MESSAGE = 'Forbidden key in JSON body';
 
+// A JSON Merge Patch (RFC 7396) keeps the fields it leaves out: sent to a full replace, it would drop them instead.
+const MERGE_PATCH = /^application\/merge-patch\+json\s*(;|$)/i;
+
 const hasStatusCode = (error: unknown): error is Error & { statusCode: number } =>
   error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 
@@ -28,7 +31,12 @@ export const jsonRequestBody = (maxBytes = MAX_BODY_BYTES): MiddlewareObj<ApiGat
   const parse = parser.before as (request: Request<ApiGatewayEvent>) => void;
   return {
     before: (request) => {
-      const { body, isBase64Encoded } = request.event;
+      const { body, isBase64Encoded, headers } = request.event;
+      if (MERGE_PATCH.test(headers?.['content-type'] ?? '')) {
+        throw new UnsupportedMediaTypeError(
+          'A JSON Merge Patch cannot replace the config: send the whole config as application/json',
+        );
+      }
       if (body != null && Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') > maxBytes) {
         throw new PayloadTooLargeError(maxBytes);
       }

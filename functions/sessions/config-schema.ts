@@ -52,14 +52,18 @@ export const chatConfigSchema = z.strictObject({
 /** A validated chat session configuration. */
 export type ChatConfig = z.infer<typeof chatConfigSchema>;
 
-/** Body of a full replace (`POST`/`PUT`): `{"config": {...}}` and nothing else. */
-export const replaceConfigRequestSchema = z.strictObject({ config: chatConfigSchema });
+/**
+ * Body of a full replace (`POST`/`PUT`): `{"config": {...}}`. Other top-level members are ignored, as the original
+ * endpoint ignored them; inside `config`, every unknown field is rejected.
+ */
+export const replaceConfigRequestSchema = z.looseObject({ config: chatConfigSchema });
 
 /**
- * The shape a body must have before its config is validated at all: an object with an object `config`.
- * A body that fails this is a malformed request (400), one that passes it but not the schema is unprocessable (422).
+ * Whether a failure is of the body's shape rather than of the config's content: the body is not an object, or its
+ * `config` is missing or not an object. Such a request is malformed (400); any other failure is unprocessable (422).
  */
-export const configEnvelopeSchema = z.looseObject({ config: z.looseObject({}) });
+export const isMalformedRequest = (error: z.core.$ZodError): boolean =>
+  error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length <= 1);
 
 /** A session id as it may appear in the path. */
 export const sessionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));

@@ -1,9 +1,13 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
-import type { ChatConfig } from './config-schema';
-import { SessionNotFoundError, StoreUnavailableError } from './errors';
-import type { ConfigReplacement, SessionStore } from './session-store';
+import { SessionNotFoundError, SessionTooLargeError, StoreUnavailableError } from './errors';
+import type { ConfigReplacement, ConfigReplacementRequest, SessionStore } from './session-store';
 
 /**
  * Time limits for one store call. A DynamoDB that hangs must not hold a request for more than ~3 s:
@@ -41,9 +45,18 @@ export const createDocumentClient = ({ endpoint }: DynamoDbClientOptions = {}): 
 type ClassifiableError = Parameters<typeof isTransientError>[0];
 
 /** Throttled, timed out, refused or a 5xx from DynamoDB: what the SDK itself would retry, and the client may too. */
+// A conflict with a transaction in flight on the item passes too, though the SDK's classifier does not list it.
 const isRetryable = (error: unknown): boolean =>
-  error instanceof Error &&
-  (isThrottlingError(error as ClassifiableError) || isTransientError(error as ClassifiableError));
+  error instanceof TransactionConflictException ||
+  (error instanceof Error &&
+    (isThrottlingError(error as ClassifiableError) || isTransientError(error as ClassifiableError)));
+
+// The SDK has no class for ValidationException, and DynamoDB tells this case only by its message:
+// "Item size (to update) has exceeded the maximum allowed size".
+const isItemTooLarge = (error: unknown): boolean =>
+  error instanceof DynamoDBServiceException &&
+  error.name === 'ValidationException' &&
+  /item size .*exceeded/i.test(error.message);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -55,12 +68,12 @@ export class DynamoDbSessionStore implements SessionStore {
     private readonly tableName: string,
   ) {}
 
-  async replaceConfig(input: {
-    readonly sessionId: string;
-    readonly config: ChatConfig;
-    readonly updatedAt: string;
-  }): Promise<ConfigReplacement> {
-    const { sessionId, config, updatedAt } = input;
+  async replaceConfig({
+    sessionId,
+    config,
+    updatedAt,
+    signal,
+  }: ConfigReplacementRequest): Promise<ConfigReplacement> {
     // One conditional write: never an upsert, never read-then-write. UPDATED_OLD hands back, atomically with the
     // write, the version it incremented and the config it replaced (for the audit trail's list of changed fields).
     const output = await this.send(
@@ -79,6 +92,7 @@ export class DynamoDbSessionStore implements SessionStore {
         ExpressionAttributeValues: { ':config': config, ':zero': 0, ':one': 1, ':updatedAt': updatedAt },
         ReturnValues: 'UPDATED_OLD',
       }),
+      signal,
     );
     const previous: Record<string, unknown> = output.Attributes ?? {};
     const previousVersion = typeof previous.configVersion === 'number' ? previous.configVersion : 0;
@@ -89,13 +103,15 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   /** Sends a command within the time limits and translates DynamoDB's failures into the domain's errors. */
-  private async send(command: UpdateCommand): Promise<UpdateCommandOutput> {
+  private async send(command: UpdateCommand, signal?: AbortSignal): Promise<UpdateCommandOutput> {
     const deadline = AbortSignal.timeout(STORE_TIME_LIMITS.deadlineMs);
+    const abortSignal = signal ? AbortSignal.any([deadline, signal]) : deadline;
     try {
-      return await this.client.send(command, { abortSignal: deadline });
+      return await this.client.send(command, { abortSignal });
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new SessionNotFoundError();
-      if (deadline.aborted || isRetryable(error)) {
+      if (isItemTooLarge(error)) throw new SessionTooLargeError();
+      if (abortSignal.aborted || isRetryable(error)) {
         throw new StoreUnavailableError({ cause: error });
       }
       throw error;

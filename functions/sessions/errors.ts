@@ -59,25 +59,48 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+/** The session item would outgrow what the store holds (DynamoDB: 400 KB), with this config and what it already has. */
+export class SessionTooLargeError extends HttpError {
+  readonly statusCode = 413;
+  readonly type = 'urn:chat-config:problem:session-too-large';
+  readonly title = 'Content Too Large';
+
+  constructor() {
+    super('The session would exceed the size the store can hold with this config; send a smaller config');
+  }
+}
+
 /** The body is not declared as JSON. */
 export class UnsupportedMediaTypeError extends HttpError {
   readonly statusCode = 415;
   readonly type = 'urn:chat-config:problem:unsupported-media-type';
   readonly title = 'Unsupported Media Type';
 
-  constructor() {
-    super('The request body must be JSON, sent with Content-Type: application/json');
+  constructor(message = 'The request body must be JSON, sent with Content-Type: application/json') {
+    super(message);
   }
 }
 
-/** The body is well-formed JSON but breaks the schema; `errors` names every violation. */
+/** At most this many violations are listed, so that a large invalid body cannot make a larger response. */
+export const MAX_LISTED_VIOLATIONS = 20;
+
+/** The body is well-formed JSON but breaks the schema; `errors` names the violations (the first 20). */
 export class ValidationError extends HttpError {
   readonly statusCode = 422;
   readonly type = 'urn:chat-config:problem:validation-failed';
   readonly title = 'Unprocessable Content';
+  readonly errors: readonly FieldViolation[];
+  /** How many violations there were, listed or not. */
+  readonly count: number;
 
-  constructor(readonly errors: readonly FieldViolation[]) {
-    super(`The request body is invalid: ${errors.length} violation${errors.length === 1 ? '' : 's'}`);
+  constructor(violations: readonly FieldViolation[]) {
+    const count = violations.length;
+    super(
+      `The request body is invalid: ${count} violation${count === 1 ? '' : 's'}` +
+        (count > MAX_LISTED_VIOLATIONS ? ` (the first ${MAX_LISTED_VIOLATIONS} are listed)` : ''),
+    );
+    this.errors = violations.slice(0, MAX_LISTED_VIOLATIONS);
+    this.count = count;
   }
 }
 

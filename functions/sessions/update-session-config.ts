@@ -25,13 +25,13 @@ export const changedFields = (before: ChatConfig, after: ChatConfig): string[] =
  */
 export const updateSessionConfig = async (
   { store, audit, now = () => new Date() }: UpdateSessionConfigDependencies,
-  sessionId: string,
-  config: ChatConfig,
+  { sessionId, config, signal }: { sessionId: string; config: ChatConfig; signal?: AbortSignal },
 ): Promise<StoredSessionConfig> => {
   const { current, previousConfig } = await store.replaceConfig({
     sessionId,
     config,
     updatedAt: now().toISOString(),
+    signal,
   });
   audit.info('Chat configuration updated', {
     sessionId,

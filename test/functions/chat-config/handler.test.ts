@@ -129,7 +129,7 @@ describe('POST and PUT /api/chat-sessions/{sessionId}/config', () => {
   it('accepts JSON content types with parameters and +json suffixes', async () => {
     for (const contentType of [
       'application/json; charset=utf-8',
-      'application/merge-patch+json',
+      'application/vnd.api+json',
       'APPLICATION/JSON',
     ]) {
       const response = await invoke(
@@ -244,6 +244,7 @@ describe('415: the body is not JSON', () => {
     ['text/plain', { 'content-type': 'text/plain' }],
     ['form data', { 'content-type': 'application/x-www-form-urlencoded' }],
     ['no content type', {}],
+    ['a JSON Merge Patch, which is no full replace', { 'content-type': 'application/merge-patch+json' }],
   ])('answers 415 to %s and changes nothing', async (_, headers) => {
     const response = await invoke(createHttpApiEvent({ body: { config: {} }, headers }));
 
@@ -276,11 +277,24 @@ describe('422: the config breaks the schema', () => {
     await expectSessionUnchanged();
   });
 
-  it('names an unknown top-level member', async () => {
-    const response = await invoke(createHttpApiEvent({ body: { config: {}, session_id: 'x' } }));
+  it('ignores top-level members beside config, as the original endpoint did', async () => {
+    const response = await invoke(createHttpApiEvent({ body: { config: { top_p: 1 }, session_id: 'x' } }));
+
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual({ top_p: 1 });
+  });
+
+  it('lists the first 20 of many violations and counts them all', async () => {
+    const config = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`unknown_${i}`, i]));
+
+    const response = await invoke(createHttpApiEvent({ body: { config } }));
 
     expectProblem(response, 422);
-    expect(response.body.errors).toEqual([{ path: '/session_id', message: 'Unknown field' }]);
+    expect(response.body.errors).toHaveLength(20);
+    expect(response.body.detail).toBe(
+      'The request body is invalid: 10000 violations (the first 20 are listed)',
+    );
+    await expectSessionUnchanged();
   });
 
   it('refuses a __proto__ key', async () => {

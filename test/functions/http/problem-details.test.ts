@@ -40,7 +40,7 @@ describe('problemDetails', () => {
       422,
       'urn:chat-config:problem:validation-failed',
     ],
-  ])('maps %p to a %i problem whose detail and error are its message', (error, status, type) => {
+  ])('maps %p to a %i problem whose detail is its message', (error, status, type) => {
     const { response, body, log } = respondTo(error);
 
     expect(response.statusCode).toBe(status);
@@ -50,8 +50,10 @@ describe('problemDetails', () => {
       status,
       title: expect.any(String),
       detail: error.message,
-      error: error.message,
     });
+    expect(body.error).toBe(
+      status === 404 ? 'Chat session not found or update failed' : 'Failed to update chat configuration',
+    );
     expect(log.info).toHaveBeenCalledTimes(1);
     expect(log.error).not.toHaveBeenCalled();
   });
@@ -64,6 +66,46 @@ describe('problemDetails', () => {
     const errors = [{ path: '/config/temperature', message: 'Too big' }];
 
     expect(respondTo(new ValidationError(errors)).body.errors).toEqual(errors);
+  });
+
+  it('lists at most 20 violations and logs how many there were, not where', () => {
+    const errors = Array.from({ length: 5_000 }, (_, i) => ({
+      path: `/config/k${i}`,
+      message: 'Unknown field',
+    }));
+
+    const { body, log } = respondTo(new ValidationError(errors));
+
+    expect(body.errors).toEqual(errors.slice(0, 20));
+    expect(body.detail).toBe('The request body is invalid: 5000 violations (the first 20 are listed)');
+    expect(log.info).toHaveBeenCalledWith('Request rejected', {
+      status: 422,
+      type: 'urn:chat-config:problem:validation-failed',
+      violations: 5_000,
+    });
+  });
+
+  it('logs what DynamoDB answered but no message of a client-side error', () => {
+    const service = Object.assign(new Error('Requested resource not found'), {
+      name: 'ResourceNotFoundException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, requestId: 'R1' },
+    });
+    const local = new Error('Unsupported type passed: sk-secret');
+
+    const serviceLog = respondTo(service).log.error.mock.calls[0]?.[1];
+    const localLog = respondTo(local).log.error.mock.calls[0]?.[1];
+
+    expect(serviceLog).toEqual({
+      status: 500,
+      error: {
+        name: 'ResourceNotFoundException',
+        fault: 'client',
+        metadata: { httpStatusCode: 400, requestId: 'R1' },
+        message: 'Requested resource not found',
+      },
+    });
+    expect(localLog).toEqual({ status: 500, error: { name: 'Error' } });
   });
 
   it('answers 503 with Retry-After and the original failure sentence, hiding the cause', () => {
@@ -79,7 +121,9 @@ describe('problemDetails', () => {
     expect(response.body).not.toMatch(/secret-table|Throttling|Rate exceeded/);
     expect(log.error).toHaveBeenCalledWith(
       'Request failed',
-      expect.objectContaining({ error: expect.objectContaining({ causeName: 'ThrottlingException' }) }),
+      expect.objectContaining({
+        error: expect.objectContaining({ cause: expect.objectContaining({ name: 'ThrottlingException' }) }),
+      }),
     );
   });
 

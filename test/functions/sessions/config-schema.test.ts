@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   chatConfigSchema,
-  configEnvelopeSchema,
+  isMalformedRequest,
   replaceConfigRequestSchema,
   sessionIdSchema,
   toFieldViolations,
@@ -103,18 +103,27 @@ describe('chatConfigSchema', () => {
   });
 });
 
-describe('configEnvelopeSchema', () => {
+describe('isMalformedRequest', () => {
   it.each([
-    [{ config: {} }, true],
-    [{ config: { anything: 1 } }, true],
-    [{}, false],
-    [{ config: null }, false],
-    [{ config: [] }, false],
-    [{ config: 'x' }, false],
-    [[], false],
-    [null, false],
-  ])('tells whether %j has an object config (%s)', (body, expected) => {
-    expect(configEnvelopeSchema.safeParse(body).success).toBe(expected);
+    [{}, true],
+    [{ config: null }, true],
+    [{ config: [] }, true],
+    [{ config: 'x' }, true],
+    [[], true],
+    [null, true],
+    [{ config: { temperature: 'hot' } }, false],
+    [{ config: { unknown: 1 } }, false],
+  ])('tells whether %j is malformed (%s) rather than unprocessable', (body, expected) => {
+    const result = replaceConfigRequestSchema.safeParse(body);
+
+    expect(result.success).toBe(false);
+    expect(!result.success && isMalformedRequest(result.error)).toBe(expected);
+  });
+
+  it('ignores top-level members beside config, as the original endpoint did', () => {
+    expect(replaceConfigRequestSchema.parse({ config: { top_p: 1 }, session_id: 'x' }).config).toEqual({
+      top_p: 1,
+    });
   });
 });
 

@@ -30,10 +30,10 @@ describe('updateSessionConfig', () => {
     const now = () => new Date('2026-11-26T10:00:00.000Z');
 
     // Act
-    const stored = await updateSessionConfig({ store, audit, now }, 's-1', {
-      model: 'new',
-      temperature: 0.2,
-    });
+    const stored = await updateSessionConfig(
+      { store, audit, now },
+      { sessionId: 's-1', config: { model: 'new', temperature: 0.2 } },
+    );
 
     // Assess
     expect(stored).toEqual({
