@@ -45,7 +45,14 @@ export const toHttpApiEvent = (request: HttpApiRequest): APIGatewayProxyEventV2 
     rawQueryString,
     ...(cookie ? { cookies: cookie.split(/;\s*/) } : {}),
     headers: headersWithoutCookie,
-    ...(query.size > 0 ? { queryStringParameters: Object.fromEntries(query) } : {}),
+    // API Gateway joins a repeated query parameter's values with commas.
+    ...(query.size > 0
+      ? {
+          queryStringParameters: Object.fromEntries(
+            [...query.keys()].map((k) => [k, query.getAll(k).join(',')]),
+          ),
+        }
+      : {}),
     ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',

@@ -139,8 +139,9 @@ export const createLocalHttpApi = ({ routes, handler, timeoutMs = 10_000 }: Loca
     res.end(responseBody);
   };
   return createServer((req, res) => {
-    serve(req, res).catch(() => {
-      // The handler failed, or the client went away mid-request (then there is no one left to answer).
+    serve(req, res).catch((error: unknown) => {
+      // The handler failed (Lambda would log it too), or the client went away mid-request.
+      console.error('Invocation failed:', error);
       if (!res.headersSent) send(res, 500, '{"message":"Internal Server Error"}');
       else res.destroy();
     });

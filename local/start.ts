@@ -28,6 +28,7 @@ const main = async () => {
   const tableName = process.env.TABLE_NAME || 'chat-sessions';
   if (!process.env.DYNAMODB_ENDPOINT) {
     dynamoDbLocal = await startDynamoDbLocal();
+    console.log(`DynamoDB Local started on ${dynamoDbLocal.endpoint}`);
     process.env.DYNAMODB_ENDPOINT = dynamoDbLocal.endpoint;
   }
   const endpoint = process.env.DYNAMODB_ENDPOINT;

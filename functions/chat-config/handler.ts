@@ -9,8 +9,10 @@ const tableName = getStringFromEnv({ key: 'TABLE_NAME', defaultValue: '' });
 if (tableName === '')
   throw new Error('Environment variable TABLE_NAME is required: the name of the sessions table');
 const endpoint = getStringFromEnv({ key: 'DYNAMODB_ENDPOINT', defaultValue: '' }) || undefined;
-if (endpoint !== undefined && !URL.canParse(endpoint)) {
-  throw new Error('Environment variable DYNAMODB_ENDPOINT must be a URL, e.g. http://127.0.0.1:8000');
+if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ?? '')) {
+  throw new Error(
+    'Environment variable DYNAMODB_ENDPOINT must be an http(s) URL, e.g. http://127.0.0.1:8000',
+  );
 }
 
 const logger = new Logger({

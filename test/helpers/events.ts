@@ -43,6 +43,7 @@ export const createRestApiEvent = ({
   sessionId = 'session-1',
   body,
   headers = { 'Content-Type': 'application/json' },
+  isBase64Encoded = false,
 }: TestRequest = {}): APIGatewayProxyEvent => {
   const path = `/api/chat-sessions/${sessionId}/config`;
   return {
@@ -56,7 +57,7 @@ export const createRestApiEvent = ({
     pathParameters: sessionId === null ? null : { sessionId },
     stageVariables: null,
     body: bodyText(body) ?? null,
-    isBase64Encoded: false,
+    isBase64Encoded,
     requestContext: {
       accountId: '000000000000',
       apiId: 'rest',

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createLocalHttpApi } from '../../local/http-api';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
@@ -136,7 +136,8 @@ describe('status codes over HTTP', () => {
 });
 
 describe('a failed invocation', () => {
-  it("answers API Gateway's own 500 when the handler throws", async () => {
+  it("answers API Gateway's own 500 when the handler throws, and logs the error", async () => {
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const failing = createLocalHttpApi({
       routes: CHAT_CONFIG_ROUTES,
       handler: async () => {
@@ -153,7 +154,12 @@ describe('a failed invocation', () => {
 
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({ message: 'Internal Server Error' });
+      expect(consoleError).toHaveBeenCalledWith(
+        'Invocation failed:',
+        expect.objectContaining({ message: 'Runtime.HandlerNotFound' }),
+      );
     } finally {
+      consoleError.mockRestore();
       failing.close();
     }
   });

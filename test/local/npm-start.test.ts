@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -114,5 +115,27 @@ describe('npm start', () => {
     expect(lines.at(-1)).toMatch(
       /^npm start failed: DynamoDB Local needs Java 17 or later .*DYNAMODB_ENDPOINT/,
     );
+  });
+
+  it('stops the DynamoDB Local it started when the API cannot start (port taken)', async () => {
+    // GIVEN a port already in use
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const api = startLocalApi({ PORT: String((taken.address() as AddressInfo).port) }, START_SCRIPT);
+      started = api.child;
+
+      // WHEN
+      const [code] = await api.exited;
+
+      // THEN
+      expect(code).toBe(1);
+      expect(api.output().stderr).toMatch(/^npm start failed: listen EADDRINUSE/m);
+      const dynamoDb = /DynamoDB Local started on (\S+)/.exec(api.output().stdout)?.[1];
+      expect(dynamoDb).toBeDefined();
+      expect(await refusesConnections(String(dynamoDb))).toBe(true);
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -29,7 +29,17 @@ describe('the Lambda entry at init', () => {
     expect(stderr).toContain('Environment variable TABLE_NAME is required');
   });
 
-  it('starts when TABLE_NAME is set, without contacting DynamoDB', async () => {
+  it('fails its cold start naming DYNAMODB_ENDPOINT when it is not a URL', async () => {
+    const { failed, stderr } = await coldStart({
+      TABLE_NAME: 'sessions',
+      DYNAMODB_ENDPOINT: 'localhost:8000',
+    });
+
+    expect(failed).toBe(true);
+    expect(stderr).toContain('Environment variable DYNAMODB_ENDPOINT must be an http(s) URL');
+  });
+
+  it('starts when TABLE_NAME is set, DYNAMODB_ENDPOINT being optional', async () => {
     const { failed, stderr } = await coldStart({
       TABLE_NAME: 'sessions',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',

@@ -140,6 +140,55 @@ describe('POST and PUT /api/chat-sessions/{sessionId}/config', () => {
   });
 });
 
+describe('REST API (payload 1.0) events', () => {
+  it('answers 400 to an event without a body (body: null)', async () => {
+    const response = await invoke(createRestApiEvent({}));
+
+    expectProblem(response, 400);
+    await expectSessionUnchanged();
+  });
+
+  it('answers 404 for a missing session', async () => {
+    const response = await invoke(createRestApiEvent({ sessionId: 'missing', body: { config: {} } }));
+
+    expectProblem(response, 404);
+    expect(await table.get('missing')).toBeUndefined();
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const body = Buffer.from('{"config": {"max_tokens": 7}}').toString('base64');
+
+    const response = await invoke(createRestApiEvent({ body, isBase64Encoded: true }));
+
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual({ max_tokens: 7 });
+  });
+
+  it('answers 415 when the event has no Content-Type', async () => {
+    const response = await invoke(createRestApiEvent({ body: { config: {} }, headers: {} }));
+
+    expectProblem(response, 415);
+  });
+});
+
+describe('413: the session would outgrow DynamoDB', () => {
+  it('answers 413 when the config would take the item past 400 KB, and changes nothing', async () => {
+    // GIVEN a session whose messages already take most of DynamoDB's 400 KB item limit
+    const crowded = { sessionId: 'crowded', messages: 'm'.repeat(350_000) };
+    await table.put(crowded);
+
+    // WHEN a valid config of 64 KiB is sent
+    const response = await invoke(
+      createHttpApiEvent({ sessionId: 'crowded', body: { config: { system_prompt: 'p'.repeat(65_536) } } }),
+    );
+
+    // THEN
+    expectProblem(response, 413);
+    expect(response.body.type).toBe('urn:chat-config:problem:session-too-large');
+    expect(await table.get('crowded')).toEqual(crowded);
+  });
+});
+
 describe('404: the session does not exist', () => {
   it('answers 404 with the original message and creates nothing', async () => {
     const response = await invoke(
@@ -234,7 +283,8 @@ describe('413: the body is too large', () => {
     const underResponse = await invoke(createHttpApiEvent({ body: under, isBase64Encoded: true }));
     const overResponse = await invoke(createHttpApiEvent({ body: over, isBase64Encoded: true }));
 
-    expect(underResponse.statusCode).not.toBe(413);
+    // Under the limit, the body is read (its top-level `pad` ignored) and the update made.
+    expect(underResponse.statusCode).toBe(200);
     expect(overResponse.statusCode).toBe(413);
   });
 });

@@ -4,9 +4,9 @@ import {
   createDocumentClient,
   DynamoDbSessionStore,
 } from '../../../functions/sessions/dynamodb-session-store';
-import { freePort } from '../../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent } from '../../helpers/events';
+import { REFUSING_ENDPOINT } from '../../helpers/fake-dynamodb';
 import { createTestHandler } from '../../helpers/handler';
 import { type CapturedLogs, captureLogs } from '../../helpers/logs';
 
@@ -109,10 +109,7 @@ describe('config values never reach the logs', () => {
   });
 
   it('logs the failure but no config value when DynamoDB is unreachable (503)', async () => {
-    const store = new DynamoDbSessionStore(
-      createDocumentClient({ endpoint: `http://127.0.0.1:${await freePort()}` }),
-      't',
-    );
+    const store = new DynamoDbSessionStore(createDocumentClient({ endpoint: REFUSING_ENDPOINT }), 't');
     const invoke = createTestHandler(store, logger);
 
     const response = await invoke(createHttpApiEvent({ body: secretBody }));

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -8,13 +9,12 @@ import {
 import {
   type DynamoDbLocal,
   ensureSessionsTable,
-  freePort,
   localDynamoDbClient,
   startDynamoDbLocal,
 } from '../../../local/dynamodb-local';
 import { createHttpApiEvent } from '../../helpers/events';
+import { REFUSING_ENDPOINT, startSilentDynamoDb, startThrottlingDynamoDb } from '../../helpers/fake-dynamodb';
 import { createTestHandler, type TestResponse } from '../../helpers/handler';
-import { startThrottlingDynamoDb } from '../../helpers/throttling-dynamodb';
 
 // A request must not be held much longer than the store's own deadline, whatever DynamoDB does.
 const MAX_HOLD_MS = 3_000;
@@ -38,8 +38,7 @@ const expectUnavailable = (response: TestResponse) => {
 
 describe('503 when DynamoDB is unreachable', () => {
   it('answers 503 with Retry-After when connections are refused', async () => {
-    const closedPort = await freePort();
-    const invoke = createTestHandler(storeAt(`http://127.0.0.1:${closedPort}`));
+    const invoke = createTestHandler(storeAt(REFUSING_ENDPOINT));
 
     const { response, elapsedMs } = await timed(invoke(createHttpApiEvent({ body: { config: {} } })));
 
@@ -64,6 +63,26 @@ describe('503 when DynamoDB throttles', () => {
       expect(elapsedMs).toBeLessThan(MAX_HOLD_MS);
     } finally {
       await throttling.close();
+    }
+  });
+});
+
+describe('503 ahead of the Lambda deadline', () => {
+  it('stops the store call, retries included, once the 503 is sent', async () => {
+    // GIVEN a DynamoDB that never answers, and a Lambda with 1 s left (the 503 goes out 0.5 s before the end)
+    const silent = await startSilentDynamoDb();
+    try {
+      const invoke = createTestHandler(storeAt(silent.endpoint));
+
+      // WHEN
+      const { response } = await timed(invoke(createHttpApiEvent({ body: { config: {} } }), 1_000));
+      await sleep(STORE_TIME_LIMITS.requestTimeoutMs + 500);
+
+      // THEN the first attempt was the last: without the abort, a retry would follow its 1 s time-out
+      expectUnavailable(response);
+      expect(silent.requests()).toBe(1);
+    } finally {
+      await silent.close();
     }
   });
 });
