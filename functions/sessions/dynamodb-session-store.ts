@@ -44,8 +44,10 @@ export const createDocumentClient = ({ endpoint }: DynamoDbClientOptions = {}): 
 /** The error shape the SDK's own retry classifier reads (`name`, `code`, `$metadata`, `$retryable`, `cause`). */
 type ClassifiableError = Parameters<typeof isTransientError>[0];
 
-/** Throttled, timed out, refused or a 5xx from DynamoDB: what the SDK itself would retry, and the client may too. */
-// A conflict with a transaction in flight on the item passes too, though the SDK's classifier does not list it.
+/**
+ * Throttled, timed out, refused or a 5xx from DynamoDB: what the SDK itself would retry, and the client may too;
+ * and a conflict with a transaction in flight on the item, which the SDK's classifier does not list.
+ */
 const isRetryable = (error: unknown): boolean =>
   error instanceof TransactionConflictException ||
   (error instanceof Error &&

@@ -8,10 +8,13 @@ export interface StoredSessionConfig {
   readonly updatedAt: string;
 }
 
-/** The outcome of one atomic replace: the new state and the config it replaced (`{}` when there was none). */
+/**
+ * The outcome of one atomic replace: the new state, and the config it replaced (`{}` when there was none) as it was
+ * stored, which for data older than this API may be any map.
+ */
 export interface ConfigReplacement {
   readonly current: StoredSessionConfig;
-  readonly previousConfig: ChatConfig;
+  readonly previousConfig: Readonly<Record<string, unknown>>;
 }
 
 /** One replace: the config to store for a session, the time to stamp it with, and a signal to give up on. */

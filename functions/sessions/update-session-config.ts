@@ -14,8 +14,11 @@ export interface UpdateSessionConfigDependencies {
 }
 
 /** Names of the fields whose value differs between two configs (added, removed or changed), sorted. */
-export const changedFields = (before: ChatConfig, after: ChatConfig): string[] => {
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof ChatConfig>;
+export const changedFields = (
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): string[] => {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((name) => !isDeepStrictEqual(before[name], after[name])).sort();
 };
 
