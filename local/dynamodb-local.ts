@@ -54,16 +54,15 @@ export const freePort = async (): Promise<number> => {
   return address.port;
 };
 
-/** A client for tooling (tables, seeds), with the local credentials. */
-export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
-  new DynamoDBClient({
-    endpoint,
-    region: LOCAL_AWS_ENV.AWS_REGION,
-    credentials: {
-      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
-      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+/**
+ * A client for tooling (tables, seeds). It takes its credentials and region from the environment, as the handler's
+ * client does: a DynamoDB Local started without -sharedDb keeps one database per access key and region, and the
+ * tables made here must be the ones the handler sees. Where the environment has none, the local ones are set.
+ */
+export const localDynamoDbClient = (endpoint: string): DynamoDBClient => {
+  useLocalAwsEnv();
+  return new DynamoDBClient({ endpoint });
+};
 
 /** Starts an in-memory DynamoDB Local on a free loopback port and waits until it answers. */
 export const startDynamoDbLocal = async ({ readyTimeoutMs = 30_000 } = {}): Promise<DynamoDbLocal> => {

@@ -8,6 +8,7 @@ import {
   ensureSessionsTable,
   localDynamoDbClient,
   startDynamoDbLocal,
+  useLocalAwsEnv,
 } from './dynamodb-local';
 import { createLocalHttpApi } from './http-api';
 import { CHAT_CONFIG_ROUTES } from './routes';
@@ -24,6 +25,8 @@ const portFromEnv = (): number => {
 };
 
 const main = async () => {
+  // Before anything reads them: the handler's client, like the tooling's, needs credentials and a region.
+  useLocalAwsEnv();
   const port = portFromEnv();
   const tableName = process.env.TABLE_NAME || 'chat-sessions';
   if (!process.env.DYNAMODB_ENDPOINT) {

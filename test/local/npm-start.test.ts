@@ -19,7 +19,9 @@ const startLocalApi = (
   env: Record<string, string>,
   [command, args]: readonly [string, readonly string[]],
 ) => {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: 'pipe' });
+  // A developer's shell has no AWS credentials or region unless they set them: leave out the ones jest's setup set.
+  const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
+  const child = spawn(command, args, { env: { ...shell, ...env }, detached: true, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
