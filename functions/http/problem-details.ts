@@ -50,16 +50,6 @@ const problemOf = (error: unknown) => {
       ...(error instanceof ValidationError ? { errors: error.errors } : {}),
     };
   }
-  if (error instanceof StoreUnavailableError) {
-    const { type, title, statusCode: status, retryAfterSeconds } = error;
-    return {
-      type,
-      title,
-      status,
-      detail: `The session store is temporarily unavailable; retry after ${retryAfterSeconds} s`,
-      error: UPDATE_FAILED,
-    };
-  }
   return {
     type: 'about:blank',
     title: 'Internal Server Error',

@@ -104,14 +104,21 @@ export class ValidationError extends HttpError {
   }
 }
 
+const RETRY_AFTER_SECONDS = 1;
+
 /** The session store is throttling, unreachable or too slow: the client may retry after `retryAfterSeconds`. */
 export class StoreUnavailableError extends HttpError {
   readonly statusCode = 503;
   readonly type = 'urn:chat-config:problem:temporarily-unavailable';
   readonly title = 'Service Unavailable';
-  readonly retryAfterSeconds = 1;
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
 
   constructor(options?: ErrorOptions) {
-    super('The session store is temporarily unavailable', options);
+    super(`The session store is temporarily unavailable; retry after ${RETRY_AFTER_SECONDS} s`, options);
+  }
+
+  /** A 5xx whose fixed sentence a client may read; its cause stays in the logs. */
+  override get expose(): boolean {
+    return true;
   }
 }

@@ -96,8 +96,9 @@ describe('503 when DynamoDB does not answer (DynamoDB Local frozen with SIGSTOP)
 
   beforeAll(async () => {
     frozen = await startDynamoDbLocal();
-    documents = DynamoDBDocumentClient.from(localDynamoDbClient(frozen.endpoint));
-    await ensureSessionsTable(localDynamoDbClient(frozen.endpoint), 'sessions');
+    const client = localDynamoDbClient(frozen.endpoint);
+    await ensureSessionsTable(client, 'sessions');
+    documents = DynamoDBDocumentClient.from(client);
     invoke = createTestHandler(storeAt(frozen.endpoint));
   });
   afterAll(async () => {

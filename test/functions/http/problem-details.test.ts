@@ -117,7 +117,11 @@ describe('problemDetails', () => {
 
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['retry-after']).toBe('1');
-    expect(body).toMatchObject({ status: 503, error: 'Failed to update chat configuration' });
+    expect(body).toMatchObject({
+      status: 503,
+      detail: 'The session store is temporarily unavailable; retry after 1 s',
+      error: 'Failed to update chat configuration',
+    });
     expect(response.body).not.toMatch(/secret-table|Throttling|Rate exceeded/);
     expect(log.error).toHaveBeenCalledWith(
       'Request failed',
