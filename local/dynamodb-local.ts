@@ -64,10 +64,13 @@ export const localDynamoDbClient = (endpoint: string): DynamoDBClient => {
   return new DynamoDBClient({ endpoint });
 };
 
-/** Starts an in-memory DynamoDB Local on a free loopback port and waits until it answers. */
-export const startDynamoDbLocal = async ({ readyTimeoutMs = 30_000 } = {}): Promise<DynamoDbLocal> => {
+/** Starts an in-memory DynamoDB Local on `port` (by default a free one) and waits until it answers. */
+export const startDynamoDbLocal = async ({
+  port: requestedPort = 0,
+  readyTimeoutMs = 30_000,
+} = {}): Promise<DynamoDbLocal> => {
   assertJava();
-  const port = await freePort();
+  const port = requestedPort || (await freePort());
   // No telemetry from a development tool unless asked for (the wrapper passes no extra flags, but the environment).
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
   // sharedDb: one database whatever the credentials, so tooling and the handler see the same tables.

@@ -17,20 +17,22 @@ const DEMO_SESSION_ID = 'demo';
 
 let dynamoDbLocal: DynamoDbLocal | undefined;
 
-const portFromEnv = (): number => {
-  const port = Number(process.env.PORT ?? 3000);
+const portFromEnv = (name: string, defaultPort: number): number => {
+  const port = Number(process.env[name] ?? defaultPort);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
+    throw new Error(`${name} must be a port number, not "${process.env[name]}"`);
   return port;
 };
 
 const main = async () => {
   // Before anything reads them: the handler's client, like the tooling's, needs credentials and a region.
   useLocalAwsEnv();
-  const port = portFromEnv();
+  const port = portFromEnv('PORT', 3000);
+  // A fixed port lets other tools (sam local, a DynamoDB GUI) reach the embedded DynamoDB Local; 0 picks a free one.
+  const dynamoDbLocalPort = portFromEnv('DYNAMODB_LOCAL_PORT', 0);
   const tableName = process.env.TABLE_NAME || 'chat-sessions';
   if (!process.env.DYNAMODB_ENDPOINT) {
-    dynamoDbLocal = await startDynamoDbLocal();
+    dynamoDbLocal = await startDynamoDbLocal({ port: dynamoDbLocalPort });
     console.log(`DynamoDB Local started on ${dynamoDbLocal.endpoint}`);
     process.env.DYNAMODB_ENDPOINT = dynamoDbLocal.endpoint;
   }

@@ -25,11 +25,10 @@ import {
 } from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
 import { updateSessionConfig } from '../sessions/update-session-config';
+import { CHAT_CONFIG_METHODS } from './routes';
 
 /** The sentence clients of the original endpoint read on success. */
 export const UPDATE_SUCCEEDED = 'Chat configuration updated successfully';
-
-const WRITE_METHODS = ['POST', 'PUT'];
 
 // Answer 503 this long before the Lambda deadline rather than be cut off without a response.
 const TIMEOUT_EARLY_MS = 500;
@@ -53,7 +52,7 @@ export const createChatConfigHandler = ({ store, logger }: ChatConfigHandlerDepe
     .before(({ event }) => {
       logger.appendKeys({ requestId: requestIdOf(event) });
       const method = methodOf(event);
-      if (!WRITE_METHODS.includes(method)) throw new MethodNotAllowedError(method, WRITE_METHODS);
+      if (!CHAT_CONFIG_METHODS.includes(method)) throw new MethodNotAllowedError(method, CHAT_CONFIG_METHODS);
     })
     .use(jsonRequestBody())
     .handler(async (event, _context, { signal }) => {

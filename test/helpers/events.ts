@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { lambdaContext } from '../../local/http-api';
 import { toHttpApiEvent } from '../../local/http-api-event';
 
-export const CONFIG_ROUTE = '/api/chat-sessions/{sessionId}/config';
+export const CONFIG_ROUTE = CHAT_CONFIG_PATH;
 
 export interface TestRequest {
   readonly method?: string;

@@ -4,7 +4,9 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { freePort, localDynamoDbClient } from '../../local/dynamodb-local';
 import { testEndpoint } from '../helpers/dynamodb';
 
 const run = promisify(execFile);
@@ -104,6 +106,37 @@ describe('npm start', () => {
 
     expect(banner).toContain(`table ${tableName}`);
     expect(response.status).toBe(200);
+  });
+
+  it('starts DynamoDB Local on DYNAMODB_LOCAL_PORT, with the table and the demo session, for sam local to reach', async () => {
+    // GIVEN
+    const port = await freePort();
+    const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: String(port) }, START_SCRIPT);
+    started = api.child;
+
+    // WHEN
+    const banner = await api.banner;
+
+    // THEN
+    expect(banner).toContain(`DynamoDB Local started on http://127.0.0.1:${port}`);
+    const client = DynamoDBDocumentClient.from(localDynamoDbClient(`http://127.0.0.1:${port}`));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: 'chat-sessions', Key: { sessionId: 'demo' } }),
+    );
+    client.destroy();
+    expect(Item).toMatchObject({ sessionId: 'demo', ownerId: 'demo-user' });
+  });
+
+  it('fails naming DYNAMODB_LOCAL_PORT when it is not a port number', async () => {
+    const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: '80000' }, START_SCRIPT);
+    started = api.child;
+
+    const [code] = await api.exited;
+
+    expect(code).toBe(1);
+    expect(api.output().stderr).toContain(
+      'npm start failed: DYNAMODB_LOCAL_PORT must be a port number, not "80000"',
+    );
   });
 
   it('fails with one line naming the fix when Java is missing', async () => {
