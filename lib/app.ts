@@ -1,0 +1,17 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ChatConfigStack } from './chat-config-stack';
+import { readSettings } from './settings';
+
+/**
+ * Puts the chat-config stack, configured from the app's context, into `app`, and has cdk-nag's AWS Solutions
+ * rules check it at every synth: a finding that nobody acknowledged with a reason fails the synth.
+ */
+export const defineChatConfigApp = (app: App): ChatConfigStack => {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const settings = readSettings(app.node);
+  return new ChatConfigStack(app, settings.stackName, {
+    ...(settings.existingTableName ? { existingTableName: settings.existingTableName } : {}),
+    api: settings.api,
+  });
+};

@@ -1,0 +1,286 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CorsHttpMethod,
+  HttpApi,
+  type HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, Billing, type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
+
+/** The DynamoDB actions the function's code calls, and nothing else. */
+export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:UpdateItem'];
+
+/** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
+export const CHAT_CONFIG_API_DEFAULTS = {
+  stageName: '$default',
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  logRetention: RetentionDays.ONE_MONTH,
+  accessLogging: true,
+  memorySize: 256,
+  timeout: Duration.seconds(5),
+} as const;
+
+// The store gives DynamoDB 2.5 s and the handler answers 503 500 ms before the Lambda deadline: a shorter timeout
+// would cut the store's own deadline short. API Gateway HTTP APIs stop waiting for an integration after 30 s.
+const MIN_TIMEOUT_SECONDS = 3;
+const MAX_TIMEOUT_SECONDS = 30;
+const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
+
+export interface ChatConfigApiProps {
+  /**
+   * An existing sessions table (partition key `sessionId`, a string) to use instead of creating one, e.g. from
+   * `TableV2.fromTableName`. The function is granted only `dynamodb:UpdateItem` on it.
+   * @default - a new `TableV2`: partition key `sessionId`, on demand, point-in-time recovery, deletion protection,
+   * retained when the stack is deleted
+   */
+  readonly table?: ITable;
+  /**
+   * Name of the API's stage; anything but `$default` becomes the first segment of every path.
+   * @default '$default' - the routes are served at the root of the API's URL
+   */
+  readonly stageName?: string;
+  /**
+   * Steady-state requests per second and burst of the stage, over all clients together.
+   * @default - 50 requests per second, bursts of 100
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
+   * Origins (`https://app.example.com`) browsers may call the API from, or `['*']` for any.
+   * @default - no CORS configuration: browsers refuse cross-origin calls; server-side clients are unaffected
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * How long the function's logs and the API's access logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Whether the stage writes one JSON access log line per request (no bodies, no headers but the user agent).
+   * @default true
+   */
+  readonly accessLogging?: boolean;
+  /**
+   * Memory of the function in MB, which also sets its share of CPU.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of the function, 3 to 30 seconds.
+   * @default Duration.seconds(5) - the store's 2.5 s deadline plus the handler's 500 ms margin, with room for a
+   * slow first request
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * The chat-config API: an API Gateway HTTP API whose `POST` and `PUT /api/chat-sessions/{sessionId}/config` routes
+ * invoke one Node.js 24 function, which updates session items in a DynamoDB table.
+ */
+export class ChatConfigApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly table: ITable;
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ChatConfigApiProps = {}) {
+    super(scope, id);
+    const settings = validated(this, props);
+
+    this.table =
+      props.table ??
+      new TableV2(this, 'Sessions', {
+        partitionKey: { name: 'sessionId', type: AttributeType.STRING },
+        billing: Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+
+    // Its own log group and a role that may write there: no managed policy, no logs:CreateLogGroup on `*`.
+    const functionLogs = new LogGroup(this, 'FunctionLogs', { retention: settings.logRetention });
+    const role = new Role(this, 'FunctionRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'chat-config function: writes its logs and updates session items',
+    });
+    functionLogs.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'ChatConfigFunction', {
+      entry: fileURLToPath(new URL('../functions/chat-config/handler.ts', import.meta.url)),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: settings.memorySize,
+      timeout: settings.timeout,
+      role,
+      logGroup: functionLogs,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'chat-config',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // File and line numbers in stack traces, without shipping every dependency's source in the map.
+        sourcesContent: false,
+        // What runs in Lambda is what ran in the tests: the SDK versions of package-lock.json, not the runtime's.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+    this.table.grant(this.function, ...CHAT_CONFIG_TABLE_ACTIONS);
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Chat session configuration API',
+      createDefaultStage: false,
+      ...(settings.corsAllowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...settings.corsAllowedOrigins],
+              allowMethods: CHAT_CONFIG_METHODS.map((method) => method as CorsHttpMethod),
+              allowHeaders: ['content-type'],
+              exposeHeaders: ['retry-after'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    this.api.addRoutes({
+      path: CHAT_CONFIG_PATH,
+      methods: CHAT_CONFIG_METHODS.map((method) => method as HttpMethod),
+      integration: new HttpLambdaIntegration('ChatConfig', this.function),
+    });
+
+    this.stage = new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: settings.stageName,
+      autoDeploy: true,
+      throttle: settings.throttle,
+      ...(settings.accessLogging
+        ? {
+            accessLogSettings: {
+              destination: new LogGroupLogDestination(
+                new LogGroup(this, 'AccessLogs', { retention: settings.logRetention }),
+              ),
+              format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+            },
+          }
+        : {}),
+    });
+
+    // Findings of cdk-nag's AWS Solutions rules this construct accepts, each for the reason given.
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'The routes have no authorizer yet: callers are not authenticated until the JWT authorizer lands. Until then, deploy only where every caller may change any session config.',
+    });
+    if (!settings.accessLogging) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG1',
+        reason: 'Access logging was turned off by the operator (accessLogging: false).',
+      });
+    }
+  }
+
+  /** The URL clients call, ending with `/`. */
+  get url(): string {
+    // A `$default` stage's URL is the API's root, with its `/`; a named stage's lacks the `/`.
+    return this.stage.stageName === '$default' ? this.stage.url : `${this.stage.url}/`;
+  }
+}
+
+// One JSON line per request. Bodies never appear in HTTP API access logs; these fields carry no config value.
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  integrationError: '$context.integration.error',
+  error: '$context.error.message',
+};
+
+const validated = (scope: Construct, props: ChatConfigApiProps) => {
+  // Thrown at synth, naming the construct, so the operator knows which setting to fix before anything deploys.
+  const fail = (message: string): never => {
+    throw new Error(`${scope.node.path}: ${message}`);
+  };
+  const known = (value: unknown) => !Token.isUnresolved(value);
+  const settings = {
+    stageName: props.stageName ?? CHAT_CONFIG_API_DEFAULTS.stageName,
+    // Either limit may be set alone; the other keeps its default.
+    throttle: {
+      rateLimit: props.throttle?.rateLimit ?? CHAT_CONFIG_API_DEFAULTS.throttle.rateLimit,
+      burstLimit: props.throttle?.burstLimit ?? CHAT_CONFIG_API_DEFAULTS.throttle.burstLimit,
+    },
+    corsAllowedOrigins: props.corsAllowedOrigins ?? [],
+    logRetention: props.logRetention ?? CHAT_CONFIG_API_DEFAULTS.logRetention,
+    accessLogging: props.accessLogging ?? CHAT_CONFIG_API_DEFAULTS.accessLogging,
+    memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
+    timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
+  };
+
+  if (known(settings.stageName) && !STAGE_NAME.test(settings.stageName)) {
+    fail(`stageName must be "$default" or 1 to 128 of A-Z a-z 0-9 _ -, not "${settings.stageName}"`);
+  }
+  const { rateLimit, burstLimit } = settings.throttle;
+  if (known(rateLimit) && !(rateLimit > 0 && rateLimit <= 10_000)) {
+    fail(
+      `throttle.rateLimit must be a number of requests per second above 0 and at most 10000, not ${rateLimit}`,
+    );
+  }
+  if (known(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit >= 1 && burstLimit <= 5_000)) {
+    fail(`throttle.burstLimit must be a whole number of requests from 1 to 5000, not ${burstLimit}`);
+  }
+  for (const origin of settings.corsAllowedOrigins) {
+    if (origin === '*' ? settings.corsAllowedOrigins.length > 1 : !isOrigin(origin)) {
+      fail(
+        `corsAllowedOrigins must hold origins such as "https://app.example.com" (scheme and host, no path), or only "*"; "${origin}" is not allowed`,
+      );
+    }
+  }
+  if (!Object.values(RetentionDays).includes(settings.logRetention)) {
+    fail(`logRetention must be one of the RetentionDays values, not ${settings.logRetention}`);
+  }
+  if (
+    known(settings.memorySize) &&
+    !(Number.isInteger(settings.memorySize) && settings.memorySize >= 128 && settings.memorySize <= 10_240)
+  ) {
+    fail(`memorySize must be a whole number of MB from 128 to 10240, not ${settings.memorySize}`);
+  }
+  const timeoutSeconds = settings.timeout.toSeconds();
+  if (
+    known(timeoutSeconds) &&
+    !(timeoutSeconds >= MIN_TIMEOUT_SECONDS && timeoutSeconds <= MAX_TIMEOUT_SECONDS)
+  ) {
+    fail(
+      `timeout must be from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} seconds (the store's deadline needs 3 s; API Gateway waits 30 s at most), not ${timeoutSeconds} s`,
+    );
+  }
+  return settings;
+};
+
+const isOrigin = (value: string): boolean => {
+  const url = URL.parse(value);
+  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value;
+};

@@ -1,0 +1,118 @@
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import type { ChatConfigApiProps } from './chat-config-api';
+
+/** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
+export const CONTEXT_PREFIX = 'chat-config:';
+
+/** What the operator sets in context: the stack's name and the construct's props. */
+export interface ChatConfigSettings {
+  readonly stackName: string;
+  /** Name of an existing sessions table to import, if any. */
+  readonly existingTableName?: string;
+  readonly api: Omit<ChatConfigApiProps, 'table'>;
+}
+
+const DEFAULT_STACK_NAME = 'ChatConfigApi';
+
+type Reader<T> = (value: unknown) => T | undefined;
+
+const text: Reader<string> = (value) => (typeof value === 'string' ? value : undefined);
+const number: Reader<number> = (value) => {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+const boolean: Reader<boolean> = (value) =>
+  typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
+// `-c` gives strings: a JSON array, or origins separated by commas.
+const origins: Reader<string[]> = (value) => {
+  let list = value;
+  if (typeof value === 'string') {
+    list = value.trim().startsWith('[')
+      ? JSON.parse(value)
+      : value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  }
+  return Array.isArray(list) && list.every((o) => typeof o === 'string') ? list : undefined;
+};
+
+/** Every key the app reads, with what its value must be. */
+const KEYS = {
+  stackName: { read: text, expected: 'a CloudFormation stack name' },
+  tableName: { read: text, expected: 'the name of an existing table, or "" to create one' },
+  stageName: { read: text, expected: 'a stage name' },
+  throttleRateLimit: { read: number, expected: 'a number of requests per second' },
+  throttleBurstLimit: { read: number, expected: 'a number of requests' },
+  corsAllowedOrigins: { read: origins, expected: 'a list of origins' },
+  logRetentionDays: { read: number, expected: 'a number of days' },
+  accessLogging: { read: boolean, expected: 'true or false' },
+} as const;
+
+type Key = keyof typeof KEYS;
+type Values = { [K in Key]?: NonNullable<ReturnType<(typeof KEYS)[K]['read']>> };
+
+/**
+ * Reads the app's settings from context. An unknown `chat-config:` key (a typo) or a value of the wrong kind fails
+ * the synth, naming the key; the ranges are checked by the construct itself.
+ */
+export const readSettings = (node: Node): ChatConfigSettings => {
+  const values: Values = {};
+  const raw = node.getAllContext();
+  for (const [fullKey, value] of Object.entries(raw)) {
+    if (!fullKey.startsWith(CONTEXT_PREFIX)) continue;
+    const key = fullKey.slice(CONTEXT_PREFIX.length);
+    if (!(key in KEYS)) {
+      throw new Error(
+        `Unknown context key "${fullKey}". Known keys: ${Object.keys(KEYS)
+          .map((k) => CONTEXT_PREFIX + k)
+          .join(', ')}`,
+      );
+    }
+    const { read, expected } = KEYS[key as Key];
+    let parsed: unknown;
+    try {
+      parsed = read(value);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined) {
+      throw new Error(`Context key "${fullKey}" must be ${expected}, not ${JSON.stringify(value)}`);
+    }
+    Object.assign(values, { [key]: parsed });
+  }
+
+  const stackName = values.stackName ?? DEFAULT_STACK_NAME;
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new Error(
+      `Context key "${CONTEXT_PREFIX}stackName" must start with a letter and hold only letters, digits and -, not "${stackName}"`,
+    );
+  }
+  const existingTableName = values.tableName?.trim() || undefined;
+  if (existingTableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(existingTableName)) {
+    throw new Error(
+      `Context key "${CONTEXT_PREFIX}tableName" must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), not "${existingTableName}"`,
+    );
+  }
+  const throttle =
+    values.throttleRateLimit === undefined && values.throttleBurstLimit === undefined
+      ? undefined
+      : {
+          rateLimit: values.throttleRateLimit,
+          burstLimit: values.throttleBurstLimit,
+        };
+  return {
+    stackName,
+    ...(existingTableName ? { existingTableName } : {}),
+    api: {
+      ...(values.stageName === undefined ? {} : { stageName: values.stageName }),
+      ...(throttle === undefined ? {} : { throttle }),
+      ...(values.corsAllowedOrigins === undefined ? {} : { corsAllowedOrigins: values.corsAllowedOrigins }),
+      ...(values.logRetentionDays === undefined
+        ? {}
+        : { logRetention: values.logRetentionDays as RetentionDays }),
+      ...(values.accessLogging === undefined ? {} : { accessLogging: values.accessLogging }),
+    },
+  };
+};

@@ -1,0 +1,370 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
+import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
+
+afterAll(removeTestAssemblies);
+
+const synth = (
+  props: ChatConfigApiProps = {},
+  withTable?: (stack: Stack) => ChatConfigApiProps['table'],
+): { template: Template; construct: ChatConfigApi; stack: Stack } => {
+  const stack = new Stack(createTestApp(), 'Test');
+  const construct = new ChatConfigApi(stack, 'ChatConfig', {
+    ...props,
+    ...(withTable ? { table: withTable(stack) } : {}),
+  });
+  return { template: templateOf(stack), construct, stack };
+};
+
+const functionLogGroupOf = (template: Template): string =>
+  Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties.LoggingConfig.LogGroup.Ref;
+
+// One synth with the defaults serves the tests that only read it.
+const defaults = synth();
+
+const logicalIdOf = (template: Template, type: string): string => {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+};
+
+describe('ChatConfigApi routes', () => {
+  it('routes POST and PUT /api/chat-sessions/{sessionId}/config, and nothing else, to the function', () => {
+    // GIVEN the default construct
+    const { template } = defaults;
+
+    // THEN
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey,
+    );
+    expect(routes.sort()).toEqual([
+      'POST /api/chat-sessions/{sessionId}/config',
+      'PUT /api/chat-sessions/{sessionId}/config',
+    ]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: {
+        'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function'), 'Arn'],
+      },
+    });
+  });
+
+  it('is an HTTP API (API Gateway v2), not a REST API', () => {
+    defaults.template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+  });
+});
+
+describe('ChatConfigApi function', () => {
+  it('runs on nodejs24.x, arm64, 256 MB, 5 s, from the bundled index.mjs', () => {
+    defaults.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 5,
+      Handler: 'index.handler',
+    });
+  });
+
+  it('gets the table name, its service name and source-mapped stack traces from its environment', () => {
+    const { template } = defaults;
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable') },
+          POWERTOOLS_SERVICE_NAME: 'chat-config',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
+
+  it('logs to its own log group, kept one month by default', () => {
+    const { template } = defaults;
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
+    });
+    expect(logGroups[functionLogGroupOf(template)]?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('takes its memory and timeout from props', () => {
+    const { template } = synth({ memorySize: 1024, timeout: Duration.seconds(10) });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
+  });
+});
+
+describe('ChatConfigApi table', () => {
+  it('creates a TableV2 keyed by sessionId (string), on demand, with PITR and deletion protection', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'sessionId', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
+  });
+
+  it('keeps the table when the stack is deleted or the table replaced', () => {
+    defaults.template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('uses an existing table instead of creating one', () => {
+    // GIVEN
+    const { template, construct } = synth({}, (stack) =>
+      TableV2.fromTableName(stack, 'Existing', 'team-sessions'),
+    );
+
+    // THEN
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(construct.table.tableName).toBe('team-sessions');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: 'team-sessions' }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'dynamodb:UpdateItem',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':dynamodb:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':table/team-sessions',
+                ],
+              ],
+            },
+          },
+        ]),
+      },
+    });
+  });
+});
+
+describe('ChatConfigApi permissions', () => {
+  it('lets the function do exactly dynamodb:UpdateItem on the table, and write its own logs, nothing else', () => {
+    // GIVEN
+    const { template } = defaults;
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role');
+
+    // THEN one policy, on the function's role, with exactly these two statements
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [functionLogGroupOf(template), 'Arn'] },
+          },
+          {
+            Action: 'dynamodb:UpdateItem',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::GetAtt': [logicalIdOf(template, 'AWS::DynamoDB::GlobalTable'), 'Arn'],
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('gives the role no managed policy (no logs:CreateLogGroup on every resource)', () => {
+    defaults.template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: Match.absent(),
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets only API Gateway invoke the function, from this API', () => {
+    const { template } = defaults;
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const permission of permissions) {
+      expect(permission.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          'Fn::Join': [
+            '',
+            expect.arrayContaining([{ Ref: logicalIdOf(template, 'AWS::ApiGatewayV2::Api') }]),
+          ],
+        },
+      });
+    }
+  });
+});
+
+describe('ChatConfigApi stage', () => {
+  it('throttles the $default stage at 50 requests per second, bursts of 100, by default', () => {
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it('takes the stage name and each throttling limit from props', () => {
+    const { template } = synth({ stageName: 'v1', throttle: { rateLimit: 5 } });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'v1',
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it('writes one JSON access log line per request, with the request id, and no body', () => {
+    // GIVEN
+    const { template } = defaults;
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const settings = stage?.Properties.AccessLogSettings;
+
+    // THEN
+    const format = JSON.parse(settings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+    expect(Object.values(format).join(' ')).not.toMatch(/body|authorization/i);
+    const logGroupId = settings.DestinationArn['Fn::GetAtt'][0];
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('writes no access logs when accessLogging is false', () => {
+    const { template } = synth({ accessLogging: false });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.absent(),
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+  });
+
+  it('keeps both log groups as long as logRetention says', () => {
+    const { template } = synth({ logRetention: RetentionDays.ONE_YEAR });
+
+    const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map(
+      (group) => group.Properties.RetentionInDays,
+    );
+    expect(retentions).toEqual([365, 365]);
+  });
+
+  it('has the $default stage URL at the root of the API, and a named stage under its name', () => {
+    const { construct: root, stack: rootStack } = synth();
+    const { construct: named, stack: namedStack } = synth({ stageName: 'v1' });
+
+    const urlOf = (stack: Stack, url: string) =>
+      stack
+        .resolve(url)
+        ['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : '<token>'))
+        .join('');
+
+    expect(urlOf(rootStack, root.url)).toBe('https://<token>.execute-api.<token>.<token>/');
+    expect(urlOf(namedStack, named.url)).toBe('https://<token>.execute-api.<token>.<token>/v1/');
+  });
+});
+
+describe('ChatConfigApi CORS', () => {
+  it('has no CORS configuration by default: browsers on other origins are refused', () => {
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.absent(),
+    });
+  });
+
+  it("allows the given origins the API's methods with JSON bodies, and lets them read Retry-After", () => {
+    const { template } = synth({
+      corsAllowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+    });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
+        AllowMethods: ['POST', 'PUT'],
+        AllowHeaders: ['content-type'],
+        ExposeHeaders: ['retry-after'],
+        MaxAge: 3600,
+      },
+    });
+  });
+});
+
+describe('ChatConfigApi props validation', () => {
+  it.each<[string, ChatConfigApiProps, RegExp]>([
+    ['a stage name with a slash', { stageName: 'v1/beta' }, /stageName must be "\$default" or 1 to 128/],
+    ['a rate limit of 0', { throttle: { rateLimit: 0 } }, /throttle.rateLimit must be .* above 0/],
+    [
+      'a fractional burst limit',
+      { throttle: { burstLimit: 2.5 } },
+      /throttle.burstLimit must be a whole number/,
+    ],
+    [
+      'an origin with a path',
+      { corsAllowedOrigins: ['https://app.example.com/'] },
+      /"https:\/\/app.example.com\/" is not allowed/,
+    ],
+    [
+      'an origin without a scheme',
+      { corsAllowedOrigins: ['app.example.com'] },
+      /"app.example.com" is not allowed/,
+    ],
+    ['"*" beside other origins', { corsAllowedOrigins: ['*', 'https://a.example'] }, /or only "\*"/],
+    [
+      'a retention that CloudWatch does not offer',
+      { logRetention: 31 as RetentionDays },
+      /logRetention must be one of/,
+    ],
+    [
+      '64 MB of memory',
+      { memorySize: 64 },
+      /memorySize must be a whole number of MB from 128 to 10240, not 64/,
+    ],
+    ['a 2 s timeout', { timeout: Duration.seconds(2) }, /timeout must be from 3 to 30 seconds.*not 2 s/],
+    ['a 60 s timeout', { timeout: Duration.seconds(60) }, /timeout must be from 3 to 30 seconds.*not 60 s/],
+  ])('rejects %s at synth, naming the prop and the fix', (_case, props, message) => {
+    const stack = new Stack(createTestApp(), 'Test');
+
+    expect(() => new ChatConfigApi(stack, 'ChatConfig', props)).toThrow(message);
+    expect(() => new ChatConfigApi(stack, 'ChatConfig2', props)).toThrow(/^Test\/ChatConfig2: /);
+  });
+
+  it('accepts "*" alone as the allowed origins', () => {
+    const { template } = synth({ corsAllowedOrigins: ['*'] });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'] }),
+    });
+  });
+});
