@@ -125,6 +125,9 @@ export class ChatConfigApi extends Construct {
       logGroup: functionLogs,
       environment: {
         TABLE_NAME: this.table.tableName,
+        // Empty in AWS: the region's DynamoDB. Declared so that sam local's --env-vars can point it at a local one
+        // (SAM overrides only the variables a template declares).
+        DYNAMODB_ENDPOINT: '',
         POWERTOOLS_SERVICE_NAME: 'chat-config',
         NODE_OPTIONS: '--enable-source-maps',
       },

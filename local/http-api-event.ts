@@ -14,6 +14,10 @@ export interface HttpApiRequest {
   readonly body?: string;
   readonly isBase64Encoded?: boolean;
   readonly sourceIp?: string;
+  /** API Gateway's request id. @default - a random UUID */
+  readonly requestId?: string;
+  /** When API Gateway received the request. @default - now */
+  readonly receivedAt?: Date;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -36,7 +40,7 @@ export const toHttpApiEvent = (request: HttpApiRequest): APIGatewayProxyEventV2 
   );
   const { cookie, ...headersWithoutCookie } = headers;
   const query = new URLSearchParams(rawQueryString);
-  const now = new Date();
+  const now = request.receivedAt ?? new Date();
   const routeKey = `${method} ${request.routePath}`;
   return {
     version: '2.0',
@@ -66,7 +70,7 @@ export const toHttpApiEvent = (request: HttpApiRequest): APIGatewayProxyEventV2 
         sourceIp: request.sourceIp ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId: request.requestId ?? randomUUID(),
       routeKey,
       stage: '$default',
       time: requestTime(now),

@@ -78,6 +78,7 @@ describe('ChatConfigApi function', () => {
       Environment: {
         Variables: {
           TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable') },
+          DYNAMODB_ENDPOINT: '',
           POWERTOOLS_SERVICE_NAME: 'chat-config',
           NODE_OPTIONS: '--enable-source-maps',
         },

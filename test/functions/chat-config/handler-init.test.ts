@@ -39,11 +39,12 @@ describe('the Lambda entry at init', () => {
     expect(stderr).toContain('Environment variable DYNAMODB_ENDPOINT must be an http(s) URL');
   });
 
-  it('starts when TABLE_NAME is set, DYNAMODB_ENDPOINT being optional', async () => {
-    const { failed, stderr } = await coldStart({
-      TABLE_NAME: 'sessions',
-      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
-    });
+  it.each([
+    ['a URL', { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }],
+    ['empty, as the deployed function declares it', { DYNAMODB_ENDPOINT: '' }],
+    ['absent', {}],
+  ])('starts when TABLE_NAME is set and DYNAMODB_ENDPOINT is %s', async (_, env) => {
+    const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', ...env });
 
     expect(stderr).toBe('');
     expect(failed).toBe(false);

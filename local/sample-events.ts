@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
+import { MAX_BODY_BYTES } from '../functions/http/request-body';
+import { toHttpApiEvent } from './http-api-event';
+
+/** The session `npm start` seeds, which the 2xx samples update. */
+export const SAMPLE_SESSION_ID = 'demo';
+
+// Fixed, so that regenerating the files changes nothing unless the factory or a request changed.
+const RECEIVED_AT = new Date('2026-01-15T09:30:00Z');
+const HOST = 'abc123defg.execute-api.us-east-1.amazonaws.com';
+
+interface SampleRequest {
+  readonly method?: string;
+  readonly sessionId?: string;
+  readonly contentType?: string;
+  readonly body?: string;
+}
+
+const sample = (
+  name: string,
+  { method = 'POST', sessionId = SAMPLE_SESSION_ID, contentType = 'application/json', body }: SampleRequest,
+): APIGatewayProxyEventV2 =>
+  toHttpApiEvent({
+    method,
+    url: `/api/chat-sessions/${sessionId}/config`,
+    routePath: CHAT_CONFIG_PATH,
+    pathParameters: { sessionId },
+    headers: {
+      accept: '*/*',
+      host: HOST,
+      'user-agent': 'curl/8.5.0',
+      ...(body === undefined
+        ? {}
+        : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }),
+    },
+    ...(body === undefined ? {} : { body }),
+    sourceIp: '203.0.113.10',
+    requestId: `sample-${name}`,
+    receivedAt: RECEIVED_AT,
+  });
+
+const config = (value: Record<string, unknown>) => JSON.stringify({ config: value });
+
+/**
+ * Sample API Gateway HTTP API (payload 2.0) events, one per status an event alone decides, by file name; the
+ * status a file leads to starts its name. (A 500 or 503 depends on DynamoDB, not on the event.)
+ */
+export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
+  '200-config-replaced.json': sample('200-config-replaced', {
+    body: config({
+      model: 'gpt-4',
+      temperature: 0.7,
+      max_tokens: 2000,
+      system_prompt: 'You are a helpful assistant',
+    }),
+  }),
+  '200-config-replaced-by-put.json': sample('200-config-replaced-by-put', {
+    method: 'PUT',
+    body: config({ model: 'gpt-4o-mini', temperature: 0.2, stop: ['\n\nUser:'] }),
+  }),
+  '400-malformed-json.json': sample('400-malformed-json', { body: '{"config": {"model": "gpt-4",}' }),
+  '404-session-not-found.json': sample('404-session-not-found', {
+    sessionId: 'no-such-session',
+    body: config({ temperature: 0.5 }),
+  }),
+  '405-method-not-allowed.json': sample('405-method-not-allowed', { method: 'DELETE' }),
+  '413-payload-too-large.json': sample('413-payload-too-large', {
+    body: config({ system_prompt: 'x'.repeat(MAX_BODY_BYTES) }),
+  }),
+  '415-unsupported-media-type.json': sample('415-unsupported-media-type', {
+    contentType: 'text/plain',
+    body: config({ temperature: 0.5 }),
+  }),
+  '422-validation-failed.json': sample('422-validation-failed', {
+    body: config({ temperature: 3, max_tokens: 0, colour: 'blue' }),
+  }),
+};
+
+/** The text of a sample event file. */
+export const sampleEventFile = (event: APIGatewayProxyEventV2): string =>
+  `${JSON.stringify(event, null, 2)}\n`;

@@ -1,0 +1,37 @@
+// Runs in a fresh Node.js process, as the Lambda Node.js runtime would: loads the bundled handler named by the
+// function's `Handler` (e.g. `index.handler` → index.mjs, export `handler`) from the asset folder, invokes it once per
+// event file, and sends the results to the parent. Only Node.js built-ins are imported here: whatever the handler
+// needs must come from the bundle itself.
+// Usage: node invoke-bundle.mjs <asset dir> <Handler> <timeout seconds> <event file>...
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [assetDir, handlerSetting, timeoutSeconds, ...eventFiles] = process.argv.slice(2);
+const [file, exportName] = handlerSetting.split('.');
+const module = await import(pathToFileURL(join(assetDir, `${file}.mjs`)).href);
+const handler = module[exportName];
+
+const results = [];
+for (const eventFile of eventFiles) {
+  const event = JSON.parse(await readFile(eventFile, 'utf8'));
+  const deadline = Date.now() + Number(timeoutSeconds) * 1000;
+  const awsRequestId = randomUUID();
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:000000000000:function:${process.env.AWS_LAMBDA_FUNCTION_NAME}`,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId,
+    logGroupName: `/aws/lambda/${process.env.AWS_LAMBDA_FUNCTION_NAME}`,
+    logStreamName: 'bundle-test',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  results.push({ eventFile, result: await handler(event, context) });
+}
+process.send(results, () => process.exit(0));

@@ -1,0 +1,189 @@
+/**
+ * What ships and what sam local runs: `npm run synth`'s cdk.out, its template's metadata, and the bundled asset
+ * itself, executed in a fresh Node.js 24 process against DynamoDB Local with env.json's settings.
+ */
+import { execFile, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
+
+const run = promisify(execFile);
+
+const STACK = 'ChatConfigApi';
+const EVENTS_DIR = resolve('events');
+const SYSTEM_PROMPT = 'You are a helpful assistant';
+
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+
+interface FunctionProperties {
+  Handler: string;
+  Timeout: number;
+  MemorySize: number;
+  Environment: { Variables: Record<string, unknown> };
+}
+
+let outdir: string;
+let template: { Resources: Record<string, CfnResource> };
+let functionResource: CfnResource;
+let table: TestTable;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
+  // The README's command, as an operator or CI runs it (no CLI telemetry from a test run).
+  await run('npm', ['run', 'synth', '--', '--output', outdir], {
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  });
+  template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
+  const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+  expect(functions).toHaveLength(1);
+  functionResource = functions[0] as CfnResource;
+  table = await createTestTable();
+}, 120_000);
+
+afterAll(async () => {
+  await table?.drop();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+const fn = () => functionResource.Properties as unknown as FunctionProperties;
+const assetDir = () => join(outdir, String(functionResource.Metadata?.['aws:asset:path']));
+
+/** What SAM names a function of a CDK template: the construct id before `/Resource` in `aws:cdk:path`. */
+const samFunctionId = () => String(functionResource.Metadata?.['aws:cdk:path']).split('/').at(-2);
+
+const envJson = (): Record<string, Record<string, string>> => JSON.parse(readFileSync('env.json', 'utf8'));
+
+/** Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment. */
+const invokeBundle = async (eventFiles: string[], overrides: Record<string, string>) => {
+  const templateLiterals = Object.fromEntries(
+    Object.entries(fn().Environment.Variables).filter(([, v]) => typeof v === 'string'),
+  ) as Record<string, string>;
+  const child = fork(
+    resolve('test/helpers/invoke-bundle.mjs'),
+    [assetDir(), fn().Handler, String(fn().Timeout), ...eventFiles],
+    {
+      cwd: assetDir(),
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // What Lambda (or sam local) gives the function: the template's variables, env.json's over them, and its own.
+      env: {
+        ...templateLiterals,
+        ...envJson()[samFunctionId() ?? ''],
+        ...overrides,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_LAMBDA_FUNCTION_NAME: 'chat-config',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn().MemorySize),
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        LAMBDA_TASK_ROOT: assetDir(),
+        PATH: process.env.PATH ?? '',
+      },
+    },
+  );
+  let logs = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    logs += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    logs += chunk.toString();
+  });
+  const [[results]] = (await Promise.all([once(child, 'message'), once(child, 'exit')])) as [
+    [{ eventFile: string; result: APIGatewayProxyStructuredResultV2 }[]],
+    unknown,
+  ];
+  return { results, logs };
+};
+
+describe('npm run synth', () => {
+  it('writes cdk.out/ChatConfigApi.template.json and the bundled asset, offline and without Docker', () => {
+    expect(existsSync(join(outdir, `${STACK}.template.json`))).toBe(true);
+    expect(readdirSync(assetDir()).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  });
+
+  it('bundles the AWS SDK into the asset: nothing is left for the Lambda runtime to provide', () => {
+    const bundle = readFileSync(join(assetDir(), 'index.mjs'), 'utf8');
+
+    // (Booleans, not the matchers: a failure would print the whole 400 KB bundle.)
+    expect(/from\s*["']@(aws-sdk|smithy)\/|import\(["']@(aws-sdk|smithy)\//.test(bundle)).toBe(false);
+    // DynamoDB's JSON protocol target, which only the bundled client carries.
+    expect(bundle.includes('DynamoDB_20120810')).toBe(true);
+  });
+});
+
+describe('the template, as SAM reads it', () => {
+  it("points SAM at the bundled code through the function's asset metadata", () => {
+    expect(functionResource.Metadata).toMatchObject({
+      'aws:asset:path': expect.stringMatching(/^asset\.[0-9a-f]{64}$/),
+      'aws:asset:property': 'Code',
+    });
+    expect(fn().Handler).toBe('index.handler');
+  });
+
+  it('gives the function the SAM id ChatConfigFunction, the id env.json and the README use', () => {
+    expect(samFunctionId()).toBe('ChatConfigFunction');
+    expect(Object.keys(envJson())).toEqual(['ChatConfigFunction']);
+  });
+
+  it('sets in env.json every variable SAM cannot resolve, and only variables the template declares', () => {
+    // GIVEN SAM overrides only declared variables, and turns an unresolved Ref into the logical id
+    const declared = fn().Environment.Variables;
+    const set = envJson().ChatConfigFunction ?? {};
+
+    // THEN
+    const unresolvable = Object.keys(declared).filter((name) => typeof declared[name] !== 'string');
+    expect(unresolvable).toEqual(['TABLE_NAME']);
+    for (const name of unresolvable) expect(set).toHaveProperty(name);
+    for (const name of Object.keys(set)) expect(declared).toHaveProperty(name);
+  });
+
+  it('declares DYNAMODB_ENDPOINT on the function, empty in AWS, so that env.json can set it', () => {
+    expect(fn().Environment.Variables.DYNAMODB_ENDPOINT).toBe('');
+  });
+});
+
+describe('the bundled asset, run like Lambda runs it', () => {
+  it('answers every sample event in events/ with the status its name gives, on DynamoDB Local', async () => {
+    // GIVEN the session the samples update, and env.json's settings pointed at this run's DynamoDB Local
+    await table.put({ sessionId: 'demo', ownerId: 'demo-user' });
+    const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json'));
+
+    // WHEN
+    const { results, logs } = await invokeBundle(
+      files.map((f) => join(EVENTS_DIR, f)),
+      { TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint },
+    );
+
+    // THEN
+    const statuses = Object.fromEntries(
+      results.map(({ eventFile, result }) => [eventFile.split('/').at(-1), result.statusCode]),
+    );
+    expect(statuses).toEqual(Object.fromEntries(files.map((f) => [f, Number(f.slice(0, 3))])));
+    expect(await table.get('demo')).toMatchObject({ configVersion: 2 });
+    // Logs are the function's JSON lines, with its audit line, and never a config value.
+    expect(logs).toContain('"message":"Chat configuration updated"');
+    expect(logs).not.toContain(SYSTEM_PROMPT);
+  });
+
+  it('answers 503 with Retry-After when DynamoDB cannot be reached', async () => {
+    const { results } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
+      TABLE_NAME: table.tableName,
+      DYNAMODB_ENDPOINT: REFUSING_ENDPOINT,
+    });
+
+    expect(results[0]?.result).toMatchObject({
+      statusCode: 503,
+      headers: expect.objectContaining({ 'retry-after': '1' }),
+    });
+  });
+});
