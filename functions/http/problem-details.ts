@@ -18,8 +18,23 @@ export interface ErrorLog {
 }
 
 /**
- * What of an error may be logged: its identity, and the message only of an error DynamoDB itself answered (service
- * text about the request). Never a client-side message or a cause chain, which may quote what the client sent.
+ * The `at …` lines of an error's stack, without the message that heads it (which may quote the request). With the
+ * bundle's source map enabled they name our TypeScript files and lines.
+ */
+const framesOf = (error: Error): string[] | undefined => {
+  if (!error.stack) return undefined;
+  const at = error.message ? error.stack.indexOf(error.message) : -1;
+  const afterMessage = at >= 0 ? error.stack.slice(at + error.message.length) : error.stack;
+  const frames = afterMessage
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .map((line) => line.trim());
+  return frames.length > 0 ? frames : undefined;
+};
+
+/**
+ * What of an error may be logged: its identity, where it was thrown, and the message only of an error DynamoDB itself
+ * answered (service text about the request). Never a client-side message, which may quote what the client sent.
  */
 const describe = (error: unknown, depth = 0): Record<string, unknown> => {
   if (!(error instanceof Error)) return { name: typeof error };
@@ -34,6 +49,7 @@ const describe = (error: unknown, depth = 0): Record<string, unknown> => {
     ...($fault ? { fault: $fault } : {}),
     ...($metadata ? { metadata: $metadata } : {}),
     ...($metadata?.httpStatusCode ? { message: error.message } : {}),
+    ...(framesOf(error) ? { frames: framesOf(error) } : {}),
     ...(error.cause !== undefined && depth < 2 ? { cause: describe(error.cause, depth + 1) } : {}),
   };
 };

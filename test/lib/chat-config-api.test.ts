@@ -61,11 +61,11 @@ describe('ChatConfigApi routes', () => {
 });
 
 describe('ChatConfigApi function', () => {
-  it('runs on nodejs24.x, arm64, 256 MB, 5 s, from the bundled index.mjs', () => {
+  it('runs on nodejs24.x, arm64, 1024 MB, 5 s, from the bundled index.mjs', () => {
     defaults.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 256,
+      MemorySize: 1024,
       Timeout: 5,
       Handler: 'index.handler',
     });
@@ -97,9 +97,9 @@ describe('ChatConfigApi function', () => {
   });
 
   it('takes its memory and timeout from props', () => {
-    const { template } = synth({ memorySize: 1024, timeout: Duration.seconds(10) });
+    const { template } = synth({ memorySize: 512, timeout: Duration.seconds(10) });
 
-    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 10 });
   });
 });
 

@@ -175,6 +175,26 @@ describe('the bundled asset, run like Lambda runs it', () => {
     expect(logs).not.toContain(SYSTEM_PROMPT);
   });
 
+  it('answers an unexpected failure with 500, logging frames that the source map turns into our TypeScript lines', async () => {
+    // WHEN the table does not exist: DynamoDB's ResourceNotFoundException is no expected failure
+    const { results, logs } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
+      TABLE_NAME: 'no-such-table',
+      DYNAMODB_ENDPOINT: table.endpoint,
+    });
+
+    // THEN
+    expect(results[0]?.result.statusCode).toBe(500);
+    const failure = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .find((line) => line.level === 'ERROR');
+    expect(failure?.error.name).toBe('ResourceNotFoundException');
+    expect(failure?.error.frames.join('\n')).toMatch(
+      /functions\/sessions\/dynamodb-session-store\.ts:\d+:\d+/,
+    );
+  });
+
   it('answers 503 with Retry-After when DynamoDB cannot be reached', async () => {
     const { results } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
       TABLE_NAME: table.tableName,

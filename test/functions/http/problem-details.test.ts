@@ -103,9 +103,23 @@ describe('problemDetails', () => {
         fault: 'client',
         metadata: { httpStatusCode: 400, requestId: 'R1' },
         message: 'Requested resource not found',
+        frames: expect.any(Array),
       },
     });
-    expect(localLog).toEqual({ status: 500, error: { name: 'Error' } });
+    expect(localLog).toEqual({ status: 500, error: { name: 'Error', frames: expect.any(Array) } });
+  });
+
+  it('logs where a failure was thrown (its stack frames) but not the message heading its stack', () => {
+    // GIVEN an error whose message quotes the request over several lines, one shaped like a frame
+    const thrownHere = () => new Error('Unsupported type passed: sk-secret\n    at sk-secret-line');
+
+    // WHEN
+    const logged = respondTo(thrownHere()).log.error.mock.calls[0]?.[1] as { error: { frames: string[] } };
+
+    // THEN
+    expect(logged.error.frames.length).toBeGreaterThan(0);
+    expect(logged.error.frames[0]).toMatch(/^at thrownHere .*problem-details\.test\.ts:\d+:\d+\)$/);
+    expect(JSON.stringify(logged)).not.toContain('sk-secret');
   });
 
   it('answers 503 with Retry-After and the original failure sentence, hiding the cause', () => {
