@@ -72,7 +72,8 @@ export interface ChatConfigApiProps {
   readonly accessLogging?: boolean;
   /**
    * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
-   * loading the 400 KB bundle takes about 1.1 s at 256 MB's CPU share, 0.45 s at 512 MB and 0.22 s at 1024 MB.
+   * loading the 400 KB bundle (source maps on) took a median 1.25 s at 256 MB's CPU share, 0.57 s at 512 MB and
+   * 0.30 s at 1024 MB, with the CPU capped to those shares outside Lambda.
    * @default 1024
    */
   readonly memorySize?: number;

@@ -39,9 +39,11 @@ let table: TestTable;
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
-  // The README's command, as an operator or CI runs it (no CLI telemetry from a test run).
+  // The README's command, as CI runs it: no AWS credentials or region (jest's setup sets local ones: leave them out),
+  // and no CLI telemetry from a test run.
+  const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
   await run('npm', ['run', 'synth', '--', '--output', outdir], {
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    env: { ...shell, CDK_DISABLE_CLI_TELEMETRY: 'true' },
   });
   template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
   const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
