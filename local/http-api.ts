@@ -19,7 +19,7 @@ export interface Route {
 export interface LocalHttpApiOptions {
   readonly routes: readonly Route[];
   readonly handler: HttpApiHandler;
-  /** The function's timeout, as the handler's context reports it. @default 10_000 */
+  /** The function's timeout, as the handler's context reports it. @default 5_000, the deployed function's */
   readonly timeoutMs?: number;
 }
 
@@ -75,7 +75,7 @@ export const lambdaContext = (timeoutMs: number): Context => {
     functionName: 'chat-config-local',
     functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:chat-config-local',
-    memoryLimitInMB: '256',
+    memoryLimitInMB: '1024',
     awsRequestId: randomUUID(),
     logGroupName: '/aws/lambda/chat-config-local',
     logStreamName: 'local',
@@ -90,7 +90,7 @@ export const lambdaContext = (timeoutMs: number): Context => {
  * An HTTP server that behaves like API Gateway in front of the handler: route matching (404 otherwise), the 10 MB
  * payload limit, payload format 2.0 events, and the handler's result written back as the HTTP response.
  */
-export const createLocalHttpApi = ({ routes, handler, timeoutMs = 10_000 }: LocalHttpApiOptions): Server => {
+export const createLocalHttpApi = ({ routes, handler, timeoutMs = 5_000 }: LocalHttpApiOptions): Server => {
   const matchers = routes.map((route) => ({ ...route, pattern: matcherOf(route.path) }));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
