@@ -17,19 +17,24 @@ export interface ErrorLog {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
+const MAX_FRAMES = 10;
+// `    at fn (file:line:col)` or `    at file:line:col`: only the location is kept.
+const FRAME = /^\s+at (?:.* \()?(\S+:\d+:\d+)\)?$/;
+
 /**
- * The `at …` lines of an error's stack, without the message that heads it (which may quote the request). With the
- * bundle's source map enabled they name our TypeScript files and lines.
+ * Where an error was thrown: the locations (`file:line:col`) of its stack frames, which the bundle's source map points
+ * at our TypeScript. Nothing else of the stack: not the message heading it, nor function names (a computed method
+ * name can be data). Only when the stack is headed by the error's current name and message, so that no other text
+ * (a message changed later, a stack copied from another error) can be mistaken for frames.
  */
-const framesOf = (error: Error): string[] | undefined => {
-  if (!error.stack) return undefined;
-  const at = error.message ? error.stack.indexOf(error.message) : -1;
-  const afterMessage = at >= 0 ? error.stack.slice(at + error.message.length) : error.stack;
-  const frames = afterMessage
+const framesOf = (error: Error): string[] => {
+  const header = `${Error.prototype.toString.call(error)}\n`;
+  if (!error.stack?.startsWith(header)) return [];
+  return error.stack
+    .slice(header.length)
     .split('\n')
-    .filter((line) => /^\s+at /.test(line))
-    .map((line) => line.trim());
-  return frames.length > 0 ? frames : undefined;
+    .flatMap((line) => FRAME.exec(line)?.[1] ?? [])
+    .slice(0, MAX_FRAMES);
 };
 
 /**
@@ -43,13 +48,14 @@ const describe = (error: unknown, depth = 0): Record<string, unknown> => {
     $fault?: string;
     code?: string;
   };
+  const frames = framesOf(error);
   return {
     name: error.name,
     ...(code ? { code } : {}),
     ...($fault ? { fault: $fault } : {}),
     ...($metadata ? { metadata: $metadata } : {}),
     ...($metadata?.httpStatusCode ? { message: error.message } : {}),
-    ...(framesOf(error) ? { frames: framesOf(error) } : {}),
+    ...(frames.length > 0 ? { frames } : {}),
     ...(error.cause !== undefined && depth < 2 ? { cause: describe(error.cause, depth + 1) } : {}),
   };
 };

@@ -109,16 +109,54 @@ describe('problemDetails', () => {
     expect(localLog).toEqual({ status: 500, error: { name: 'Error', frames: expect.any(Array) } });
   });
 
-  it('logs where a failure was thrown (its stack frames) but not the message heading its stack', () => {
+  it('logs where a failure was thrown: the locations of its stack frames, nothing else of the stack', () => {
     // GIVEN an error whose message quotes the request over several lines, one shaped like a frame
-    const thrownHere = () => new Error('Unsupported type passed: sk-secret\n    at sk-secret-line');
+    const thrownHere = () => new Error('Unsupported type passed: sk-secret\n    at sk-secret (x.ts:1:1)');
 
     // WHEN
     const logged = respondTo(thrownHere()).log.error.mock.calls[0]?.[1] as { error: { frames: string[] } };
 
     // THEN
     expect(logged.error.frames.length).toBeGreaterThan(0);
-    expect(logged.error.frames[0]).toMatch(/^at thrownHere .*problem-details\.test\.ts:\d+:\d+\)$/);
+    expect(logged.error.frames[0]).toMatch(/problem-details\.test\.ts:\d+:\d+$/);
+    expect(JSON.stringify(logged)).not.toContain('sk-secret');
+    expect(JSON.stringify(logged)).not.toContain('thrownHere');
+  });
+
+  it.each([
+    [
+      'its message changed after the stack was read',
+      () => {
+        const error = new Error('Unsupported type');
+        void error.stack;
+        error.message = 'now quoting sk-secret';
+        return error;
+      },
+    ],
+    [
+      'its stack was copied from another error',
+      () => {
+        const error = new Error('wrapped');
+        error.stack = new Error('sk-secret\n    at sk-secret (x.ts:1:1)').stack;
+        return error;
+      },
+    ],
+  ])('logs no frame of an error when %s', (_case, makeError) => {
+    const logged = respondTo(makeError()).log.error.mock.calls[0]?.[1] as { error: object };
+
+    expect(logged.error).not.toHaveProperty('frames');
+    expect(JSON.stringify(logged)).not.toContain('sk-secret');
+  });
+
+  it('logs the frames of a function with a computed name without the name', () => {
+    const name = 'sk-secret';
+    const fail = { [name]: () => new Error('boom') };
+
+    const logged = respondTo(fail[name]()).log.error.mock.calls[0]?.[1] as {
+      error: { frames: string[] };
+    };
+
+    expect(logged.error.frames.length).toBeGreaterThan(0);
     expect(JSON.stringify(logged)).not.toContain('sk-secret');
   });
 
