@@ -107,6 +107,9 @@ export const startDynamoDbLocal = async ({
   return { endpoint, pid: child.pid ?? 0, stop };
 };
 
+/** The sessions table `npm start` creates and seeds unless TABLE_NAME names another. */
+export const LOCAL_TABLE_NAME = 'chat-sessions';
+
 /** Creates the sessions table (partition key `sessionId`, on-demand) unless it exists. */
 export const ensureSessionsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   try {

@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client
 import {
   type DynamoDbLocal,
   ensureSessionsTable,
+  LOCAL_TABLE_NAME,
   localDynamoDbClient,
   startDynamoDbLocal,
   useLocalAwsEnv,
@@ -30,7 +31,7 @@ const main = async () => {
   const port = portFromEnv('PORT', 3000);
   // A fixed port lets other tools (sam local, a DynamoDB GUI) reach the embedded DynamoDB Local; 0 picks a free one.
   const dynamoDbLocalPort = portFromEnv('DYNAMODB_LOCAL_PORT', 0);
-  const tableName = process.env.TABLE_NAME || 'chat-sessions';
+  const tableName = process.env.TABLE_NAME || LOCAL_TABLE_NAME;
   if (!process.env.DYNAMODB_ENDPOINT) {
     dynamoDbLocal = await startDynamoDbLocal({ port: dynamoDbLocalPort });
     console.log(`DynamoDB Local started on ${dynamoDbLocal.endpoint}`);

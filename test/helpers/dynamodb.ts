@@ -23,9 +23,9 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-export const createTestTable = async (): Promise<TestTable> => {
+/** Creates the table, named `tableName` or else uniquely, on this run's DynamoDB Local. */
+export const createTestTable = async (tableName = `sessions-${randomUUID()}`): Promise<TestTable> => {
   const endpoint = testEndpoint();
-  const tableName = `sessions-${randomUUID()}`;
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
   const documents = DynamoDBDocumentClient.from(client);

@@ -34,4 +34,4 @@ for (const eventFile of eventFiles) {
   };
   results.push({ eventFile, result: await handler(event, context) });
 }
-process.send(results, () => process.exit(0));
+process.send({ node: process.version, results }, () => process.exit(0));

@@ -1,9 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
+import { CHAT_CONFIG_TABLE_ACTIONS, ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
 afterAll(removeTestAssemblies);
@@ -192,6 +194,28 @@ describe('ChatConfigApi permissions', () => {
         ],
       },
     });
+  });
+
+  it('grants exactly the DynamoDB actions the function code sends (DynamoDB Local does not check IAM)', () => {
+    // GIVEN every command the function's code constructs, as the IAM action it needs
+    const DOCUMENT_COMMANDS: Record<string, string> = {
+      Get: 'GetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      BatchGet: 'BatchGetItem',
+      BatchWrite: 'BatchWriteItem',
+      TransactGet: 'TransactGetItems',
+      TransactWrite: 'TransactWriteItems',
+    };
+    const sent = readdirSync('functions', { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) => [...readFileSync(join('functions', file), 'utf8').matchAll(/new (\w+)Command\(/g)])
+      .map(([, name = '']) => `dynamodb:${DOCUMENT_COMMANDS[name] ?? name}`);
+
+    // THEN
+    expect(sent.length).toBeGreaterThan(0);
+    expect([...new Set(sent)].sort()).toEqual([...CHAT_CONFIG_TABLE_ACTIONS].sort());
   });
 
   it('gives the role no managed policy (no logs:CreateLogGroup on every resource)', () => {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 
@@ -43,13 +44,15 @@ beforeAll(async () => {
   // and no CLI telemetry from a test run.
   const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
   await run('npm', ['run', 'synth', '--', '--output', outdir], {
-    env: { ...shell, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    // A Docker that cannot start: were local esbuild bundling to fail, CDK's fallback to Docker fails too.
+    env: { ...shell, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DOCKER: '/nonexistent/docker' },
   });
   template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
   const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
   expect(functions).toHaveLength(1);
   functionResource = functions[0] as CfnResource;
-  table = await createTestTable();
+  // The table env.json names, on this run's DynamoDB Local.
+  table = await createTestTable(envJson().ChatConfigFunction?.TABLE_NAME);
 }, 120_000);
 
 afterAll(async () => {
@@ -65,8 +68,16 @@ const samFunctionId = () => String(functionResource.Metadata?.['aws:cdk:path']).
 
 const envJson = (): Record<string, Record<string, string>> => JSON.parse(readFileSync('env.json', 'utf8'));
 
+/** env.json's settings for the function, its DynamoDB endpoint moved from the container's host to this run's. */
+const envJsonHere = (): Record<string, string> => {
+  const settings = envJson()[samFunctionId() ?? ''] ?? {};
+  const endpoint = new URL(settings.DYNAMODB_ENDPOINT ?? '');
+  endpoint.host = new URL(table.endpoint).host;
+  return { ...settings, DYNAMODB_ENDPOINT: endpoint.origin };
+};
+
 /** Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment. */
-const invokeBundle = async (eventFiles: string[], overrides: Record<string, string>) => {
+const invokeBundle = async (eventFiles: string[], overrides: Record<string, string> = {}) => {
   const templateLiterals = Object.fromEntries(
     Object.entries(fn().Environment.Variables).filter(([, v]) => typeof v === 'string'),
   ) as Record<string, string>;
@@ -80,7 +91,7 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
       // What Lambda (or sam local) gives the function: the template's variables, env.json's over them, and its own.
       env: {
         ...templateLiterals,
-        ...envJson()[samFunctionId() ?? ''],
+        ...envJsonHere(),
         ...overrides,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
@@ -100,10 +111,12 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
   child.stderr?.on('data', (chunk: Buffer) => {
     logs += chunk.toString();
   });
-  const [[results]] = (await Promise.all([once(child, 'message'), once(child, 'exit')])) as [
-    [{ eventFile: string; result: APIGatewayProxyStructuredResultV2 }[]],
+  const [[{ node, results }]] = (await Promise.all([once(child, 'message'), once(child, 'exit')])) as [
+    [{ node: string; results: { eventFile: string; result: APIGatewayProxyStructuredResultV2 }[] }],
     unknown,
   ];
+  // The runtime nodejs24.x stands for.
+  expect(node).toMatch(/^v24\./);
   return { results, logs };
 };
 
@@ -149,6 +162,20 @@ describe('the template, as SAM reads it', () => {
     for (const name of Object.keys(set)) expect(declared).toHaveProperty(name);
   });
 
+  it("points the function at the table and the DynamoDB Local that the README's npm start gives sam local", () => {
+    // GIVEN
+    const { TABLE_NAME, DYNAMODB_ENDPOINT = '' } = envJson().ChatConfigFunction ?? {};
+    const readme = readFileSync('README.md', 'utf8');
+
+    // THEN the container reaches the host's DynamoDB Local, on the port the README starts it on
+    const endpoint = new URL(DYNAMODB_ENDPOINT);
+    expect(endpoint.origin).toBe(DYNAMODB_ENDPOINT);
+    expect(endpoint.hostname).toBe('host.docker.internal');
+    expect(readme).toContain(`DYNAMODB_LOCAL_PORT=${endpoint.port} npm start`);
+    // npm start's table
+    expect(TABLE_NAME).toBe(LOCAL_TABLE_NAME);
+  });
+
   it('declares DYNAMODB_ENDPOINT on the function, empty in AWS, so that env.json can set it', () => {
     expect(fn().Environment.Variables.DYNAMODB_ENDPOINT).toBe('');
   });
@@ -161,10 +188,7 @@ describe('the bundled asset, run like Lambda runs it', () => {
     const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json'));
 
     // WHEN
-    const { results, logs } = await invokeBundle(
-      files.map((f) => join(EVENTS_DIR, f)),
-      { TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint },
-    );
+    const { results, logs } = await invokeBundle(files.map((f) => join(EVENTS_DIR, f)));
 
     // THEN
     const statuses = Object.fromEntries(
@@ -181,7 +205,6 @@ describe('the bundled asset, run like Lambda runs it', () => {
     // WHEN the table does not exist: DynamoDB's ResourceNotFoundException is no expected failure
     const { results, logs } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
       TABLE_NAME: 'no-such-table',
-      DYNAMODB_ENDPOINT: table.endpoint,
     });
 
     // THEN
@@ -199,7 +222,6 @@ describe('the bundled asset, run like Lambda runs it', () => {
 
   it('answers 503 with Retry-After when DynamoDB cannot be reached', async () => {
     const { results } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
-      TABLE_NAME: table.tableName,
       DYNAMODB_ENDPOINT: REFUSING_ENDPOINT,
     });
 
