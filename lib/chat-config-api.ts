@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CorsHttpMethod,
@@ -40,14 +40,16 @@ const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 export interface ChatConfigApiProps {
   /**
    * An existing sessions table (partition key `sessionId`, a string) to use instead of creating one, e.g. from
-   * `TableV2.fromTableName`. The function is granted only `dynamodb:UpdateItem` on it.
+   * `TableV2.fromTableName`. The function is granted only `dynamodb:UpdateItem` on it; a table encrypted with a
+   * customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key, which this construct
+   * does not grant.
    * @default - a new `TableV2`: partition key `sessionId`, on demand, point-in-time recovery, deletion protection,
    * retained when the stack is deleted
    */
   readonly table?: ITable;
   /**
    * Name of the API's stage; anything but `$default` becomes the first segment of every path.
-   * @default '$default' - the routes are served at the root of the API's URL
+   * @default - `$default`: the routes are served at the root of the API's URL
    */
   readonly stageName?: string;
   /**
@@ -62,25 +64,25 @@ export interface ChatConfigApiProps {
   readonly corsAllowedOrigins?: readonly string[];
   /**
    * How long the function's logs and the API's access logs are kept.
-   * @default RetentionDays.ONE_MONTH
+   * @default - one month (`RetentionDays.ONE_MONTH`)
    */
   readonly logRetention?: RetentionDays;
   /**
    * Whether the stage writes one JSON access log line per request (no bodies, no headers but the user agent).
-   * @default true
+   * @default - `true`: access logs in their own log group
    */
   readonly accessLogging?: boolean;
   /**
    * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
    * loading the 400 KB bundle (source maps on) took a median 1.25 s at 256 MB's CPU share, 0.57 s at 512 MB and
    * 0.30 s at 1024 MB, with the CPU capped to those shares outside Lambda.
-   * @default 1024
+   * @default - 1024 MB
    */
   readonly memorySize?: number;
   /**
    * Timeout of the function, 3 to 30 seconds.
-   * @default Duration.seconds(5) - the store's 2.5 s deadline plus the handler's 500 ms margin, with room for a
-   * slow first request
+   * @default - 5 seconds: the store's 2.5 s deadline plus the handler's 500 ms margin, with room for a slow first
+   * request
    */
   readonly timeout?: Duration;
 }
@@ -90,9 +92,13 @@ export interface ChatConfigApiProps {
  * invoke one Node.js 24 function, which updates session items in a DynamoDB table.
  */
 export class ChatConfigApi extends Construct {
+  /** The HTTP API, with the two routes. */
   readonly api: HttpApi;
+  /** Its one stage, auto-deployed, throttled and access-logged. */
   readonly stage: HttpStage;
+  /** The sessions table: the one created, or the one given in props. */
   readonly table: ITable;
+  /** The Lambda function behind both routes. */
   readonly function: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: ChatConfigApiProps = {}) {
@@ -149,6 +155,7 @@ export class ChatConfigApi extends Construct {
     this.table.grant(this.function, ...CHAT_CONFIG_TABLE_ACTIONS);
 
     this.api = new HttpApi(this, 'Api', {
+      apiName: `${Stack.of(this).stackName}-${id}`,
       description: 'Chat session configuration API',
       createDefaultStage: false,
       ...(settings.corsAllowedOrigins.length > 0
@@ -257,14 +264,15 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
   if (known(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit >= 1 && burstLimit <= 5_000)) {
     fail(`throttle.burstLimit must be a whole number of requests from 1 to 5000, not ${burstLimit}`);
   }
-  for (const origin of settings.corsAllowedOrigins) {
+  const origins = known(settings.corsAllowedOrigins) ? settings.corsAllowedOrigins.filter(known) : [];
+  for (const origin of origins) {
     if (origin === '*' ? settings.corsAllowedOrigins.length > 1 : !isOrigin(origin)) {
       fail(
-        `corsAllowedOrigins must hold origins such as "https://app.example.com" (scheme and host, no path), or only "*"; "${origin}" is not allowed`,
+        `corsAllowedOrigins must hold origins such as "https://app.example.com" (http or https, a lower-case host without wildcards, no path), or only "*"; "${origin}" is not allowed`,
       );
     }
   }
-  if (!Object.values(RetentionDays).includes(settings.logRetention)) {
+  if (known(settings.logRetention) && !Object.values(RetentionDays).includes(settings.logRetention)) {
     fail(`logRetention must be one of the RetentionDays values, not ${settings.logRetention}`);
   }
   if (
@@ -287,5 +295,7 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
 
 const isOrigin = (value: string): boolean => {
   const url = URL.parse(value);
-  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value;
+  return (
+    url !== null && /^https?:$/.test(url.protocol) && !url.hostname.includes('*') && url.origin === value
+  );
 };

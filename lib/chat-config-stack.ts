@@ -1,7 +1,10 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ChatConfigApi, type ChatConfigApiProps } from './chat-config-api';
+
+/** What DynamoDB accepts as a table name. */
+export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 
 export interface ChatConfigStackProps extends StackProps {
   /**
@@ -25,11 +28,21 @@ export class ChatConfigStack extends Stack {
       description: 'Chat session configuration API: HTTP API, Lambda function, DynamoDB table',
       ...props,
     });
+    const { existingTableName } = props;
+    if (
+      existingTableName !== undefined &&
+      !Token.isUnresolved(existingTableName) &&
+      !TABLE_NAME_PATTERN.test(existingTableName)
+    ) {
+      throw new Error(
+        `${this.node.path}: existingTableName must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), not "${existingTableName}"`,
+      );
+    }
     this.chatConfig = new ChatConfigApi(this, 'ChatConfig', {
       ...props.api,
-      ...(props.existingTableName
-        ? { table: TableV2.fromTableName(this, 'ExistingSessions', props.existingTableName) }
-        : {}),
+      ...(existingTableName === undefined
+        ? {}
+        : { table: TableV2.fromTableName(this, 'ExistingSessions', existingTableName) }),
     });
 
     new CfnOutput(this, 'ApiUrl', {

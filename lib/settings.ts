@@ -1,6 +1,7 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { ChatConfigApiProps } from './chat-config-api';
+import { TABLE_NAME_PATTERN } from './chat-config-stack';
 
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
 export const CONTEXT_PREFIX = 'chat-config:';
@@ -90,7 +91,7 @@ export const readSettings = (node: Node): ChatConfigSettings => {
     );
   }
   const existingTableName = values.tableName?.trim() || undefined;
-  if (existingTableName !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(existingTableName)) {
+  if (existingTableName !== undefined && !TABLE_NAME_PATTERN.test(existingTableName)) {
     throw new Error(
       `Context key "${CONTEXT_PREFIX}tableName" must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), not "${existingTableName}"`,
     );

@@ -54,6 +54,19 @@ export const freePort = async (): Promise<number> => {
   return address.port;
 };
 
+/** Whether something already listens on `port`, on any interface (DynamoDB Local binds them all). */
+export const isPortTaken = async (port: number): Promise<boolean> => {
+  const server = createServer().listen(port);
+  try {
+    await once(server, 'listening');
+    return false;
+  } catch {
+    return true;
+  } finally {
+    server.close();
+  }
+};
+
 /**
  * A client for tooling (tables, seeds). It takes its credentials and region from the environment, as the handler's
  * client does: a DynamoDB Local started without -sharedDb keeps one database per access key and region, and the

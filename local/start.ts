@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client
 import {
   type DynamoDbLocal,
   ensureSessionsTable,
+  isPortTaken,
   LOCAL_TABLE_NAME,
   localDynamoDbClient,
   startDynamoDbLocal,
@@ -33,6 +34,12 @@ const main = async () => {
   const dynamoDbLocalPort = portFromEnv('DYNAMODB_LOCAL_PORT', 0);
   const tableName = process.env.TABLE_NAME || LOCAL_TABLE_NAME;
   if (!process.env.DYNAMODB_ENDPOINT) {
+    // Checked first: otherwise the readiness probe could be answered by whatever already listens there.
+    if (dynamoDbLocalPort && (await isPortTaken(dynamoDbLocalPort))) {
+      throw new Error(
+        `DYNAMODB_LOCAL_PORT ${dynamoDbLocalPort} is already in use: stop what listens there, or choose another port`,
+      );
+    }
     dynamoDbLocal = await startDynamoDbLocal({ port: dynamoDbLocalPort });
     console.log(`DynamoDB Local started on ${dynamoDbLocal.endpoint}`);
     process.env.DYNAMODB_ENDPOINT = dynamoDbLocal.endpoint;

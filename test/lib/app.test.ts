@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
+import { ChatConfigStack } from '../../lib/chat-config-stack';
 import { cdkJsonContext, createTestApp, removeTestAssemblies } from '../helpers/cdk';
 
 afterAll(removeTestAssemblies);
@@ -49,10 +50,10 @@ describe('the CDK app', () => {
 
   it('outputs the API URL, the table name and the function name', () => {
     // GIVEN
-    const { template } = synthApp();
+    const { template, stack } = synthApp();
 
     // THEN
-    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    template.hasOutput('ApiUrl', { Value: stack.resolve(stack.chatConfig.url) });
     template.hasOutput('TableName', {
       Value: { Ref: Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] },
     });
@@ -116,6 +117,25 @@ describe('the CDK app under cdk-nag (AWS Solutions rules)', () => {
       /turned off by the operator/,
     );
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: Match.absent() });
+  });
+});
+
+describe('ChatConfigStack', () => {
+  it.each([
+    ['a name DynamoDB refuses', 'a b'],
+    ['an empty name', ''],
+  ])('rejects %s as the existing table, naming the prop', (_case, existingTableName) => {
+    const app = createTestApp();
+
+    expect(() => new ChatConfigStack(app, 'Stack', { existingTableName })).toThrow(
+      /^Stack: existingTableName must be a DynamoDB table name/,
+    );
+  });
+
+  it('names the API after the stack, so that each environment has its own name', () => {
+    const { template } = synthApp({ 'chat-config:stackName': 'ChatConfigApi-staging' });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'ChatConfigApi-staging-ChatConfig' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -367,6 +367,16 @@ describe('ChatConfigApi props validation', () => {
     ],
     ['"*" beside other origins', { corsAllowedOrigins: ['*', 'https://a.example'] }, /or only "\*"/],
     [
+      'an origin with a wildcard subdomain',
+      { corsAllowedOrigins: ['https://*.example.com'] },
+      /without wildcards.*"https:\/\/\*.example.com" is not allowed/,
+    ],
+    [
+      'an origin with an upper-case host',
+      { corsAllowedOrigins: ['https://App.example.com'] },
+      /a lower-case host.*"https:\/\/App.example.com" is not allowed/,
+    ],
+    [
       'a retention that CloudWatch does not offer',
       { logRetention: 31 as RetentionDays },
       /logRetention must be one of/,
@@ -383,6 +393,20 @@ describe('ChatConfigApi props validation', () => {
 
     expect(() => new ChatConfigApi(stack, 'ChatConfig', props)).toThrow(message);
     expect(() => new ChatConfigApi(stack, 'ChatConfig2', props)).toThrow(/^Test\/ChatConfig2: /);
+  });
+
+  it('leaves values known only at deploy time (tokens) to CloudFormation', () => {
+    const origin = Lazy.string({ produce: () => 'https://app.example.com' });
+
+    const { template } = synth({
+      corsAllowedOrigins: [origin],
+      memorySize: Lazy.number({ produce: () => 2048 }),
+    });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048 });
   });
 
   it('accepts "*" alone as the allowed origins', () => {

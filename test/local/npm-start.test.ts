@@ -139,6 +139,29 @@ describe('npm start', () => {
     );
   });
 
+  it('fails naming DYNAMODB_LOCAL_PORT when something already listens there, starting nothing', async () => {
+    // GIVEN a port in use (say, by another DynamoDB Local)
+    const taken = createServer().listen(0);
+    await once(taken, 'listening');
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: String(port) }, START_SCRIPT);
+      started = api.child;
+
+      // WHEN
+      const [code] = await api.exited;
+
+      // THEN
+      expect(code).toBe(1);
+      expect(api.output().stderr).toContain(
+        `npm start failed: DYNAMODB_LOCAL_PORT ${port} is already in use`,
+      );
+      expect(api.output().stdout).not.toContain('DynamoDB Local started');
+    } finally {
+      taken.close();
+    }
+  });
+
   it('fails with one line naming the fix when Java is missing', async () => {
     const api = startLocalApi({ PORT: '0', PATH: PATH_WITHOUT_JAVA }, START_SCRIPT);
     started = api.child;
