@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
 
 /** What an HTTP request is made of, as API Gateway sees it. */
 export interface HttpApiRequest {
@@ -80,3 +81,18 @@ export const toHttpApiEvent = (request: HttpApiRequest): APIGatewayProxyEventV2 
     isBase64Encoded: request.isBase64Encoded ?? false,
   };
 };
+
+/** A request to the chat-config route: the path and its parameter follow from `sessionId`. */
+export interface ChatConfigRequest extends Omit<HttpApiRequest, 'url' | 'routePath' | 'pathParameters'> {
+  /** Sent percent-encoded in the path, and decoded as the path parameter; `null` leaves the parameter out. */
+  readonly sessionId: string | null;
+}
+
+/** An HTTP API event for the chat-config route, as API Gateway would send it for `sessionId`. */
+export const toChatConfigEvent = ({ sessionId, ...request }: ChatConfigRequest): APIGatewayProxyEventV2 =>
+  toHttpApiEvent({
+    ...request,
+    url: CHAT_CONFIG_PATH.replace('{sessionId}', encodeURIComponent(sessionId ?? '')),
+    routePath: CHAT_CONFIG_PATH,
+    ...(sessionId === null ? {} : { pathParameters: { sessionId } }),
+  });

@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
 import { MAX_BODY_BYTES } from '../functions/http/request-body';
-import { toHttpApiEvent } from './http-api-event';
+import { toChatConfigEvent } from './http-api-event';
 
 /** The session `npm start` seeds, which the 2xx samples update. */
 export const SAMPLE_SESSION_ID = 'demo';
@@ -21,11 +20,9 @@ const sample = (
   name: string,
   { method = 'POST', sessionId = SAMPLE_SESSION_ID, contentType = 'application/json', body }: SampleRequest,
 ): APIGatewayProxyEventV2 =>
-  toHttpApiEvent({
+  toChatConfigEvent({
     method,
-    url: `/api/chat-sessions/${sessionId}/config`,
-    routePath: CHAT_CONFIG_PATH,
-    pathParameters: { sessionId },
+    sessionId,
     headers: {
       accept: '*/*',
       host: HOST,

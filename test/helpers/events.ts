@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { lambdaContext } from '../../local/http-api';
-import { toHttpApiEvent } from '../../local/http-api-event';
-
-export const CONFIG_ROUTE = CHAT_CONFIG_PATH;
+import { toChatConfigEvent } from '../../local/http-api-event';
 
 export interface TestRequest {
   readonly method?: string;
@@ -28,11 +26,9 @@ export const createHttpApiEvent = ({
   isBase64Encoded = false,
 }: TestRequest = {}): APIGatewayProxyEventV2 => {
   const text = bodyText(body);
-  return toHttpApiEvent({
+  return toChatConfigEvent({
     method,
-    url: `/api/chat-sessions/${encodeURIComponent(sessionId ?? '')}/config`,
-    routePath: CONFIG_ROUTE,
-    ...(sessionId === null ? {} : { pathParameters: { sessionId } }),
+    sessionId,
     headers,
     ...(text === undefined ? {} : { body: text, isBase64Encoded }),
   });
@@ -46,9 +42,10 @@ export const createRestApiEvent = ({
   headers = { 'Content-Type': 'application/json' },
   isBase64Encoded = false,
 }: TestRequest = {}): APIGatewayProxyEvent => {
-  const path = `/api/chat-sessions/${sessionId}/config`;
+  // REST events carry the path decoded.
+  const path = CHAT_CONFIG_PATH.replace('{sessionId}', String(sessionId));
   return {
-    resource: CONFIG_ROUTE,
+    resource: CHAT_CONFIG_PATH,
     path,
     httpMethod: method,
     headers,
@@ -87,7 +84,7 @@ export const createRestApiEvent = ({
       requestId: randomUUID(),
       requestTimeEpoch: Date.now(),
       resourceId: 'abc123',
-      resourcePath: CONFIG_ROUTE,
+      resourcePath: CHAT_CONFIG_PATH,
     },
   };
 };

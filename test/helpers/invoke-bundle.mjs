@@ -1,7 +1,8 @@
 // Runs in a fresh Node.js process, as the Lambda Node.js runtime would: loads the bundled handler named by the
 // function's `Handler` (e.g. `index.handler` → index.mjs, export `handler`) from the asset folder, invokes it once per
 // event file, and sends the results to the parent. Only Node.js built-ins are imported here: whatever the handler
-// needs must come from the bundle itself.
+// needs must come from the bundle itself. (So the Lambda context is built here, not by local/http-api.ts's
+// lambdaContext, which is TypeScript this process cannot load.)
 // Usage: node invoke-bundle.mjs <asset dir> <Handler> <timeout seconds> <event file>...
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

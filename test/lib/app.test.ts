@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
 import { ChatConfigStack } from '../../lib/chat-config-stack';
-import { cdkJsonContext, createTestApp, removeTestAssemblies } from '../helpers/cdk';
+import { cdkJsonContext, createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
 afterAll(removeTestAssemblies);
 
@@ -33,7 +33,7 @@ const synthApp = (overrides: Record<string, unknown> = {}) => {
   );
   return {
     stack,
-    template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template),
+    template: templateOf(stack),
     nag: report.pluginReports.find((r) => r.pluginName === 'AwsSolutions'),
   };
 };
