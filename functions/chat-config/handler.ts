@@ -1,4 +1,4 @@
-import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
 import { createChatConfigHandler } from './create-handler';
@@ -18,7 +18,10 @@ if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ??
 const logger = new Logger({
   serviceName: getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: 'chat-config' }),
 });
+// Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
+// the cold start.
+const requireIfMatch = getBooleanFromEnv({ key: 'REQUIRE_IF_MATCH', defaultValue: false });
 const store = new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);
 
-/** Lambda entry point for `POST`/`PUT /api/chat-sessions/{sessionId}/config`. */
-export const handler = createChatConfigHandler({ store, logger });
+/** Lambda entry point for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`. */
+export const handler = createChatConfigHandler({ store, logger, requireIfMatch });

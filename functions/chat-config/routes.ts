@@ -1,10 +1,19 @@
+import { JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE, type RequestMediaTypes } from '../http/request-body';
+
 /**
  * The route contract of the chat-config function, shared by the function itself, the CDK construct that wires
- * API Gateway to it and the local API: all three always agree on the path and the methods.
+ * API Gateway to it, the local API and the OpenAPI document: all of them always agree on the path and the methods.
  */
 
 /** The path API Gateway sends to the function, with its `{sessionId}` path parameter. */
 export const CHAT_CONFIG_PATH = '/api/chat-sessions/{sessionId}/config';
 
-/** The methods routed to the function on that path: both replace the whole config. */
-export const CHAT_CONFIG_METHODS: readonly string[] = ['POST', 'PUT'];
+/** The methods that write, each with the one media type its body must have. */
+export const WRITE_MEDIA_TYPES: RequestMediaTypes = {
+  POST: JSON_MEDIA_TYPE,
+  PUT: JSON_MEDIA_TYPE,
+  PATCH: MERGE_PATCH_MEDIA_TYPE,
+};
+
+/** The methods routed to the function on that path: a read, two full replaces and a merge patch. */
+export const CHAT_CONFIG_METHODS: readonly string[] = ['GET', ...Object.keys(WRITE_MEDIA_TYPES)];

@@ -2,11 +2,15 @@ import type { MiddlewareObj } from '@middy/core';
 import {
   HttpError,
   MethodNotAllowedError,
+  PreconditionFailedError,
   SessionNotFoundError,
   StoreUnavailableError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../sessions/errors';
+import { entityTagOf } from './entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from './events';
+import { MERGE_PATCH_MEDIA_TYPE } from './request-body';
 
 /** The sentence clients of the original endpoint read on any failed update (but a missing session). */
 export const UPDATE_FAILED = 'Failed to update chat configuration';
@@ -105,6 +109,13 @@ export const problemDetails = ({
     const headers: Record<string, string> = {};
     if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
     if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
+    // RFC 9110 §12.5.1 (Accept in a response: what the request's content may be); RFC 5789 §2.2 for PATCH.
+    if (error instanceof UnsupportedMediaTypeError) {
+      headers.accept = error.accepted;
+      if (error.accepted === MERGE_PATCH_MEDIA_TYPE) headers['accept-patch'] = error.accepted;
+    }
+    // The version the client must read before it retries.
+    if (error instanceof PreconditionFailedError) headers.etag = entityTagOf(error.currentVersion);
     request.response = jsonResponse(body.status, body, 'application/problem+json', headers);
   },
 });

@@ -6,7 +6,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../sessions/errors';
-import type { ApiGatewayEvent } from './events';
+import { type ApiGatewayEvent, methodOf } from './events';
 
 /** Largest request body accepted, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -15,28 +15,49 @@ export const MAX_BODY_BYTES = 512 * 1024;
 // throws that is not a syntax error. A test pins it, so an upgrade that changes it fails loudly.
 const FORBIDDEN_KEY_MESSAGE = 'Forbidden key in JSON body';
 
-// A JSON Merge Patch (RFC 7396) keeps the fields it leaves out: sent to a full replace, it would drop them instead.
-const MERGE_PATCH = /^application\/merge-patch\+json\s*(;|$)/i;
-
 const hasStatusCode = (error: unknown): error is Error & { statusCode: number } =>
   error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 
+/** The media type of JSON: full configs (`POST`, `PUT`) and every response but problems. */
+export const JSON_MEDIA_TYPE = 'application/json';
+
+/** The media type of a JSON Merge Patch (RFC 7396), which `PATCH` takes. */
+export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json';
+
+const mediaTypeOf = (contentType: string | undefined): string =>
+  (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+
+// A full config may come in any JSON type, `+json` suffixes included (as the original endpoint took them), but a merge
+// patch: sent to a full replace, the fields it leaves out would be dropped rather than kept.
+const isAccepted = (mediaType: string, accepted: string): boolean =>
+  accepted === JSON_MEDIA_TYPE
+    ? /^application\/([\w.-]+\+)?json$/.test(mediaType) && mediaType !== MERGE_PATCH_MEDIA_TYPE
+    : mediaType === accepted;
+
 /**
- * Rejects bodies over `maxBytes` (413), then parses JSON with Middy's parser (content type checked, base64 decoded,
- * prototype keys refused) and turns its errors into this API's: 415, 400 for a missing or malformed body, 422 for a
- * forbidden key.
+ * For each method that takes a body, the media type it takes: JSON (`application/json` or a `+json` type) for a
+ * full replace, and only `application/merge-patch+json` for a PATCH.
+ * Methods not named take no body (a body sent with them is ignored).
  */
-export const jsonRequestBody = (maxBytes = MAX_BODY_BYTES): MiddlewareObj<ApiGatewayEvent> => {
+export type RequestMediaTypes = Readonly<Record<string, string>>;
+
+/**
+ * Checks the content type against the method's media type (415), rejects bodies over `maxBytes` (413), then parses
+ * JSON with Middy's parser (base64 decoded, prototype keys refused) and turns its errors into this API's: 400 for a
+ * missing or malformed body, 422 for a forbidden key.
+ */
+export const jsonRequestBody = (
+  mediaTypes: RequestMediaTypes,
+  maxBytes = MAX_BODY_BYTES,
+): MiddlewareObj<ApiGatewayEvent> => {
   const parser = httpJsonBodyParser();
   const parse = parser.before as (request: Request<ApiGatewayEvent>) => void;
   return {
     before: (request) => {
+      const accepted = mediaTypes[methodOf(request.event)];
+      if (accepted === undefined) return;
       const { body, isBase64Encoded, headers } = request.event;
-      if (MERGE_PATCH.test(headers?.['content-type'] ?? '')) {
-        throw new UnsupportedMediaTypeError(
-          'A JSON Merge Patch cannot replace the config: send the whole config as application/json',
-        );
-      }
+      if (!isAccepted(mediaTypeOf(headers?.['content-type']), accepted)) throw new UnsupportedMediaTypeError(accepted);
       if (body != null && Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') > maxBytes) {
         throw new PayloadTooLargeError(maxBytes);
       }
@@ -44,15 +65,13 @@ export const jsonRequestBody = (maxBytes = MAX_BODY_BYTES): MiddlewareObj<ApiGat
         parse(request);
       } catch (error) {
         if (!hasStatusCode(error)) throw error;
-        if (error.statusCode === 415) throw new UnsupportedMediaTypeError();
+        if (error.statusCode === 415) throw new UnsupportedMediaTypeError(accepted);
         if (error.message === FORBIDDEN_KEY_MESSAGE) {
           throw new ValidationError([
             { path: '', message: 'Forbidden key: __proto__ or constructor.prototype' },
           ]);
         }
-        throw new BadRequestError(
-          body ? 'The request body is not valid JSON' : 'A JSON body with a "config" object is required',
-        );
+        throw new BadRequestError(body ? 'The request body is not valid JSON' : 'A JSON body is required');
       }
     },
   };

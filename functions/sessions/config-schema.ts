@@ -30,24 +30,51 @@ const text = (min: number, max: number) =>
 
 const stopSequence = text(1, 256);
 
+// The fields of a config, each valid or not on its own: no rule spans two fields. A merge patch (PATCH) relies on
+// it: a patch whose fields are each valid, applied to a valid config, gives a valid config, so the store can apply
+// it field by field in one write, never reading the whole config first. A test fails if a cross-field rule appears.
+const chatConfigFields = {
+  model: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9 ._:/@-]+$/)),
+  temperature: boundedNumber(0, 2),
+  max_tokens: z.int().check(z.gte(1), z.lte(1_000_000)),
+  top_p: boundedNumber(0, 1),
+  presence_penalty: boundedNumber(-2, 2),
+  frequency_penalty: boundedNumber(-2, 2),
+  stop: z.union([stopSequence, z.array(stopSequence).check(z.maxLength(4))], {
+    error: 'Invalid input: expected a string or an array of at most 4 strings, each 1 to 256 characters',
+  }),
+  system_prompt: text(0, 65_536),
+};
+
+type ChatConfigFields = typeof chatConfigFields;
+
+/** The names of a config's fields, in the schema's order. */
+export const CHAT_CONFIG_FIELD_NAMES = Object.keys(chatConfigFields) as (keyof ChatConfigFields)[];
+
+/** Every field optional: what a config holds. */
+const optionalFields = Object.fromEntries(
+  CHAT_CONFIG_FIELD_NAMES.map((name) => [name, z.optional(chatConfigFields[name])]),
+) as { [K in keyof ChatConfigFields]: z.ZodMiniOptional<ChatConfigFields[K]> };
+
+/** Every field optional or `null`: what a merge patch holds, `null` removing the field. */
+const patchFields = Object.fromEntries(
+  CHAT_CONFIG_FIELD_NAMES.map((name) => [name, z.optional(z.nullable(chatConfigFields[name]))]),
+) as { [K in keyof ChatConfigFields]: z.ZodMiniOptional<z.ZodMiniNullable<ChatConfigFields[K]>> };
+
 /**
- * The configuration of one chat session: the single source of validation, of the `ChatConfig` type and (later) of
- * the OpenAPI document. Every field is optional; unknown fields are rejected by name.
+ * The configuration of one chat session: the single source of validation, of the `ChatConfig` type and of the
+ * OpenAPI document. Every field is optional; unknown fields are rejected by name.
  */
-export const chatConfigSchema = z.strictObject({
-  model: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9 ._:/@-]+$/))),
-  temperature: z.optional(boundedNumber(0, 2)),
-  max_tokens: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))),
-  top_p: z.optional(boundedNumber(0, 1)),
-  presence_penalty: z.optional(boundedNumber(-2, 2)),
-  frequency_penalty: z.optional(boundedNumber(-2, 2)),
-  stop: z.optional(
-    z.union([stopSequence, z.array(stopSequence).check(z.maxLength(4))], {
-      error: 'Invalid input: expected a string or an array of at most 4 strings, each 1 to 256 characters',
-    }),
-  ),
-  system_prompt: z.optional(text(0, 65_536)),
-});
+export const chatConfigSchema = z.strictObject(optionalFields);
+
+/**
+ * Body of a `PATCH`: a JSON Merge Patch (RFC 7396) of the config. A field set to a value replaces it (an array
+ * whole), a field set to `null` is removed, an absent field is kept. The values are those of `chatConfigSchema`.
+ */
+export const chatConfigPatchSchema = z.strictObject(patchFields);
+
+/** A validated merge patch of a config. */
+export type ChatConfigPatch = z.infer<typeof chatConfigPatchSchema>;
 
 /** A validated chat session configuration. */
 export type ChatConfig = z.infer<typeof chatConfigSchema>;
@@ -64,6 +91,10 @@ export const replaceConfigRequestSchema = z.looseObject({ config: chatConfigSche
  */
 export const isMalformedRequest = (error: z.core.$ZodError): boolean =>
   error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length <= 1);
+
+/** Whether a merge patch failed for not being an object at all (400) rather than for its fields (422). */
+export const isMalformedPatch = (error: z.core.$ZodError): boolean =>
+  error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length === 0);
 
 /** A session id as it may appear in the path. */
 export const sessionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));

@@ -1,13 +1,27 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   DynamoDBClient,
   DynamoDBServiceException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { SessionNotFoundError, SessionTooLargeError, StoreUnavailableError } from './errors';
-import type { ConfigReplacement, ConfigReplacementRequest, SessionStore } from './session-store';
+import {
+  PreconditionFailedError,
+  SessionNotFoundError,
+  SessionTooLargeError,
+  StoreUnavailableError,
+} from './errors';
+import type {
+  ConfigPatchRequest,
+  ConfigRead,
+  ConfigReplacement,
+  ConfigReplacementRequest,
+  ConfigWrite,
+  SessionStore,
+  StoredSessionConfig,
+} from './session-store';
 
 /**
  * Time limits for one store call. A DynamoDB that hangs must not hold a request for more than ~3 s:
@@ -63,6 +77,63 @@ const isItemTooLarge = (error: unknown): boolean =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The item's attribute names, by the placeholders every expression uses. */
+const NAMES = {
+  '#sessionId': 'sessionId',
+  '#config': 'config',
+  '#version': 'configVersion',
+  '#updatedAt': 'updatedAt',
+} as const;
+
+/** The version of a session, as stored (typed attributes) or as returned (plain values): 0 if it has none. */
+const versionOf = (value: unknown): number => {
+  const version = isRecord(value) && typeof value.N === 'string' ? Number(value.N) : value;
+  return typeof version === 'number' && Number.isInteger(version) ? version : 0;
+};
+
+const toStoredSessionConfig = (sessionId: string, item: Record<string, unknown>): StoredSessionConfig => ({
+  sessionId,
+  config: isRecord(item.config) ? item.config : {},
+  version: versionOf(item.configVersion),
+  updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : null,
+});
+
+/**
+ * The part of a write's condition that checks `expectedVersions`. A session never written through this API has no
+ * version attribute: it is at version 0. An empty list stands for a version no session has (-1), so that the write
+ * still fails on an existing session, and the failure still tells a missing session (404) from a changed one (412).
+ */
+const versionCondition = (expected: readonly number[] | undefined) => {
+  if (expected === undefined) return { expression: '', values: {} };
+  const versions = expected.length > 0 ? expected : [-1];
+  const placeholders = versions.map((_, i) => `:expected${i}`);
+  const unversioned = versions.includes(0) ? 'attribute_not_exists(#version) OR ' : '';
+  return {
+    expression: ` AND (${unversioned}#version IN (${placeholders.join(', ')}))`,
+    values: Object.fromEntries(versions.map((version, i) => [`:expected${i}`, version])),
+  };
+};
+
+/** What a write changes beyond the version and the time stamp, and what it must find besides the session. */
+interface WriteExpression {
+  readonly set: readonly string[];
+  readonly remove?: readonly string[];
+  readonly condition?: string;
+  readonly names?: Record<string, string>;
+  readonly values?: Record<string, unknown>;
+  readonly returnValues: 'UPDATED_OLD' | 'ALL_NEW';
+}
+
+/** A conditional write either happened (with the attributes asked for) or found the item in this state. */
+type WriteOutcome =
+  | { readonly written: true; readonly attributes: Record<string, unknown> }
+  | { readonly written: false; readonly item: Record<string, AttributeValue> };
+
+// A patch sets fields inside the config map, which only works on a map; a session without one gets the patch's
+// fields as its whole config instead. Either write checks the shape it relies on; when the shape changed in between,
+// the other is tried, a bounded number of times.
+const MAX_PATCH_ATTEMPTS = 3;
+
 /** `SessionStore` on a DynamoDB table whose partition key is `sessionId` (string). */
 export class DynamoDbSessionStore implements SessionStore {
   constructor(
@@ -70,48 +141,133 @@ export class DynamoDbSessionStore implements SessionStore {
     private readonly tableName: string,
   ) {}
 
-  async replaceConfig({
-    sessionId,
-    config,
-    updatedAt,
-    signal,
-  }: ConfigReplacementRequest): Promise<ConfigReplacement> {
-    // One conditional write: never an upsert, never read-then-write. UPDATED_OLD hands back, atomically with the
-    // write, the version it incremented and the config it replaced (for the audit trail's list of changed fields).
-    const output = await this.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { sessionId },
-        UpdateExpression:
-          'SET #config = :config, #version = if_not_exists(#version, :zero) + :one, #updatedAt = :updatedAt',
-        ConditionExpression: 'attribute_exists(#sessionId)',
-        ExpressionAttributeNames: {
-          '#sessionId': 'sessionId',
-          '#config': 'config',
-          '#version': 'configVersion',
-          '#updatedAt': 'updatedAt',
-        },
-        ExpressionAttributeValues: { ':config': config, ':zero': 0, ':one': 1, ':updatedAt': updatedAt },
-        ReturnValues: 'UPDATED_OLD',
-      }),
+  async getConfig({ sessionId, signal }: ConfigRead): Promise<StoredSessionConfig> {
+    const { Item } = await this.run(
+      (abortSignal) =>
+        this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { sessionId },
+            ConsistentRead: true,
+            ProjectionExpression: '#sessionId, #config, #version, #updatedAt',
+            ExpressionAttributeNames: NAMES,
+          }),
+          { abortSignal },
+        ),
       signal,
     );
-    const previous: Record<string, unknown> = output.Attributes ?? {};
-    const previousVersion = typeof previous.configVersion === 'number' ? previous.configVersion : 0;
+    if (Item === undefined) throw new SessionNotFoundError();
+    return toStoredSessionConfig(sessionId, Item);
+  }
+
+  async replaceConfig(request: ConfigReplacementRequest): Promise<ConfigReplacement> {
+    // UPDATED_OLD hands back, atomically with the write, the version it incremented and the config it replaced (for
+    // the audit trail's list of changed fields).
+    const outcome = await this.write(request, {
+      set: ['#config = :config'],
+      values: { ':config': request.config },
+      returnValues: 'UPDATED_OLD',
+    });
+    if (!outcome.written) throw new PreconditionFailedError(versionOf(outcome.item.configVersion));
+    const previous = outcome.attributes;
     return {
-      current: { sessionId, config, version: previousVersion + 1, updatedAt },
+      current: {
+        sessionId: request.sessionId,
+        config: request.config,
+        version: versionOf(previous.configVersion) + 1,
+        updatedAt: request.updatedAt,
+      },
       previousConfig: isRecord(previous.config) ? previous.config : {},
     };
   }
 
-  /** Sends a command within the time limits and translates DynamoDB's failures into the domain's errors. */
-  private async send(command: UpdateCommand, signal?: AbortSignal): Promise<UpdateCommandOutput> {
+  async patchConfig(request: ConfigPatchRequest): Promise<StoredSessionConfig> {
+    const fields = Object.entries(request.set);
+    let intoMap = true;
+    for (let attempt = 1; attempt <= MAX_PATCH_ATTEMPTS; attempt++) {
+      const outcome = await this.write(
+        request,
+        intoMap
+          ? {
+              set: fields.map(([name]) => `#config.#field_${name} = :field_${name}`),
+              remove: request.remove.map((name) => `#config.#field_${name}`),
+              condition: ' AND attribute_type(#config, :map)',
+              names: Object.fromEntries(
+                [...fields.map(([name]) => name), ...request.remove].map((name) => [`#field_${name}`, name]),
+              ),
+              values: {
+                ':map': 'M',
+                ...Object.fromEntries(fields.map(([name, value]) => [`:field_${name}`, value])),
+              },
+              returnValues: 'ALL_NEW',
+            }
+          : {
+              set: ['#config = :config'],
+              condition: ' AND NOT attribute_type(#config, :map)',
+              values: { ':map': 'M', ':config': request.set },
+              returnValues: 'ALL_NEW',
+            },
+      );
+      if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
+      const foundMap = outcome.item.config?.M !== undefined;
+      // The shape was as expected: the version was not.
+      if (foundMap === intoMap) throw new PreconditionFailedError(versionOf(outcome.item.configVersion));
+      intoMap = foundMap;
+    }
+    // The config kept changing between a map and no map under concurrent writers: let the client retry.
+    throw new StoreUnavailableError();
+  }
+
+  /**
+   * One conditional `UpdateItem` on an existing session that also increments the version and stamps the time.
+   * On a failed condition, DynamoDB returns the item as it was (`ReturnValuesOnConditionCheckFailure`), which tells
+   * a missing session from one in another state without a second request.
+   */
+  private async write(
+    { sessionId, updatedAt, expectedVersions, signal }: ConfigWrite,
+    { set, remove = [], condition = '', names = {}, values = {}, returnValues }: WriteExpression,
+  ): Promise<WriteOutcome> {
+    const versions = versionCondition(expectedVersions);
+    const command = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { sessionId },
+      UpdateExpression: [
+        `SET ${['#version = if_not_exists(#version, :zero) + :one', '#updatedAt = :updatedAt', ...set].join(', ')}`,
+        ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
+      ].join(' '),
+      ConditionExpression: `attribute_exists(#sessionId)${condition}${versions.expression}`,
+      ExpressionAttributeNames: { ...NAMES, ...names },
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':one': 1,
+        ':updatedAt': updatedAt,
+        ...values,
+        ...versions.values,
+      },
+      ReturnValues: returnValues,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    try {
+      const output = await this.run((abortSignal) => this.client.send(command, { abortSignal }), signal);
+      return { written: true, attributes: output.Attributes ?? {} };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item === undefined) throw new SessionNotFoundError();
+      return { written: false, item: error.Item };
+    }
+  }
+
+  /**
+   * Sends within the time limits and translates DynamoDB's failures into the domain's errors (a failed condition is
+   * left to the caller, who knows what it checked).
+   */
+  private async run<T>(send: (abortSignal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const deadline = AbortSignal.timeout(STORE_TIME_LIMITS.deadlineMs);
     const abortSignal = signal ? AbortSignal.any([deadline, signal]) : deadline;
     try {
-      return await this.client.send(command, { abortSignal });
+      return await send(abortSignal);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new SessionNotFoundError();
+      if (error instanceof ConditionalCheckFailedException) throw error;
       if (isItemTooLarge(error)) throw new SessionTooLargeError();
       if (abortSignal.aborted || isRetryable(error)) {
         throw new StoreUnavailableError({ cause: error });

@@ -44,7 +44,7 @@ export class MethodNotAllowedError extends HttpError {
     method: string,
     readonly allow: readonly string[],
   ) {
-    super(`${method} is not supported here; use ${allow.join(' or ')}`);
+    super(`${method} is not supported here; use one of ${allow.join(', ')}`);
   }
 }
 
@@ -70,14 +70,46 @@ export class SessionTooLargeError extends HttpError {
   }
 }
 
-/** The body is not declared as JSON. */
+/** The body is not of the media type the method takes (`accepted`). */
 export class UnsupportedMediaTypeError extends HttpError {
   readonly statusCode = 415;
   readonly type = 'urn:chat-config:problem:unsupported-media-type';
   readonly title = 'Unsupported Media Type';
 
-  constructor(message = 'The request body must be JSON, sent with Content-Type: application/json') {
+  constructor(
+    readonly accepted: string,
+    message = `The request body must be sent with Content-Type: ${accepted}`,
+  ) {
     super(message);
+  }
+}
+
+/**
+ * The write was conditional on versions of the config (`If-Match`) and the session holds another one: somebody
+ * changed it since the client read it. Nothing was written.
+ */
+export class PreconditionFailedError extends HttpError {
+  readonly statusCode = 412;
+  readonly type = 'urn:chat-config:problem:precondition-failed';
+  readonly title = 'Precondition Failed';
+
+  constructor(readonly currentVersion: number) {
+    super(
+      `The config has changed since you read it (it is now at version ${currentVersion}): read it again, then retry with its ETag in If-Match`,
+    );
+  }
+}
+
+/** This deployment only takes writes that name the version they replace, and this one did not. */
+export class PreconditionRequiredError extends HttpError {
+  readonly statusCode = 428;
+  readonly type = 'urn:chat-config:problem:precondition-required';
+  readonly title = 'Precondition Required';
+
+  constructor() {
+    super(
+      'Writes must carry If-Match with the ETag of the config they replace (GET it first); "*" is not enough here',
+    );
   }
 }
 

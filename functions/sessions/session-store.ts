@@ -4,8 +4,10 @@ import type { ChatConfig } from './config-schema';
 export interface StoredSessionConfig {
   readonly sessionId: string;
   readonly config: ChatConfig;
+  /** How many times the config was written; 0 for a session never written through this API. */
   readonly version: number;
-  readonly updatedAt: string;
+  /** When the config was last written (ISO 8601); `null` for a session never written through this API. */
+  readonly updatedAt: string | null;
 }
 
 /**
@@ -17,22 +19,56 @@ export interface ConfigReplacement {
   readonly previousConfig: Readonly<Record<string, unknown>>;
 }
 
-/** One replace: the config to store for a session, the time to stamp it with, and a signal to give up on. */
-export interface ConfigReplacementRequest {
+/** What every write names: the session, the time to stamp, the versions it may replace, and a signal to give up on. */
+export interface ConfigWrite {
   readonly sessionId: string;
-  readonly config: ChatConfig;
   readonly updatedAt: string;
+  /**
+   * The write happens only if the session's current version is one of these (an empty list matches none).
+   * Absent: whatever the version, as long as the session exists.
+   */
+  readonly expectedVersions?: readonly number[] | undefined;
   /** Aborts the call (and its retries) when the caller no longer waits for it. */
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Where sessions live. Implementations translate their own failures into the errors of `./errors`. */
+/** One replace: the whole config to store. */
+export interface ConfigReplacementRequest extends ConfigWrite {
+  readonly config: ChatConfig;
+}
+
+/** One patch: the fields to set (each validated) and the fields to remove. Fields named in neither are kept. */
+export interface ConfigPatchRequest extends ConfigWrite {
+  readonly set: ChatConfig;
+  readonly remove: readonly (keyof ChatConfig)[];
+}
+
+/** One read. */
+export interface ConfigRead {
+  readonly sessionId: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Where sessions live. Implementations translate their own failures into the errors of `./errors`. Every write is one
+ * atomic, conditional operation: it never creates a session, and it never loses a write made concurrently.
+ *
+ * Each method may throw:
+ * - `SessionNotFoundError` when no session has that id (nothing is created);
+ * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted.
+ *
+ * Writes may also throw:
+ * - `PreconditionFailedError` (with the current version) when `expectedVersions` does not hold the session's version;
+ * - `SessionTooLargeError` when the session would outgrow what the store can hold.
+ */
 export interface SessionStore {
-  /**
-   * Replaces the config of an existing session in one atomic write and increments its version.
-   * @throws SessionNotFoundError when no session has that id (nothing is created)
-   * @throws StoreUnavailableError when the store is throttling, unreachable, too slow, or the signal aborted
-   * @throws SessionTooLargeError when the session would outgrow what the store can hold
-   */
+  /** Reads the session's config, strongly consistent: it reflects every write acknowledged before. */
+  getConfig(request: ConfigRead): Promise<StoredSessionConfig>;
+  /** Replaces the config of an existing session and increments its version. */
   replaceConfig(request: ConfigReplacementRequest): Promise<ConfigReplacement>;
+  /**
+   * Sets and removes fields of an existing session's config and increments its version, in one write: a concurrent
+   * write to other fields is kept. A session without a config (or with one that is not a map) gets one.
+   */
+  patchConfig(request: ConfigPatchRequest): Promise<StoredSessionConfig>;
 }

@@ -13,8 +13,12 @@ export interface TestResponse {
 }
 
 /** The Middy handler on `store`, with a logger that writes nothing unless `logger` is given. */
-export const createTestHandler = (store: SessionStore, logger = new Logger({ logLevel: 'SILENT' })) => {
-  const handler = createChatConfigHandler({ store, logger });
+export const createTestHandler = (
+  store: SessionStore,
+  logger = new Logger({ logLevel: 'SILENT' }),
+  { requireIfMatch = false } = {},
+) => {
+  const handler = createChatConfigHandler({ store, logger, requireIfMatch });
   return async (
     event: APIGatewayProxyEventV2 | APIGatewayProxyEvent,
     timeoutMs?: number,
@@ -28,7 +32,8 @@ export const createTestHandler = (store: SessionStore, logger = new Logger({ log
     return {
       statusCode: result.statusCode,
       headers: (result.headers ?? {}) as Record<string, string>,
-      body: JSON.parse(result.body) as Record<string, unknown>,
+      // A 304 has no body.
+      body: (result.body === '' ? {} : JSON.parse(result.body)) as Record<string, unknown>,
       rawBody: result.body,
     };
   };

@@ -260,7 +260,7 @@ describe('405: another method', () => {
     const response = await invoke(createHttpApiEvent({ method: 'DELETE' }));
 
     expectProblem(response, 405);
-    expect(response.headers.allow).toBe('POST, PUT');
+    expect(response.headers.allow).toBe('GET, POST, PUT, PATCH');
     await expectSessionUnchanged();
   });
 });

@@ -34,7 +34,11 @@ describe('problemDetails', () => {
     [new SessionNotFoundError(), 404, 'urn:chat-config:problem:session-not-found'],
     [new MethodNotAllowedError('GET', ['POST', 'PUT']), 405, 'urn:chat-config:problem:method-not-allowed'],
     [new PayloadTooLargeError(524_288), 413, 'urn:chat-config:problem:payload-too-large'],
-    [new UnsupportedMediaTypeError(), 415, 'urn:chat-config:problem:unsupported-media-type'],
+    [
+      new UnsupportedMediaTypeError('application/json'),
+      415,
+      'urn:chat-config:problem:unsupported-media-type',
+    ],
     [
       new ValidationError([{ path: '/config/x', message: 'Unknown field' }]),
       422,

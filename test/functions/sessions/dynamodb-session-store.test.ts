@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SessionNotFoundError } from '../../../functions/sessions/errors';
+import { PreconditionFailedError, SessionNotFoundError } from '../../../functions/sessions/errors';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 
 let table: TestTable;
@@ -75,5 +75,233 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     expect((await table.get('busy'))?.configVersion).toBe(20);
+  });
+});
+
+describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
+  it('writes when the current version is one of those expected', async () => {
+    await table.put({ sessionId: 'v3', config: {}, configVersion: 3 });
+
+    const result = await table.store.replaceConfig({
+      sessionId: 'v3',
+      config: { model: 'm' },
+      updatedAt: 'now',
+      expectedVersions: [2, 3],
+    });
+
+    expect(result.current.version).toBe(4);
+  });
+
+  it('throws PreconditionFailedError with the current version, and writes nothing, when it is not', async () => {
+    const item = { sessionId: 'moved-on', config: { model: 'theirs' }, configVersion: 5 };
+    await table.put(item);
+
+    const write = table.store.replaceConfig({
+      sessionId: 'moved-on',
+      config: { model: 'mine' },
+      updatedAt: 'now',
+      expectedVersions: [4],
+    });
+
+    await expect(write).rejects.toEqual(new PreconditionFailedError(5));
+    await expect(write).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await table.get('moved-on')).toEqual(item);
+  });
+
+  it('matches version 0 on a session that has no version yet', async () => {
+    await table.put({ sessionId: 'unversioned' });
+
+    const result = await table.store.replaceConfig({
+      sessionId: 'unversioned',
+      config: {},
+      updatedAt: 'now',
+      expectedVersions: [0],
+    });
+
+    expect(result.current.version).toBe(1);
+  });
+
+  it('matches nothing with an empty list, yet still tells a missing session from a changed one', async () => {
+    await table.put({ sessionId: 'there', configVersion: 2 });
+    const write = (sessionId: string) =>
+      table.store.replaceConfig({ sessionId, config: {}, updatedAt: 'now', expectedVersions: [] });
+
+    await expect(write('there')).rejects.toEqual(new PreconditionFailedError(2));
+    await expect(write('not-there')).rejects.toBeInstanceOf(SessionNotFoundError);
+    expect(await table.get('not-there')).toBeUndefined();
+  });
+});
+
+describe('DynamoDbSessionStore.getConfig', () => {
+  it('reads the config, version and time of the last write', async () => {
+    await table.put({
+      sessionId: 'read-me',
+      ownerId: 'alice',
+      config: { model: 'm', stop: ['a'] },
+      configVersion: 9,
+      updatedAt: '2026-11-26T10:00:00.000Z',
+    });
+
+    expect(await table.store.getConfig({ sessionId: 'read-me' })).toEqual({
+      sessionId: 'read-me',
+      config: { model: 'm', stop: ['a'] },
+      version: 9,
+      updatedAt: '2026-11-26T10:00:00.000Z',
+    });
+  });
+
+  it('reads a session never written through this API as an empty config at version 0', async () => {
+    await table.put({ sessionId: 'legacy', ownerId: 'bob', title: 'Old session' });
+
+    expect(await table.store.getConfig({ sessionId: 'legacy' })).toEqual({
+      sessionId: 'legacy',
+      config: {},
+      version: 0,
+      updatedAt: null,
+    });
+  });
+
+  it('throws SessionNotFoundError for a missing session', async () => {
+    await expect(table.store.getConfig({ sessionId: 'nobody' })).rejects.toBeInstanceOf(SessionNotFoundError);
+  });
+
+  it('sees a write acknowledged just before (strongly consistent)', async () => {
+    await table.put({ sessionId: 'fresh', config: {}, configVersion: 1 });
+    await table.store.replaceConfig({ sessionId: 'fresh', config: { top_p: 0.3 }, updatedAt: 'now' });
+
+    expect(await table.store.getConfig({ sessionId: 'fresh' })).toMatchObject({
+      config: { top_p: 0.3 },
+      version: 2,
+    });
+  });
+});
+
+describe('DynamoDbSessionStore.patchConfig', () => {
+  it('sets and removes the named fields, keeps the others and every other attribute, in one write', async () => {
+    // GIVEN
+    const item = {
+      sessionId: 'patch-me',
+      ownerId: 'alice',
+      config: { model: 'm', temperature: 1, stop: ['a', 'b'], system_prompt: 'keep me' },
+      configVersion: 2,
+    };
+    await table.put(item);
+
+    // WHEN
+    const result = await table.store.patchConfig({
+      sessionId: 'patch-me',
+      set: { temperature: 0.5, stop: ['c'], top_p: 0.9 },
+      remove: ['model'],
+      updatedAt: 'now',
+    });
+
+    // THEN
+    const config = { temperature: 0.5, stop: ['c'], top_p: 0.9, system_prompt: 'keep me' };
+    expect(result).toEqual({ sessionId: 'patch-me', config, version: 3, updatedAt: 'now' });
+    expect(await table.get('patch-me')).toEqual({ ...item, config, configVersion: 3, updatedAt: 'now' });
+  });
+
+  it('removing a field that is not there changes nothing but the version', async () => {
+    await table.put({ sessionId: 'nothing-to-remove', config: { model: 'm' } });
+
+    const result = await table.store.patchConfig({
+      sessionId: 'nothing-to-remove',
+      set: {},
+      remove: ['stop'],
+      updatedAt: 'now',
+    });
+
+    expect(result).toMatchObject({ config: { model: 'm' }, version: 1 });
+  });
+
+  it.each([
+    ['no config at all', {}],
+    ['a config that is not a map', { config: 'legacy text' }],
+  ])('gives a session with %s the set fields as its config', async (_, attributes) => {
+    await table.put({ sessionId: 'no-map', ownerId: 'alice', ...attributes });
+
+    const result = await table.store.patchConfig({
+      sessionId: 'no-map',
+      set: { model: 'm' },
+      remove: ['stop'],
+      updatedAt: 'now',
+    });
+
+    expect(result).toMatchObject({ config: { model: 'm' }, version: 1 });
+    expect(await table.get('no-map')).toEqual({
+      sessionId: 'no-map',
+      ownerId: 'alice',
+      config: { model: 'm' },
+      configVersion: 1,
+      updatedAt: 'now',
+    });
+  });
+
+  it('keeps every field of concurrent patches of different fields', async () => {
+    // GIVEN a session without a config, so that the first writers race to create the map as well
+    await table.put({ sessionId: 'race' });
+    const patches = [
+      { model: 'm' },
+      { temperature: 0.5 },
+      { max_tokens: 10 },
+      { top_p: 0.5 },
+      { presence_penalty: 1 },
+      { frequency_penalty: -1 },
+      { stop: ['x'] },
+      { system_prompt: 'p' },
+    ];
+
+    // WHEN
+    await Promise.all(
+      patches.map((set) => table.store.patchConfig({ sessionId: 'race', set, remove: [], updatedAt: 'now' })),
+    );
+
+    // THEN
+    expect(await table.get('race')).toMatchObject({
+      config: Object.assign({}, ...patches),
+      configVersion: patches.length,
+    });
+  });
+
+  it('throws PreconditionFailedError and writes nothing when the version is not the one expected', async () => {
+    const item = { sessionId: 'patch-stale', config: { model: 'theirs' }, configVersion: 6 };
+    await table.put(item);
+
+    await expect(
+      table.store.patchConfig({
+        sessionId: 'patch-stale',
+        set: { model: 'mine' },
+        remove: [],
+        updatedAt: 'now',
+        expectedVersions: [5],
+      }),
+    ).rejects.toEqual(new PreconditionFailedError(6));
+    expect(await table.get('patch-stale')).toEqual(item);
+  });
+
+  it('throws PreconditionFailedError on a session without a config whose version is not the one expected', async () => {
+    await table.put({ sessionId: 'patch-stale-bare', configVersion: 1 });
+
+    await expect(
+      table.store.patchConfig({
+        sessionId: 'patch-stale-bare',
+        set: { model: 'mine' },
+        remove: [],
+        updatedAt: 'now',
+        expectedVersions: [0],
+      }),
+    ).rejects.toEqual(new PreconditionFailedError(1));
+  });
+
+  it('throws SessionNotFoundError and creates nothing when the session does not exist', async () => {
+    await expect(
+      table.store.patchConfig({
+        sessionId: 'patch-ghost',
+        set: { model: 'x' },
+        remove: [],
+        updatedAt: 'now',
+      }),
+    ).rejects.toBeInstanceOf(SessionNotFoundError);
+    expect(await table.get('patch-ghost')).toBeUndefined();
   });
 });

@@ -1,0 +1,126 @@
+import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
+import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
+import {
+  chatConfigPatchSchema,
+  isMalformedPatch,
+  isMalformedRequest,
+  replaceConfigRequestSchema,
+  sessionIdSchema,
+  toFieldViolations,
+} from '../sessions/config-schema';
+import { BadRequestError, PreconditionFailedError, ValidationError } from '../sessions/errors';
+import {
+  type AuditLog,
+  patchSessionConfig,
+  readSessionConfig,
+  replaceSessionConfig,
+} from '../sessions/session-config';
+import type { SessionStore, StoredSessionConfig } from '../sessions/session-store';
+
+/** The sentence clients of the original endpoint read on success. */
+export const UPDATE_SUCCEEDED = 'Chat configuration updated successfully';
+
+// A read may be kept by the client's own cache (never a shared one), which must ask again each time: with the ETag,
+// its If-None-Match then gets a 304 without the body when nothing changed. Writes are never kept.
+const READ_CACHE_CONTROL = 'private, no-cache';
+
+export interface OperationDependencies {
+  readonly store: SessionStore;
+  readonly audit: AuditLog;
+  /** Whether writes must carry `If-Match` with a version (428 otherwise). */
+  readonly requireIfMatch: boolean;
+}
+
+/** One method on the config resource: the parsed event in, the HTTP result out. */
+export type Operation = (event: ApiGatewayEvent, signal: AbortSignal) => Promise<ApiGatewayResult>;
+
+const sessionIdOf = (event: ApiGatewayEvent): string => {
+  const sessionId = sessionIdSchema.safeParse(event.pathParameters?.sessionId);
+  if (!sessionId.success) {
+    throw new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -');
+  }
+  return sessionId.data;
+};
+
+const written = (stored: StoredSessionConfig): ApiGatewayResult =>
+  jsonResponse(200, { message: UPDATE_SUCCEEDED, ...stored }, 'application/json', {
+    etag: entityTagOf(stored.version),
+  });
+
+/** `GET`: the stored config, its version as ETag; `If-Match` (412) and `If-None-Match` (304) are honoured. */
+const read =
+  ({ store }: OperationDependencies): Operation =>
+  async (event, signal) => {
+    const sessionId = sessionIdOf(event);
+    const ifMatch = conditionOf(event.headers, 'if-match');
+    const ifNoneMatch = conditionOf(event.headers, 'if-none-match');
+    const stored = await readSessionConfig({ store }, { sessionId, signal });
+    // RFC 9110 §13.2.2: If-Match first, then If-None-Match.
+    if (ifMatch !== undefined && !holdsFor(ifMatch, stored.version, 'strong')) {
+      throw new PreconditionFailedError(stored.version);
+    }
+    const headers = { etag: entityTagOf(stored.version), 'cache-control': READ_CACHE_CONTROL };
+    if (ifNoneMatch !== undefined && holdsFor(ifNoneMatch, stored.version, 'weak')) {
+      return { statusCode: 304, headers, body: '' };
+    }
+    return jsonResponse(200, stored, 'application/json', headers);
+  };
+
+/** `POST`/`PUT`: `{"config": {...}}` replaces the whole config. */
+const replace =
+  ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
+  async (event, signal) => {
+    const sessionId = sessionIdOf(event);
+    const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
+    const request = replaceConfigRequestSchema.safeParse(event.body);
+    if (!request.success) {
+      if (isMalformedRequest(request.error)) {
+        throw new BadRequestError('The request body must be a JSON object with a "config" object');
+      }
+      throw new ValidationError(toFieldViolations(request.error));
+    }
+    return written(
+      await replaceSessionConfig(
+        { store, audit },
+        { sessionId, config: request.data.config, expectedVersions, signal },
+      ),
+    );
+  };
+
+/** `PATCH`: a JSON Merge Patch of the config sets the fields it names and removes those it sets to `null`. */
+const patch =
+  ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
+  async (event, signal) => {
+    const sessionId = sessionIdOf(event);
+    const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
+    const request = chatConfigPatchSchema.safeParse(event.body);
+    if (!request.success) {
+      if (isMalformedPatch(request.error)) {
+        throw new BadRequestError('The request body must be a JSON object of config fields (a merge patch)');
+      }
+      throw new ValidationError(
+        toFieldViolations(request.error).map((violation) =>
+          violation.path === '/config'
+            ? {
+                ...violation,
+                message: 'Unknown field: a merge patch is the config itself, not {"config": ...}',
+              }
+            : violation,
+        ),
+      );
+    }
+    return written(
+      await patchSessionConfig(
+        { store, audit },
+        { sessionId, patch: request.data, expectedVersions, signal },
+      ),
+    );
+  };
+
+/** The operation for each method of `CHAT_CONFIG_METHODS`. */
+export const chatConfigOperations = (dependencies: OperationDependencies): Record<string, Operation> => ({
+  GET: read(dependencies),
+  POST: replace(dependencies),
+  PUT: replace(dependencies),
+  PATCH: patch(dependencies),
+});

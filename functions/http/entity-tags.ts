@@ -1,0 +1,87 @@
+import { BadRequestError, PreconditionRequiredError } from '../sessions/errors';
+
+/**
+ * Entity tags (RFC 9110 §8.8.3) of a session's config, and the `If-Match` / `If-None-Match` conditions made of them.
+ * A config's tag is its version, quoted: `"7"`. It is a strong validator: every write makes a new version.
+ */
+
+/** The ETag of a config version. */
+export const entityTagOf = (version: number): string => `"${version}"`;
+
+interface EntityTag {
+  readonly weak: boolean;
+  readonly opaque: string;
+}
+
+/** A condition header's value: `*` (any current representation) or a list of entity tags. */
+export type EntityTagCondition = '*' | readonly EntityTag[];
+
+/** At most this many tags are read from one header; a longer list is refused (400). */
+export const MAX_ENTITY_TAGS = 16;
+
+// One `[W/]"opaque"` list element and the comma or end after it (etagc: %x21 / %x23-7E / obs-text).
+const ELEMENT = /[\t ]*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[\t ]*(?:,|$)/y;
+// Our opaque tags are versions: non-negative integers without leading zeros.
+const VERSION = /^(0|[1-9][0-9]{0,14})$/;
+
+const parse = (name: string, value: string): EntityTagCondition => {
+  if (value.trim() === '*') return '*';
+  const tags: EntityTag[] = [];
+  const element = new RegExp(ELEMENT);
+  while (element.lastIndex < value.length) {
+    const match = element.exec(value);
+    if (match === null || tags.length === MAX_ENTITY_TAGS) {
+      throw new BadRequestError(
+        `${name} must be "*" or a list of at most ${MAX_ENTITY_TAGS} entity tags such as "7" (quotes included)`,
+      );
+    }
+    tags.push({ weak: match[1] !== undefined, opaque: match[2] ?? '' });
+  }
+  if (tags.length === 0) throw new BadRequestError(`${name} must not be empty`);
+  return tags;
+};
+
+/** The condition a header carries, or `undefined` when it is absent. @throws BadRequestError when malformed */
+export const conditionOf = (
+  headers: Readonly<Record<string, string | undefined>> | null | undefined,
+  name: 'if-match' | 'if-none-match',
+): EntityTagCondition | undefined => {
+  const value = headers?.[name];
+  return value === undefined ? undefined : parse(name === 'if-match' ? 'If-Match' : 'If-None-Match', value);
+};
+
+/**
+ * The versions a condition names. Strong comparison (`If-Match`) ignores weak tags; weak comparison
+ * (`If-None-Match`) takes them too. Tags that are not ours name no version.
+ */
+export const versionsOf = (tags: readonly EntityTag[], comparison: 'strong' | 'weak'): number[] =>
+  tags.flatMap(({ weak, opaque }) =>
+    (comparison === 'weak' || !weak) && VERSION.test(opaque) ? [Number(opaque)] : [],
+  );
+
+/** Whether a condition holds for the current version (`*` holds for any). */
+export const holdsFor = (
+  condition: EntityTagCondition,
+  version: number,
+  comparison: 'strong' | 'weak',
+): boolean => condition === '*' || versionsOf(condition, comparison).includes(version);
+
+/**
+ * The versions a write may replace, from its `If-Match`: `undefined` for any (no header, or `*`, since every write
+ * already requires the session to exist). `If-None-Match` guards reads only here and is refused on a write.
+ * @param required whether this deployment refuses writes that do not name the version they replace (428)
+ */
+export const expectedVersionsOf = (
+  headers: Readonly<Record<string, string | undefined>> | null | undefined,
+  { required }: { required: boolean },
+): number[] | undefined => {
+  if (headers?.['if-none-match'] !== undefined) {
+    throw new BadRequestError('If-None-Match applies to GET only; guard a write with If-Match');
+  }
+  const ifMatch = conditionOf(headers, 'if-match');
+  if (ifMatch === undefined || ifMatch === '*') {
+    if (required) throw new PreconditionRequiredError();
+    return undefined;
+  }
+  return versionsOf(ifMatch, 'strong');
+};
