@@ -57,7 +57,8 @@ export const jsonRequestBody = (
       const accepted = mediaTypes[methodOf(request.event)];
       if (accepted === undefined) return;
       const { body, isBase64Encoded, headers } = request.event;
-      if (!isAccepted(mediaTypeOf(headers?.['content-type']), accepted)) throw new UnsupportedMediaTypeError(accepted);
+      if (!isAccepted(mediaTypeOf(headers?.['content-type']), accepted))
+        throw new UnsupportedMediaTypeError(accepted);
       if (body != null && Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') > maxBytes) {
         throw new PayloadTooLargeError(maxBytes);
       }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  CHAT_CONFIG_FIELD_NAMES,
+  chatConfigPatchSchema,
   chatConfigSchema,
+  isMalformedPatch,
   isMalformedRequest,
   replaceConfigRequestSchema,
   sessionIdSchema,
@@ -100,6 +103,44 @@ describe('chatConfigSchema', () => {
 
   it('points into arrays by index', () => {
     expect(violationsOf({ config: { stop: ['a', 'b', ''] } }).map((v) => v.path)).toEqual(['/config/stop/2']);
+  });
+});
+
+describe('chatConfigPatchSchema', () => {
+  it('has exactly the fields of the config', () => {
+    expect(Object.keys(chatConfigPatchSchema.shape)).toEqual(Object.keys(chatConfigSchema.shape));
+    expect(Object.keys(chatConfigSchema.shape)).toEqual(CHAT_CONFIG_FIELD_NAMES);
+  });
+
+  it('takes null for every field, and otherwise exactly the values the config takes', () => {
+    const samples = [0.5, 3, -1, 1e-200, 10, 'gpt-4', '', 'x'.repeat(300), ['a'], ['a', 5], { a: 1 }, true];
+    for (const name of CHAT_CONFIG_FIELD_NAMES) {
+      expect(chatConfigPatchSchema.safeParse({ [name]: null }).success).toBe(true);
+      for (const value of samples) {
+        expect([name, value, chatConfigPatchSchema.safeParse({ [name]: value }).success]).toEqual([
+          name,
+          value,
+          chatConfigSchema.safeParse({ [name]: value }).success,
+        ]);
+      }
+    }
+  });
+
+  it('has no rule that spans fields, which a field-by-field patch could not check', () => {
+    // A check on the object itself (a refine over two fields) would be listed here.
+    expect(chatConfigSchema._zod.def.checks ?? []).toEqual([]);
+  });
+
+  it('is malformed (400) only when the patch is not an object', () => {
+    const failureOf = (patch: unknown) => {
+      const result = chatConfigPatchSchema.safeParse(patch);
+      if (result.success) throw new Error('expected a failure');
+      return result.error;
+    };
+
+    expect(isMalformedPatch(failureOf([]))).toBe(true);
+    expect(isMalformedPatch(failureOf(null))).toBe(true);
+    expect(isMalformedPatch(failureOf({ temperature: 'hot' }))).toBe(false);
   });
 });
 

@@ -1,0 +1,172 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { createHttpApiEvent } from '../../helpers/events';
+import { createTestHandler } from '../../helpers/handler';
+
+const ITEM = {
+  sessionId: 'session-1',
+  ownerId: 'alice',
+  config: { model: 'gpt-4' },
+  configVersion: 4,
+  updatedAt: '2026-11-26T10:00:00.000Z',
+};
+
+let table: TestTable;
+let invoke: ReturnType<typeof createTestHandler>;
+let invokeRequiringIfMatch: ReturnType<typeof createTestHandler>;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  invoke = createTestHandler(table.store);
+  invokeRequiringIfMatch = createTestHandler(table.store, new Logger({ logLevel: 'SILENT' }), {
+    requireIfMatch: true,
+  });
+});
+afterAll(async () => table.drop());
+beforeEach(async () => table.put(ITEM));
+
+const expectSessionUnchanged = async () => expect(await table.get('session-1')).toEqual(ITEM);
+
+/** A write of each method, with the given extra headers. */
+const WRITES = {
+  PUT: (headers: Record<string, string>, sessionId = 'session-1') =>
+    createHttpApiEvent({
+      method: 'PUT',
+      sessionId,
+      body: { config: { model: 'mine' } },
+      headers: { 'content-type': 'application/json', ...headers },
+    }),
+  POST: (headers: Record<string, string>, sessionId = 'session-1') =>
+    createHttpApiEvent({
+      method: 'POST',
+      sessionId,
+      body: { config: { model: 'mine' } },
+      headers: { 'content-type': 'application/json', ...headers },
+    }),
+  PATCH: (headers: Record<string, string>, sessionId = 'session-1') =>
+    createHttpApiEvent({
+      method: 'PATCH',
+      sessionId,
+      body: { model: 'mine' },
+      headers: { 'content-type': 'application/merge-patch+json', ...headers },
+    }),
+};
+const METHODS = Object.keys(WRITES) as (keyof typeof WRITES)[];
+
+describe('If-Match on writes', () => {
+  it.each(METHODS)(
+    '%s writes when If-Match names the current version, and answers the new ETag',
+    async (method) => {
+      const response = await invoke(WRITES[method]({ 'if-match': '"4"' }));
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers.etag).toBe('"5"');
+      expect((await table.get('session-1'))?.config).toEqual({ model: 'mine' });
+    },
+  );
+
+  it.each(METHODS)(
+    '%s answers 412 with the current ETag to a stale If-Match, and writes nothing',
+    async (method) => {
+      const response = await invoke(WRITES[method]({ 'if-match': '"3"' }));
+
+      expect(response.statusCode).toBe(412);
+      expect(response.headers.etag).toBe('"4"');
+      expect(response.headers['content-type']).toBe('application/problem+json');
+      expect(response.body).toMatchObject({
+        type: 'urn:chat-config:problem:precondition-failed',
+        status: 412,
+        error: 'Failed to update chat configuration',
+      });
+      await expectSessionUnchanged();
+    },
+  );
+
+  it.each(METHODS)('%s answers 404, not 412, when the session does not exist', async (method) => {
+    const response = await invoke(WRITES[method]({ 'if-match': '"3"' }, 'nobody'));
+
+    expect(response.statusCode).toBe(404);
+    expect(await table.get('nobody')).toBeUndefined();
+  });
+
+  it('stops the second of two clients that read the same version from overwriting the first', async () => {
+    // GIVEN both clients read version 4
+    const first = await invoke(WRITES.PUT({ 'if-match': '"4"' }));
+
+    // WHEN the second writes with what it read
+    const second = await invoke(
+      createHttpApiEvent({
+        method: 'PUT',
+        body: { config: { model: 'theirs' } },
+        headers: { 'content-type': 'application/json', 'if-match': '"4"' },
+      }),
+    );
+
+    // THEN
+    expect(first.statusCode).toBe(200);
+    expect(second.statusCode).toBe(412);
+    expect(second.headers.etag).toBe('"5"');
+    expect((await table.get('session-1'))?.config).toEqual({ model: 'mine' });
+  });
+
+  it.each([
+    ['one of several tags', '"2", "4"', 200],
+    ['*, on an existing session', '*', 200],
+    ['a weak tag (If-Match compares strongly)', 'W/"4"', 412],
+    ['a tag that is no version of ours', '"abc"', 412],
+    ['a version with a leading zero', '"04"', 412],
+  ])('with %s answers %i', async (_, ifMatch, status) => {
+    expect((await invoke(WRITES.PUT({ 'if-match': ifMatch }))).statusCode).toBe(status);
+  });
+
+  it('answers 404 to If-Match: * when the session does not exist', async () => {
+    expect((await invoke(WRITES.PUT({ 'if-match': '*' }, 'nobody'))).statusCode).toBe(404);
+  });
+
+  it.each([
+    ['an unquoted tag', '4'],
+    ['an empty value', ''],
+    ['too many tags', Array.from({ length: 17 }, (_, i) => `"${i}"`).join(', ')],
+  ])('answers 400 to %s and writes nothing', async (_, ifMatch) => {
+    const response = await invoke(WRITES.PUT({ 'if-match': ifMatch }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.detail).toMatch(/If-Match/);
+    await expectSessionUnchanged();
+  });
+
+  it('answers 400 to If-None-Match on a write, which guards reads only', async () => {
+    const response = await invoke(WRITES.PUT({ 'if-none-match': '*' }));
+
+    expect(response.statusCode).toBe(400);
+    await expectSessionUnchanged();
+  });
+});
+
+describe('when the deployment requires If-Match (REQUIRE_IF_MATCH=true)', () => {
+  it.each(METHODS)('%s answers 428 without If-Match and writes nothing', async (method) => {
+    const response = await invokeRequiringIfMatch(WRITES[method]({}));
+
+    expect(response.statusCode).toBe(428);
+    expect(response.body).toMatchObject({ type: 'urn:chat-config:problem:precondition-required' });
+    await expectSessionUnchanged();
+  });
+
+  it('answers 428 to If-Match: *, which names no version', async () => {
+    expect((await invokeRequiringIfMatch(WRITES.PUT({ 'if-match': '*' }))).statusCode).toBe(428);
+    await expectSessionUnchanged();
+  });
+
+  it('writes with the current ETag', async () => {
+    expect((await invokeRequiringIfMatch(WRITES.PATCH({ 'if-match': '"4"' }))).statusCode).toBe(200);
+  });
+
+  it('still answers GET without conditions', async () => {
+    expect((await invokeRequiringIfMatch(createHttpApiEvent({ method: 'GET' }))).statusCode).toBe(200);
+  });
+
+  it('writes without If-Match when the deployment does not require it', async () => {
+    expect((await invoke(WRITES.PUT({}))).statusCode).toBe(200);
+  });
+});
