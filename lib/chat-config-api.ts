@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
-export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:UpdateItem'];
+export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
 export const CHAT_CONFIG_API_DEFAULTS = {
@@ -27,6 +27,7 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   throttle: { rateLimit: 50, burstLimit: 100 },
   logRetention: RetentionDays.ONE_MONTH,
   accessLogging: true,
+  requireIfMatch: false,
   memorySize: 1024,
   timeout: Duration.seconds(5),
 } as const;
@@ -40,7 +41,7 @@ const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 export interface ChatConfigApiProps {
   /**
    * An existing sessions table (partition key `sessionId`, a string) to use instead of creating one, e.g. from
-   * `TableV2.fromTableName`. The function is granted only `dynamodb:UpdateItem` on it; a table encrypted with a
+   * `TableV2.fromTableName`. The function is granted only `dynamodb:GetItem` and `dynamodb:UpdateItem` on it; a table encrypted with a
    * customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key, which this construct
    * does not grant.
    * @default - a new `TableV2`: partition key `sessionId`, on demand, point-in-time recovery, deletion protection,
@@ -73,6 +74,12 @@ export interface ChatConfigApiProps {
    */
   readonly accessLogging?: boolean;
   /**
+   * Whether every write must carry `If-Match` with the ETag of the config it replaces: a write without one (or with
+   * `If-Match: *`) is refused with 428, so that no client can overwrite a change it has not seen.
+   * @default - `false`: `If-Match` is optional; clients written for the original endpoint keep working
+   */
+  readonly requireIfMatch?: boolean;
+  /**
    * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
    * loading the 400 KB bundle (source maps on) took a median 1.25 s at 256 MB's CPU share, 0.57 s at 512 MB and
    * 0.30 s at 1024 MB, with the CPU capped to those shares outside Lambda.
@@ -88,17 +95,18 @@ export interface ChatConfigApiProps {
 }
 
 /**
- * The chat-config API: an API Gateway HTTP API whose `POST` and `PUT /api/chat-sessions/{sessionId}/config` routes
- * invoke one Node.js 24 function, which updates session items in a DynamoDB table.
+ * The chat-config API: an API Gateway HTTP API whose `GET`, `POST`, `PUT` and `PATCH
+ * /api/chat-sessions/{sessionId}/config` routes invoke one Node.js 24 function, which reads and updates session items
+ * in a DynamoDB table.
  */
 export class ChatConfigApi extends Construct {
-  /** The HTTP API, with the two routes. */
+  /** The HTTP API, with the config's routes. */
   readonly api: HttpApi;
   /** Its one stage, auto-deployed, throttled and access-logged. */
   readonly stage: HttpStage;
   /** The sessions table: the one created, or the one given in props. */
   readonly table: ITable;
-  /** The Lambda function behind both routes. */
+  /** The Lambda function behind every route. */
   readonly function: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: ChatConfigApiProps = {}) {
@@ -119,7 +127,7 @@ export class ChatConfigApi extends Construct {
     const functionLogs = new LogGroup(this, 'FunctionLogs', { retention: settings.logRetention });
     const role = new Role(this, 'FunctionRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'chat-config function: writes its logs and updates session items',
+      description: 'chat-config function: writes its logs, reads and updates session items',
     });
     functionLogs.grantWrite(role);
 
@@ -137,6 +145,7 @@ export class ChatConfigApi extends Construct {
         // (SAM overrides only the variables a template declares).
         DYNAMODB_ENDPOINT: '',
         POWERTOOLS_SERVICE_NAME: 'chat-config',
+        REQUIRE_IF_MATCH: String(settings.requireIfMatch),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -163,8 +172,8 @@ export class ChatConfigApi extends Construct {
             corsPreflight: {
               allowOrigins: [...settings.corsAllowedOrigins],
               allowMethods: CHAT_CONFIG_METHODS.map((method) => method as CorsHttpMethod),
-              allowHeaders: ['content-type'],
-              exposeHeaders: ['retry-after'],
+              allowHeaders: ['content-type', 'if-match', 'if-none-match'],
+              exposeHeaders: ['etag', 'retry-after'],
               maxAge: Duration.hours(1),
             },
           }
@@ -248,6 +257,7 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
     corsAllowedOrigins: props.corsAllowedOrigins ?? [],
     logRetention: props.logRetention ?? CHAT_CONFIG_API_DEFAULTS.logRetention,
     accessLogging: props.accessLogging ?? CHAT_CONFIG_API_DEFAULTS.accessLogging,
+    requireIfMatch: props.requireIfMatch ?? CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
     memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
     timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
   };

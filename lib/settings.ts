@@ -49,6 +49,7 @@ const KEYS = {
   corsAllowedOrigins: { read: origins, expected: 'a list of origins' },
   logRetentionDays: { read: number, expected: 'a number of days' },
   accessLogging: { read: boolean, expected: 'true or false' },
+  requireIfMatch: { read: boolean, expected: 'true or false' },
 } as const;
 
 type Key = keyof typeof KEYS;
@@ -114,6 +115,7 @@ export const readSettings = (node: Node): ChatConfigSettings => {
         ? {}
         : { logRetention: values.logRetentionDays as RetentionDays }),
       ...(values.accessLogging === undefined ? {} : { accessLogging: values.accessLogging }),
+      ...(values.requireIfMatch === undefined ? {} : { requireIfMatch: values.requireIfMatch }),
     },
   };
 };

@@ -74,12 +74,13 @@ describe('the CDK app', () => {
       'chat-config:corsAllowedOrigins': [],
       'chat-config:logRetentionDays': CHAT_CONFIG_API_DEFAULTS.logRetention,
       'chat-config:accessLogging': CHAT_CONFIG_API_DEFAULTS.accessLogging,
+      'chat-config:requireIfMatch': CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
     });
   });
 });
 
 describe('the CDK app under cdk-nag (AWS Solutions rules)', () => {
-  it('has no finding left, and acknowledges exactly APIG4 (no authorizer) on both routes, with its reason', () => {
+  it('has no finding left, and acknowledges exactly APIG4 (no authorizer) on every route, with its reason', () => {
     // WHEN
     const { nag } = synthApp();
 
@@ -89,6 +90,8 @@ describe('the CDK app under cdk-nag (AWS Solutions rules)', () => {
     const [apig4] = nag?.suppressedViolations ?? [];
     expect(apig4?.reason).toMatch(/no authorizer yet/);
     expect(apig4?.violatingConstructs.map((c) => c.constructPath).sort()).toEqual([
+      'ChatConfigApi/ChatConfig/Api/GET--api--chat-sessions--{sessionId}--config/Resource',
+      'ChatConfigApi/ChatConfig/Api/PATCH--api--chat-sessions--{sessionId}--config/Resource',
       'ChatConfigApi/ChatConfig/Api/POST--api--chat-sessions--{sessionId}--config/Resource',
       'ChatConfigApi/ChatConfig/Api/PUT--api--chat-sessions--{sessionId}--config/Resource',
     ]);
@@ -149,10 +152,14 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       'chat-config:throttleBurstLimit': 40,
       'chat-config:corsAllowedOrigins': ['https://app.example.com'],
       'chat-config:logRetentionDays': 90,
+      'chat-config:requireIfMatch': true,
     });
 
     // THEN
     expect(stack.stackName).toBe('ChatConfigApi-staging');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true' }) },
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'v1',
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
@@ -168,6 +175,7 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     const { template } = synthApp({
       'chat-config:throttleRateLimit': '7.5',
       'chat-config:accessLogging': 'false',
+      'chat-config:requireIfMatch': 'true',
       'chat-config:corsAllowedOrigins': 'https://a.example.com, https://b.example.com',
     });
     const { template: fromJsonList } = synthApp({
@@ -178,6 +186,9 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 7.5, ThrottlingBurstLimit: 100 },
       AccessLogSettings: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true' }) },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({

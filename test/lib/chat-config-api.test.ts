@@ -35,7 +35,7 @@ const logicalIdOf = (template: Template, type: string): string => {
 };
 
 describe('ChatConfigApi routes', () => {
-  it('routes POST and PUT /api/chat-sessions/{sessionId}/config, and nothing else, to the function', () => {
+  it('routes GET, POST, PUT and PATCH /api/chat-sessions/{sessionId}/config, and nothing else, to the function', () => {
     // GIVEN the default construct
     const { template } = defaults;
 
@@ -44,6 +44,8 @@ describe('ChatConfigApi routes', () => {
       (route) => route.Properties.RouteKey,
     );
     expect(routes.sort()).toEqual([
+      'GET /api/chat-sessions/{sessionId}/config',
+      'PATCH /api/chat-sessions/{sessionId}/config',
       'POST /api/chat-sessions/{sessionId}/config',
       'PUT /api/chat-sessions/{sessionId}/config',
     ]);
@@ -73,7 +75,7 @@ describe('ChatConfigApi function', () => {
     });
   });
 
-  it('gets the table name, its service name and source-mapped stack traces from its environment', () => {
+  it('gets the table name, its service name, whether If-Match is required and source-mapped stack traces from its environment', () => {
     const { template } = defaults;
 
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -82,9 +84,16 @@ describe('ChatConfigApi function', () => {
           TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable') },
           DYNAMODB_ENDPOINT: '',
           POWERTOOLS_SERVICE_NAME: 'chat-config',
+          REQUIRE_IF_MATCH: 'false',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
+    });
+  });
+
+  it('requires If-Match on writes when requireIfMatch is set', () => {
+    synth({ requireIfMatch: true }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true' }) },
     });
   });
 
@@ -144,7 +153,7 @@ describe('ChatConfigApi table', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Action: 'dynamodb:UpdateItem',
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Effect: 'Allow',
             Resource: {
               'Fn::Join': [
@@ -168,7 +177,7 @@ describe('ChatConfigApi table', () => {
 });
 
 describe('ChatConfigApi permissions', () => {
-  it('lets the function do exactly dynamodb:UpdateItem on the table, and write its own logs, nothing else', () => {
+  it('lets the function do exactly dynamodb:GetItem and UpdateItem on the table, and write its own logs, nothing else', () => {
     // GIVEN
     const { template } = defaults;
     const roleId = logicalIdOf(template, 'AWS::IAM::Role');
@@ -185,7 +194,7 @@ describe('ChatConfigApi permissions', () => {
             Resource: { 'Fn::GetAtt': [functionLogGroupOf(template), 'Arn'] },
           },
           {
-            Action: 'dynamodb:UpdateItem',
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Effect: 'Allow',
             Resource: {
               'Fn::GetAtt': [logicalIdOf(template, 'AWS::DynamoDB::GlobalTable'), 'Arn'],
@@ -329,7 +338,7 @@ describe('ChatConfigApi CORS', () => {
     });
   });
 
-  it("allows the given origins the API's methods with JSON bodies, and lets them read Retry-After", () => {
+  it("allows the given origins the API's methods with JSON bodies and conditions, and lets them read ETag and Retry-After", () => {
     const { template } = synth({
       corsAllowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
@@ -337,9 +346,9 @@ describe('ChatConfigApi CORS', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
         AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
-        AllowMethods: ['POST', 'PUT'],
-        AllowHeaders: ['content-type'],
-        ExposeHeaders: ['retry-after'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'PATCH'],
+        AllowHeaders: ['content-type', 'if-match', 'if-none-match'],
+        ExposeHeaders: ['etag', 'retry-after'],
         MaxAge: 3600,
       },
     });

@@ -49,4 +49,18 @@ describe('the Lambda entry at init', () => {
     expect(stderr).toBe('');
     expect(failed).toBe(false);
   });
+
+  it('fails its cold start naming REQUIRE_IF_MATCH when it is neither true nor false', async () => {
+    const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', REQUIRE_IF_MATCH: 'maybe' });
+
+    expect(failed).toBe(true);
+    expect(stderr).toContain('Environment variable REQUIRE_IF_MATCH must be a boolean');
+  });
+
+  it.each(['true', 'false'])('starts with REQUIRE_IF_MATCH=%s', async (value) => {
+    const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', REQUIRE_IF_MATCH: value });
+
+    expect(stderr).toBe('');
+    expect(failed).toBe(false);
+  });
 });
