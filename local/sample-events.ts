@@ -14,11 +14,18 @@ interface SampleRequest {
   readonly sessionId?: string;
   readonly contentType?: string;
   readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const sample = (
   name: string,
-  { method = 'POST', sessionId = SAMPLE_SESSION_ID, contentType = 'application/json', body }: SampleRequest,
+  {
+    method = 'POST',
+    sessionId = SAMPLE_SESSION_ID,
+    contentType = 'application/json',
+    body,
+    headers = {},
+  }: SampleRequest,
 ): APIGatewayProxyEventV2 =>
   toChatConfigEvent({
     method,
@@ -30,6 +37,7 @@ const sample = (
       ...(body === undefined
         ? {}
         : { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body }),
     sourceIp: '203.0.113.10',
@@ -40,10 +48,17 @@ const sample = (
 const config = (value: Record<string, unknown>) => JSON.stringify({ config: value });
 
 /**
- * Sample API Gateway HTTP API (payload 2.0) events, one per status an event alone decides, by file name; the
- * status a file leads to starts its name. (A 500 or 503 depends on DynamoDB, not on the event.)
+ * Sample API Gateway HTTP API (payload 2.0) events, one per route and per status an event decides, by file name; the
+ * status a file leads to starts its name. (A 500 or 503 depends on DynamoDB, not on the event; the 412 sample's
+ * `If-Match: "0"` is stale once the demo session has been written, as the 2xx samples before it in name order do.)
  */
 export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
+  '200-config-patched.json': sample('200-config-patched', {
+    method: 'PATCH',
+    contentType: 'application/merge-patch+json',
+    body: JSON.stringify({ temperature: 0.3, stop: null }),
+  }),
+  '200-config-read.json': sample('200-config-read', { method: 'GET' }),
   '200-config-replaced.json': sample('200-config-replaced', {
     body: config({
       model: 'gpt-4',
@@ -56,12 +71,18 @@ export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
     method: 'PUT',
     body: config({ model: 'gpt-4o-mini', temperature: 0.2, stop: ['\n\nUser:'] }),
   }),
+  '304-not-modified.json': sample('304-not-modified', { method: 'GET', headers: { 'if-none-match': '*' } }),
   '400-malformed-json.json': sample('400-malformed-json', { body: '{"config": {"model": "gpt-4",}' }),
   '404-session-not-found.json': sample('404-session-not-found', {
     sessionId: 'no-such-session',
     body: config({ temperature: 0.5 }),
   }),
   '405-method-not-allowed.json': sample('405-method-not-allowed', { method: 'DELETE' }),
+  '412-version-mismatch.json': sample('412-version-mismatch', {
+    method: 'PUT',
+    body: config({ model: 'gpt-4o' }),
+    headers: { 'if-match': '"0"' },
+  }),
   '413-payload-too-large.json': sample('413-payload-too-large', {
     body: config({ system_prompt: 'x'.repeat(MAX_BODY_BYTES) }),
   }),

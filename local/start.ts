@@ -91,8 +91,10 @@ const main = async () => {
 DynamoDB: ${endpoint}${dynamoDbLocal ? ' (embedded DynamoDB Local, in memory)' : ''}, table ${tableName}
 Routes: ${CHAT_CONFIG_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}
 
-Try it on the demo session:
+Try it on the demo session (replace, read, then patch the config):
 curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
+curl -sS ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config
+curl -sS -X PATCH ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
 
 Ctrl-C stops it.`);
 };

@@ -195,7 +195,8 @@ describe('the bundled asset, run like Lambda runs it', () => {
       results.map(({ eventFile, result }) => [eventFile.split('/').at(-1), result.statusCode]),
     );
     expect(statuses).toEqual(Object.fromEntries(files.map((f) => [f, Number(f.slice(0, 3))])));
-    expect(await table.get('demo')).toMatchObject({ configVersion: 2 });
+    // The 2xx writes (patch, POST, PUT) each counted once; the 412 wrote nothing.
+    expect(await table.get('demo')).toMatchObject({ configVersion: 3 });
     // Logs are the function's JSON lines, with its audit line, and never a config value.
     expect(logs).toContain('"message":"Chat configuration updated"');
     expect(logs).not.toContain(SYSTEM_PROMPT);

@@ -123,7 +123,7 @@ describe('status codes over HTTP', () => {
   });
 
   it.each([
-    ['GET', '/api/chat-sessions/abc123/config'],
+    ['DELETE', '/api/chat-sessions/abc123/config'],
     ['POST', '/api/chat-sessions/abc123'],
     ['POST', '/api/chat-sessions//config'],
     ['POST', '/api/other'],

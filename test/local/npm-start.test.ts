@@ -57,26 +57,40 @@ const refusesConnections = async (url: string) =>
   );
 
 describe('npm start', () => {
-  it('serves the API on an embedded DynamoDB Local; the printed curl returns 200; SIGTERM stops both', async () => {
+  it('serves the API on an embedded DynamoDB Local; each printed curl returns 200; SIGTERM stops both', async () => {
     // GIVEN
     const api = startLocalApi({ PORT: '0' }, ['npm', ['start']]);
     started = api.child;
     const banner = await api.banner;
     const url = /Local API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
     const dynamoDb = /DynamoDB: (http:\/\/127\.0\.0\.1:\d+) \(embedded/.exec(banner)?.[1];
-    const curl = banner.split('\n').find((line) => line.startsWith('curl '));
-    expect(url && dynamoDb && curl).toBeTruthy();
+    const curls = banner.split('\n').filter((line) => line.startsWith('curl '));
+    expect(url && dynamoDb).toBeTruthy();
+    expect(curls.map((curl) => /-X (\w+)/.exec(curl)?.[1] ?? 'GET')).toEqual(['POST', 'GET', 'PATCH']);
 
-    // WHEN the printed command is pasted into a shell
-    const { stdout } = await run('bash', ['-c', `${curl} -w '\\n%{http_code}'`]);
+    // WHEN the printed commands are pasted into a shell, in order
+    const answers = [];
+    for (const curl of curls) {
+      const { stdout } = await run('bash', ['-c', `${curl} -w '\\n%{http_code}'`]);
+      const [body = '', status] = stdout.split('\n');
+      answers.push({ status, body: JSON.parse(body) });
+    }
 
     // THEN
-    const [body = '', status] = stdout.split('\n');
-    expect(status).toBe('200');
-    expect(JSON.parse(body)).toMatchObject({
-      message: 'Chat configuration updated successfully',
-      sessionId: 'demo',
-    });
+    expect(answers).toEqual([
+      {
+        status: '200',
+        body: expect.objectContaining({ message: 'Chat configuration updated successfully' }),
+      },
+      { status: '200', body: expect.objectContaining({ sessionId: 'demo', version: 1 }) },
+      {
+        status: '200',
+        body: expect.objectContaining({
+          config: { model: 'gpt-4', temperature: 0.2, max_tokens: 2000 },
+          version: 2,
+        }),
+      },
+    ]);
 
     // WHEN stopped
     process.kill(api.child.pid ?? 0, 'SIGTERM');
