@@ -64,7 +64,8 @@ const describe = (error: unknown, depth = 0): Record<string, unknown> => {
   };
 };
 
-const problemOf = (error: unknown) => {
+/** The body of the problem an error becomes: what clients read. */
+export const problemOf = (error: unknown) => {
   if (error instanceof HttpError && error.expose) {
     const { type, title, statusCode: status, message } = error;
     return {

@@ -1,0 +1,307 @@
+/**
+ * The OpenAPI 3.1 document of the API, built from what the code itself uses: the routes and media types of
+ * functions/chat-config/routes.ts, the config schema (validation and type) of functions/sessions/config-schema.ts,
+ * and the problem bodies that functions/http/problem-details.ts makes of each error. `npm run openapi` writes it to
+ * openapi/openapi.json; a test fails when that file differs from what this module builds.
+ */
+import { readFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
+import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
+import { MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
+import { problemOf } from '../functions/http/problem-details';
+import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
+import {
+  chatConfigPatchSchema,
+  chatConfigSchema,
+  replaceConfigRequestSchema,
+  sessionIdSchema,
+} from '../functions/sessions/config-schema';
+import {
+  BadRequestError,
+  MAX_LISTED_VIOLATIONS,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  SessionNotFoundError,
+  SessionTooLargeError,
+  StoreUnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../functions/sessions/errors';
+
+const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const entityTag = z.string().check(z.regex(/^"(0|[1-9][0-9]*)"$/));
+
+const sessionConfig = {
+  sessionId: z.string(),
+  config: chatConfigSchema,
+  version: z.int().check(z.gte(0)),
+  updatedAt: z.nullable(z.iso.datetime()),
+};
+
+const SCHEMAS = {
+  ChatConfig: chatConfigSchema,
+  ChatConfigPatch: chatConfigPatchSchema,
+  ReplaceConfigRequest: replaceConfigRequestSchema,
+  SessionConfig: z.strictObject(sessionConfig),
+  ConfigUpdated: z.strictObject({ message: z.literal(UPDATE_SUCCEEDED), ...sessionConfig }),
+};
+
+const fieldViolation = z.strictObject({
+  path: z
+    .string()
+    .register(z.globalRegistry, { description: 'JSON Pointer (RFC 6901) into the request body' }),
+  message: z.string(),
+});
+
+type Problem = ReturnType<typeof problemOf> & { errors?: unknown };
+
+/**
+ * A problem response (RFC 9457) for the errors given: the body schema pins what the handler puts in it (type, title,
+ * status and the original endpoint's `error` sentence), and each error's own body is an example.
+ */
+const problems = (
+  id: string,
+  description: string,
+  errors: readonly unknown[],
+  headers?: ZodOpenApiResponseObject['headers'],
+): ZodOpenApiResponseObject => {
+  const bodies = errors.map((error) => problemOf(error) as Problem);
+  const [first] = bodies;
+  if (first === undefined) throw new Error(`${description}: no error given`);
+  const distinct = (pick: (body: Problem) => string) =>
+    [...new Set(bodies.map(pick))] as [string, ...string[]];
+  const schema = z.strictObject({
+    type: z.enum(distinct((body) => body.type)),
+    title: z.enum(distinct((body) => body.title)),
+    status: z.literal(first.status),
+    detail: z.string(),
+    error: z.enum(distinct((body) => body.error)),
+    ...('errors' in first
+      ? { errors: z.array(fieldViolation).check(z.minLength(1), z.maxLength(MAX_LISTED_VIOLATIONS)) }
+      : {}),
+  });
+  return {
+    id,
+    description,
+    ...(headers === undefined ? {} : { headers }),
+    content: {
+      [PROBLEM_MEDIA_TYPE]: {
+        schema,
+        examples: Object.fromEntries(
+          bodies.map((body) => [body.type.split(':').at(-1) ?? body.type, { value: body }]),
+        ),
+      },
+    },
+  };
+};
+
+const etagHeader = z.object({
+  ETag: entityTag.register(z.globalRegistry, { description: 'The version of the config, as an entity tag' }),
+});
+
+const unsupportedMediaType = (accepted: string): ZodOpenApiResponseObject =>
+  problems(
+    accepted === MERGE_PATCH_MEDIA_TYPE ? 'UnsupportedMediaTypeForPatch' : 'UnsupportedMediaType',
+    `Unsupported Media Type: the body must be sent as ${accepted}`,
+    [new UnsupportedMediaTypeError(accepted)],
+    accepted === MERGE_PATCH_MEDIA_TYPE
+      ? z.object({ Accept: z.literal(accepted), 'Accept-Patch': z.literal(accepted) })
+      : z.object({ Accept: z.literal(accepted) }),
+  );
+
+const RESPONSES = {
+  notModified: {
+    id: 'NotModified',
+    description: 'Not Modified: `If-None-Match` names the current version (or is `*`); no body',
+    headers: etagHeader,
+  },
+  badRequest: problems(
+    'BadRequest',
+    'Bad Request: malformed JSON, a body of the wrong shape, a bad session id or condition',
+    [new BadRequestError('The request body is not valid JSON')],
+  ),
+  notFound: problems('NotFound', 'Not Found: no session has that id; nothing is created', [
+    new SessionNotFoundError(),
+  ]),
+  preconditionFailed: problems(
+    'PreconditionFailed',
+    'Precondition Failed: `If-Match` does not name the current version; nothing is written. `ETag` is the current one',
+    [new PreconditionFailedError(7)],
+    etagHeader,
+  ),
+  contentTooLarge: problems(
+    'ContentTooLarge',
+    `Content Too Large: the body exceeds ${MAX_BODY_BYTES} bytes, or the session item would exceed DynamoDB's 400 KB`,
+    [new PayloadTooLargeError(MAX_BODY_BYTES), new SessionTooLargeError()],
+  ),
+  unprocessable: problems(
+    'UnprocessableContent',
+    `Unprocessable Content: the config breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations`,
+    [
+      new ValidationError([
+        { path: '/config/temperature', message: 'Too big: expected number to be <=2' },
+        { path: '/config/colour', message: 'Unknown field' },
+      ]),
+    ],
+  ),
+  preconditionRequired: problems(
+    'PreconditionRequired',
+    'Precondition Required: this deployment requires `If-Match` with a version on every write',
+    [new PreconditionRequiredError()],
+  ),
+  unsupportedJson: unsupportedMediaType(JSON_MEDIA_TYPE),
+  unsupportedMergePatch: unsupportedMediaType(MERGE_PATCH_MEDIA_TYPE),
+  throttled: {
+    id: 'TooManyRequests',
+    description: "Too Many Requests: API Gateway's throttling, before the function runs",
+    content: { [JSON_MEDIA_TYPE]: { schema: z.strictObject({ message: z.literal('Too Many Requests') }) } },
+  },
+  internalError: problems('InternalServerError', 'Internal Server Error: a fixed sentence, never details', [
+    new Error(),
+  ]),
+  unavailable: problems(
+    'ServiceUnavailable',
+    'Service Unavailable: DynamoDB is throttling, unreachable or too slow; retry after `Retry-After` seconds',
+    [new StoreUnavailableError()],
+    z.object({ 'Retry-After': z.int().register(z.globalRegistry, { description: 'Seconds to wait' }) }),
+  ),
+} satisfies Record<string, ZodOpenApiResponseObject>;
+
+const SESSION_ID = z.object({
+  sessionId: sessionIdSchema.register(z.globalRegistry, {
+    description: 'The chat session: 1 to 128 of A-Z a-z 0-9 _ -',
+  }),
+});
+
+const condition = (description: string) =>
+  z.optional(
+    z.string().register(z.globalRegistry, {
+      description: `${description} \`*\` or up to ${MAX_ENTITY_TAGS} entity tags, e.g. \`"7"\`.`,
+    }),
+  );
+
+const ifMatchOnWrite = condition(
+  'Write only if the config is at one of these versions (strong comparison), else 412. Required (and `*` refused, 428) when the deployment sets requireIfMatch.',
+);
+
+const writeOperation = (
+  operationId: string,
+  summary: string,
+  requestBody: ZodOpenApiOperationObject['requestBody'],
+  unsupportedMediaType: ZodOpenApiResponseObject,
+): ZodOpenApiOperationObject => ({
+  operationId,
+  summary,
+  requestParams: { path: SESSION_ID, header: z.object({ 'If-Match': ifMatchOnWrite }) },
+  requestBody,
+  responses: {
+    200: {
+      description: 'The config as stored by this write, with its new version as `ETag`',
+      headers: etagHeader,
+      content: { [JSON_MEDIA_TYPE]: { schema: SCHEMAS.ConfigUpdated } },
+    },
+    400: RESPONSES.badRequest,
+    404: RESPONSES.notFound,
+    412: RESPONSES.preconditionFailed,
+    413: RESPONSES.contentTooLarge,
+    415: unsupportedMediaType,
+    422: RESPONSES.unprocessable,
+    428: RESPONSES.preconditionRequired,
+    429: RESPONSES.throttled,
+    500: RESPONSES.internalError,
+    503: RESPONSES.unavailable,
+  },
+});
+
+const replaceOperation = (operationId: string, summary: string) =>
+  writeOperation(
+    operationId,
+    summary,
+    {
+      required: true,
+      content: {
+        [JSON_MEDIA_TYPE]: {
+          schema: SCHEMAS.ReplaceConfigRequest,
+          example: { config: { model: 'gpt-4', temperature: 0.7, max_tokens: 2000 } },
+        },
+      },
+    },
+    RESPONSES.unsupportedJson,
+  );
+
+/** Builds the document. */
+export const buildOpenApiDocument = () =>
+  createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Chat session config API',
+      version,
+      description:
+        'Reads and updates the configuration of one chat session. Every response but 304 and 429 carries JSON; ' +
+        "errors are problem details (RFC 9457) that also carry the original endpoint's `error` sentence. " +
+        "The config's version is its ETag: send it back in `If-Match` to write only over what you read.",
+    },
+    paths: {
+      [CHAT_CONFIG_PATH]: {
+        get: {
+          operationId: 'getChatConfig',
+          summary: 'Read the config, its version and the time of its last write',
+          requestParams: {
+            path: SESSION_ID,
+            header: z.object({
+              'If-None-Match': condition(
+                'Answer 304 without a body if the config is at one of these versions.',
+              ),
+              'If-Match': condition('Answer 412 unless the config is at one of these versions.'),
+            }),
+          },
+          responses: {
+            200: {
+              description:
+                'The config as stored; a session never written through this API has `{}`, version 0 and `updatedAt` null',
+              headers: z.object({
+                ETag: entityTag,
+                'Cache-Control': z.literal('private, no-cache'),
+              }),
+              content: { [JSON_MEDIA_TYPE]: { schema: SCHEMAS.SessionConfig } },
+            },
+            304: RESPONSES.notModified,
+            400: RESPONSES.badRequest,
+            404: RESPONSES.notFound,
+            412: RESPONSES.preconditionFailed,
+            429: RESPONSES.throttled,
+            500: RESPONSES.internalError,
+            503: RESPONSES.unavailable,
+          },
+        },
+        post: replaceOperation('updateChatConfig', 'Replace the whole config (as the original endpoint did)'),
+        put: replaceOperation('replaceChatConfig', 'Replace the whole config'),
+        patch: writeOperation(
+          'patchChatConfig',
+          'Merge a JSON Merge Patch (RFC 7396) into the config: set the fields given, remove those set to null',
+          {
+            required: true,
+            content: {
+              [MERGE_PATCH_MEDIA_TYPE]: {
+                schema: SCHEMAS.ChatConfigPatch,
+                example: { temperature: 0.2, system_prompt: null },
+              },
+            },
+          },
+          RESPONSES.unsupportedMergePatch,
+        ),
+      },
+    },
+    components: { schemas: SCHEMAS },
+  });
+
+/** The document as `npm run openapi` writes it. */
+export const openApiFile = (): string => `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, WRITE_MEDIA_TYPES } from '../../functions/chat-config/routes';
+import { chatConfigSchema } from '../../functions/sessions/config-schema';
+import { openApiFile } from '../../openapi/document';
+import { OPENAPI_FILE } from '../helpers/openapi';
+
+const committed = readFileSync(OPENAPI_FILE, 'utf8');
+const document = JSON.parse(committed);
+const operations = document.paths[CHAT_CONFIG_PATH] as Record<
+  string,
+  { requestBody?: { content: Record<string, unknown> } }
+>;
+
+describe('openapi/openapi.json', () => {
+  it('is what npm run openapi writes from the code today (run it after changing routes, schema or errors)', () => {
+    expect(committed).toBe(openApiFile());
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+
+    const result = await validator.validate(document);
+
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('documents exactly the methods the function serves, each write with the one media type it takes', () => {
+    expect(Object.keys(operations).map((m) => m.toUpperCase())).toEqual(CHAT_CONFIG_METHODS);
+    for (const [method, mediaType] of Object.entries(WRITE_MEDIA_TYPES)) {
+      expect(Object.keys(operations[method.toLowerCase()]?.requestBody?.content ?? {})).toEqual([mediaType]);
+    }
+    expect(operations.get?.requestBody).toBeUndefined();
+  });
+
+  it('describes the config as the validation schema does, for every rule JSON Schema can state', () => {
+    // GIVEN the document's ChatConfig as a JSON Schema validator reads it
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(document.components.schemas.ChatConfig);
+    const samples = [
+      {},
+      { model: 'gpt-4', temperature: 0.7, max_tokens: 2000, system_prompt: 'Be brief' },
+      { temperature: 2.5 },
+      { max_tokens: 1.5 },
+      { top_p: -0.1 },
+      { stop: ['a', 'b', 'c', 'd', 'e'] },
+      { stop: '' },
+      { stop: 'END' },
+      { model: 'bad model!' },
+      { colour: 'blue' },
+      { presence_penalty: -2, frequency_penalty: 2 },
+      { system_prompt: 'x'.repeat(65_537) },
+    ];
+
+    // THEN both accept and refuse the same configs
+    for (const sample of samples) {
+      expect([sample, validate(sample)]).toEqual([sample, chatConfigSchema.safeParse(sample).success]);
+    }
+  });
+});

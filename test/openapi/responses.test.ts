@@ -1,0 +1,172 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
+import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
+import { createDocumentClient, DynamoDbSessionStore } from '../../functions/sessions/dynamodb-session-store';
+import type { SessionStore } from '../../functions/sessions/session-store';
+import { createLocalHttpApi } from '../../local/http-api';
+import { CHAT_CONFIG_ROUTES } from '../../local/routes';
+import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { documentedStatuses, openApiViolations } from '../helpers/openapi';
+
+// Real requests over HTTP to the local API (the handler on DynamoDB Local), each response checked against the
+// committed OpenAPI document; at the end, every documented status of every operation must have been seen.
+
+let table: TestTable;
+const servers: Server[] = [];
+const seen = new Set<string>();
+
+/** A local API on `store`, as `npm start` serves it. */
+const serve = async (store: SessionStore, requireIfMatch = false): Promise<string> => {
+  const handler = createChatConfigHandler({
+    store,
+    logger: new Logger({ logLevel: 'SILENT' }),
+    requireIfMatch,
+  });
+  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler }).listen(0, '127.0.0.1');
+  servers.push(server);
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+let api: string;
+let strictApi: string;
+let unreachableApi: string;
+let brokenApi: string;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  api = await serve(table.store);
+  strictApi = await serve(table.store, true);
+  // DynamoDB refusing connections (503), and a table that does not exist (an unexpected failure, 500).
+  unreachableApi = await serve(
+    new DynamoDbSessionStore(createDocumentClient({ endpoint: 'http://127.0.0.1:9' }), table.tableName),
+  );
+  brokenApi = await serve(
+    new DynamoDbSessionStore(createDocumentClient({ endpoint: table.endpoint }), 'no-table'),
+  );
+});
+afterAll(async () => {
+  for (const server of servers) server.close();
+  await table.drop();
+});
+
+interface Call {
+  readonly method: string;
+  readonly sessionId?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly base?: string;
+}
+
+/** Sends the request, checks the response against the document, and returns its status. */
+const call = async ({ method, sessionId = 's1', headers = {}, body, base = api }: Call): Promise<number> => {
+  const response = await fetch(`${base}/api/chat-sessions/${sessionId}/config`, { method, headers, body });
+  const observed = { status: response.status, headers: response.headers, body: await response.text() };
+
+  expect(openApiViolations(CHAT_CONFIG_PATH, method, observed)).toEqual([]);
+  seen.add(`${method} ${response.status}`);
+  return response.status;
+};
+
+const JSON_BODY = { 'content-type': 'application/json' };
+const PATCH_BODY = { 'content-type': 'application/merge-patch+json' };
+const WRITES = [
+  { method: 'POST', headers: JSON_BODY, body: '{"config": {"model": "gpt-4"}}' },
+  { method: 'PUT', headers: JSON_BODY, body: '{"config": {"model": "gpt-4", "stop": ["a"]}}' },
+  { method: 'PATCH', headers: PATCH_BODY, body: '{"temperature": 0.5, "stop": null}' },
+];
+
+describe('the check against the document', () => {
+  it('finds an undocumented status, a missing header, a wrong content type and a body off the schema', () => {
+    const response = (status: number, headers: Record<string, string>, body: unknown) => ({
+      status,
+      headers: new Headers(headers),
+      body: JSON.stringify(body),
+    });
+    const valid = { sessionId: 's1', config: {}, version: 1, updatedAt: null };
+
+    expect(openApiViolations(CHAT_CONFIG_PATH, 'GET', response(418, {}, {}))).toEqual([
+      `GET ${CHAT_CONFIG_PATH}: status 418 is not documented`,
+    ]);
+    expect(
+      openApiViolations(
+        CHAT_CONFIG_PATH,
+        'GET',
+        response(200, { 'content-type': 'application/json', 'cache-control': 'private, no-cache' }, valid),
+      ),
+    ).toEqual(['header ETag is missing']);
+    expect(
+      openApiViolations(
+        CHAT_CONFIG_PATH,
+        'GET',
+        response(
+          200,
+          { etag: '"1"', 'cache-control': 'private, no-cache', 'content-type': 'text/plain' },
+          valid,
+        ),
+      ),
+    ).toEqual(['content type "text/plain" is not one of application/json']);
+    expect(
+      openApiViolations(
+        CHAT_CONFIG_PATH,
+        'GET',
+        response(
+          200,
+          { etag: '"1"', 'cache-control': 'private, no-cache', 'content-type': 'application/json' },
+          { ...valid, config: { temperature: 'hot' } },
+        ),
+      ),
+    ).toEqual([expect.stringMatching(/^body: .*temperature/)]);
+  });
+});
+
+describe('real responses, checked against openapi/openapi.json', () => {
+  it('documents every answer to GET', async () => {
+    await table.put({
+      sessionId: 's1',
+      config: { model: 'gpt-4' },
+      configVersion: 3,
+      updatedAt: new Date().toISOString(),
+    });
+    await table.put({ sessionId: 'legacy' });
+
+    expect(await call({ method: 'GET' })).toBe(200);
+    expect(await call({ method: 'GET', sessionId: 'legacy' })).toBe(200);
+    expect(await call({ method: 'GET', headers: { 'if-none-match': '"3"' } })).toBe(304);
+    expect(await call({ method: 'GET', sessionId: 'bad.id' })).toBe(400);
+    expect(await call({ method: 'GET', sessionId: 'nobody' })).toBe(404);
+    expect(await call({ method: 'GET', headers: { 'if-match': '"2"' } })).toBe(412);
+    expect(await call({ method: 'GET', base: brokenApi })).toBe(500);
+    expect(await call({ method: 'GET', base: unreachableApi })).toBe(503);
+  });
+
+  it.each(WRITES)('documents every answer to $method', async ({ method, headers, body }) => {
+    await table.put({ sessionId: 's1', config: { model: 'gpt-4' }, configVersion: 3 });
+    const invalid =
+      method === 'PATCH' ? '{"temperature": 9, "colour": "blue"}' : '{"config": {"temperature": 9}}';
+
+    expect(await call({ method, headers, body })).toBe(200);
+    expect(await call({ method, headers: { ...headers, 'if-match': '"4"' }, body })).toBe(200);
+    expect(await call({ method, headers, body: '{"model": ' })).toBe(400);
+    expect(await call({ method, headers, body, sessionId: 'nobody' })).toBe(404);
+    expect(await call({ method, headers: { ...headers, 'if-match': '"1"' }, body })).toBe(412);
+    expect(await call({ method, headers, body: JSON.stringify({ pad: 'x'.repeat(600_000) }) })).toBe(413);
+    expect(await call({ method, headers: { 'content-type': 'text/plain' }, body })).toBe(415);
+    expect(await call({ method, headers, body: invalid })).toBe(422);
+    expect(await call({ method, headers, body, base: strictApi })).toBe(428);
+    expect(await call({ method, headers, body, base: brokenApi })).toBe(500);
+    expect(await call({ method, headers, body, base: unreachableApi })).toBe(503);
+  });
+
+  it("has seen every status the document lists, but API Gateway's own 429", () => {
+    const documented = Object.entries(documentedStatuses(CHAT_CONFIG_PATH)).flatMap(([method, statuses]) =>
+      statuses.filter((status) => status !== '429').map((status) => `${method} ${status}`),
+    );
+
+    expect(documented.filter((entry) => !seen.has(entry))).toEqual([]);
+  });
+});
