@@ -60,6 +60,30 @@ describe('audit log', () => {
   });
 });
 
+describe('audit log of a patch', () => {
+  it('writes one JSON line per patch with the session, the names the patch set or removed, and the version', async () => {
+    const invoke = createTestHandler(table.store, logger);
+
+    const response = await invoke(
+      createHttpApiEvent({
+        method: 'PATCH',
+        body: { system_prompt: SECRET, temperature: null },
+        headers: { 'content-type': 'application/merge-patch+json' },
+      }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(logs.lines().filter((line) => line.message === 'Chat configuration patched')).toEqual([
+      expect.objectContaining({
+        sessionId: 'session-1',
+        patchedFields: ['system_prompt', 'temperature'],
+        version: 1,
+      }),
+    ]);
+    expect(logs.text()).not.toContain(SECRET);
+  });
+});
+
 describe('config values never reach the logs', () => {
   const secretBody = { config: { system_prompt: SECRET, model: SECRET, stop: [SECRET] } };
 
@@ -80,12 +104,49 @@ describe('config values never reach the logs', () => {
       'a body that is not JSON (415)',
       createHttpApiEvent({ body: SECRET, headers: { 'content-type': 'text/plain' } }),
     ],
+    [
+      'a stale If-Match (412)',
+      createHttpApiEvent({
+        body: secretBody,
+        headers: { 'content-type': 'application/json', 'if-match': '"7"' },
+      }),
+    ],
+    [
+      'a patch',
+      createHttpApiEvent({
+        method: 'PATCH',
+        body: { system_prompt: SECRET, stop: [SECRET] },
+        headers: { 'content-type': 'application/merge-patch+json' },
+      }),
+    ],
+    [
+      'a patch that breaks the schema (422)',
+      createHttpApiEvent({
+        method: 'PATCH',
+        body: { system_prompt: SECRET, temperature: SECRET, [SECRET]: null },
+        headers: { 'content-type': 'application/merge-patch+json' },
+      }),
+    ],
   ])('logs no config value on %s', async (_, event) => {
     const invoke = createTestHandler(table.store, logger);
 
     await invoke(event);
 
     expect(logs.lines().length).toBeGreaterThan(0);
+    expect(logs.text()).not.toContain(SECRET);
+  });
+
+  it.each([
+    ['a read (200)', {}],
+    ['a read not modified (304)', { 'if-none-match': '*' }],
+    ['a read with a stale If-Match (412)', { 'if-match': '"9"' }],
+  ])('logs no stored config value on %s', async (_, headers) => {
+    await table.put({ sessionId: 'session-1', config: { system_prompt: SECRET, model: SECRET } });
+    const invoke = createTestHandler(table.store, logger);
+
+    await invoke(createHttpApiEvent({ method: 'GET', headers }));
+
+    // (A successful read logs nothing at all; a 412 logs its rejection.)
     expect(logs.text()).not.toContain(SECRET);
   });
 
