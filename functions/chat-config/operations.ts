@@ -1,7 +1,9 @@
+import * as z from 'zod/mini';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import {
   chatConfigPatchSchema,
+  type FieldViolation,
   isMalformedPatch,
   isMalformedRequest,
   replaceConfigRequestSchema,
@@ -66,24 +68,44 @@ const read =
     return jsonResponse(200, stored, 'application/json', headers);
   };
 
+/** How a body that fails its schema is answered: a malformed one is a 400, any other failure a 422. */
+interface BodyRules {
+  readonly isMalformed: (error: z.core.$ZodError) => boolean;
+  readonly malformed: string;
+  /** Rewords a violation, where a likely mistake deserves a hint. */
+  readonly explain?: (violation: FieldViolation) => FieldViolation;
+}
+
+const parseBody = <S extends z.core.$ZodType>(schema: S, body: unknown, rules: BodyRules): z.output<S> => {
+  const result = z.safeParse(schema, body);
+  if (result.success) return result.data;
+  if (rules.isMalformed(result.error)) throw new BadRequestError(rules.malformed);
+  throw new ValidationError(toFieldViolations(result.error).map(rules.explain ?? ((violation) => violation)));
+};
+
+const REPLACE_RULES: BodyRules = {
+  isMalformed: isMalformedRequest,
+  malformed: 'The request body must be a JSON object with a "config" object',
+};
+
+const PATCH_RULES: BodyRules = {
+  isMalformed: isMalformedPatch,
+  malformed: 'The request body must be a JSON object of config fields (a merge patch)',
+  explain: (violation) =>
+    violation.path === '/config'
+      ? { ...violation, message: 'Unknown field: a merge patch is the config itself, not {"config": ...}' }
+      : violation,
+};
+
 /** `POST`/`PUT`: `{"config": {...}}` replaces the whole config. */
 const replace =
   ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
   async (event, signal) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const request = replaceConfigRequestSchema.safeParse(event.body);
-    if (!request.success) {
-      if (isMalformedRequest(request.error)) {
-        throw new BadRequestError('The request body must be a JSON object with a "config" object');
-      }
-      throw new ValidationError(toFieldViolations(request.error));
-    }
+    const { config } = parseBody(replaceConfigRequestSchema, event.body, REPLACE_RULES);
     return written(
-      await replaceSessionConfig(
-        { store, audit },
-        { sessionId, config: request.data.config, expectedVersions, signal },
-      ),
+      await replaceSessionConfig({ store, audit }, { sessionId, config, expectedVersions, signal }),
     );
   };
 
@@ -93,27 +115,9 @@ const patch =
   async (event, signal) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const request = chatConfigPatchSchema.safeParse(event.body);
-    if (!request.success) {
-      if (isMalformedPatch(request.error)) {
-        throw new BadRequestError('The request body must be a JSON object of config fields (a merge patch)');
-      }
-      throw new ValidationError(
-        toFieldViolations(request.error).map((violation) =>
-          violation.path === '/config'
-            ? {
-                ...violation,
-                message: 'Unknown field: a merge patch is the config itself, not {"config": ...}',
-              }
-            : violation,
-        ),
-      );
-    }
+    const mergePatch = parseBody(chatConfigPatchSchema, event.body, PATCH_RULES);
     return written(
-      await patchSessionConfig(
-        { store, audit },
-        { sessionId, patch: request.data, expectedVersions, signal },
-      ),
+      await patchSessionConfig({ store, audit }, { sessionId, patch: mergePatch, expectedVersions, signal }),
     );
   };
 

@@ -29,28 +29,14 @@ beforeEach(async () => table.put(ITEM));
 const expectSessionUnchanged = async () => expect(await table.get('session-1')).toEqual(ITEM);
 
 /** A write of each method, with the given extra headers. */
+const write =
+  (method: string, body: unknown, contentType: string) =>
+  (headers: Record<string, string>, sessionId = 'session-1') =>
+    createHttpApiEvent({ method, sessionId, body, headers: { 'content-type': contentType, ...headers } });
 const WRITES = {
-  PUT: (headers: Record<string, string>, sessionId = 'session-1') =>
-    createHttpApiEvent({
-      method: 'PUT',
-      sessionId,
-      body: { config: { model: 'mine' } },
-      headers: { 'content-type': 'application/json', ...headers },
-    }),
-  POST: (headers: Record<string, string>, sessionId = 'session-1') =>
-    createHttpApiEvent({
-      method: 'POST',
-      sessionId,
-      body: { config: { model: 'mine' } },
-      headers: { 'content-type': 'application/json', ...headers },
-    }),
-  PATCH: (headers: Record<string, string>, sessionId = 'session-1') =>
-    createHttpApiEvent({
-      method: 'PATCH',
-      sessionId,
-      body: { model: 'mine' },
-      headers: { 'content-type': 'application/merge-patch+json', ...headers },
-    }),
+  PUT: write('PUT', { config: { model: 'mine' } }, 'application/json'),
+  POST: write('POST', { config: { model: 'mine' } }, 'application/json'),
+  PATCH: write('PATCH', { model: 'mine' }, 'application/merge-patch+json'),
 };
 const METHODS = Object.keys(WRITES) as (keyof typeof WRITES)[];
 
