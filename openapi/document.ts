@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
 import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
-import { MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
+import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
 import { problemOf } from '../functions/http/problem-details';
 import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
 import {
@@ -17,6 +17,7 @@ import {
   chatConfigSchema,
   replaceConfigRequestSchema,
   sessionIdSchema,
+  storedSessionConfigSchema,
 } from '../functions/sessions/config-schema';
 import {
   BadRequestError,
@@ -37,21 +38,14 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-const entityTag = z.string().check(z.regex(/^"(0|[1-9][0-9]*)"$/));
-
-const sessionConfig = {
-  sessionId: z.string(),
-  config: chatConfigSchema,
-  version: z.int().check(z.gte(0)),
-  updatedAt: z.nullable(z.iso.datetime()),
-};
+const entityTag = z.string().check(z.regex(ENTITY_TAG_PATTERN));
 
 const SCHEMAS = {
   ChatConfig: chatConfigSchema,
   ChatConfigPatch: chatConfigPatchSchema,
   ReplaceConfigRequest: replaceConfigRequestSchema,
-  SessionConfig: z.strictObject(sessionConfig),
-  ConfigUpdated: z.strictObject({ message: z.literal(UPDATE_SUCCEEDED), ...sessionConfig }),
+  SessionConfig: storedSessionConfigSchema,
+  ConfigUpdated: z.extend(storedSessionConfigSchema, { message: z.literal(UPDATE_SUCCEEDED) }),
 };
 
 const fieldViolation = z.strictObject({
@@ -142,13 +136,23 @@ const RESPONSES = {
     `Content Too Large: the body exceeds ${MAX_BODY_BYTES} bytes, or the session item would exceed DynamoDB's 400 KB`,
     [new PayloadTooLargeError(MAX_BODY_BYTES), new SessionTooLargeError()],
   ),
-  unprocessable: problems(
+  unprocessableReplace: problems(
     'UnprocessableContent',
-    `Unprocessable Content: the config breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations`,
+    `Unprocessable Content: the config breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the body`,
     [
       new ValidationError([
         { path: '/config/temperature', message: 'Too big: expected number to be <=2' },
         { path: '/config/colour', message: 'Unknown field' },
+      ]),
+    ],
+  ),
+  unprocessablePatch: problems(
+    'UnprocessableContentForPatch',
+    `Unprocessable Content: the patch, or the config it would make, breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the patched config. A value stored before this API validated configs is named as such`,
+    [
+      new ValidationError([
+        { path: '/temperature', message: 'Too big: expected number to be <=2' },
+        { path: '/colour', message: 'Unknown field (a stored value: set it, or replace the config)' },
       ]),
     ],
   ),
@@ -196,7 +200,10 @@ const writeOperation = (
   operationId: string,
   summary: string,
   requestBody: ZodOpenApiOperationObject['requestBody'],
-  unsupportedMediaType: ZodOpenApiResponseObject,
+  {
+    unsupportedMediaType,
+    unprocessable,
+  }: Record<'unsupportedMediaType' | 'unprocessable', ZodOpenApiResponseObject>,
 ): ZodOpenApiOperationObject => ({
   operationId,
   summary,
@@ -213,7 +220,7 @@ const writeOperation = (
     412: RESPONSES.preconditionFailed,
     413: RESPONSES.contentTooLarge,
     415: unsupportedMediaType,
-    422: RESPONSES.unprocessable,
+    422: unprocessable,
     428: RESPONSES.preconditionRequired,
     429: RESPONSES.throttled,
     500: RESPONSES.internalError,
@@ -234,7 +241,7 @@ const replaceOperation = (operationId: string, summary: string) =>
         },
       },
     },
-    RESPONSES.unsupportedJson,
+    { unsupportedMediaType: RESPONSES.unsupportedJson, unprocessable: RESPONSES.unprocessableReplace },
   );
 
 /** Builds the document. */
@@ -245,7 +252,7 @@ export const buildOpenApiDocument = () =>
       title: 'Chat session config API',
       version,
       description:
-        'Reads and updates the configuration of one chat session. Every response but 304 and 429 carries JSON; ' +
+        'Reads and updates the configuration of one chat session. Every response but 304 carries JSON; ' +
         "errors are problem details (RFC 9457) that also carry the original endpoint's `error` sentence. " +
         "The config's version is its ETag: send it back in `If-Match` to write only over what you read.",
     },
@@ -266,7 +273,7 @@ export const buildOpenApiDocument = () =>
           responses: {
             200: {
               description:
-                'The config as stored; a session never written through this API has `{}`, version 0 and `updatedAt` null',
+                'The config as stored. A session never written through this API has version 0, `updatedAt` null, and its config as it is (`{}` if none): another system may have stored fields this schema refuses',
               headers: z.object({
                 ETag: entityTag,
                 'Cache-Control': z.literal('private, no-cache'),
@@ -296,7 +303,10 @@ export const buildOpenApiDocument = () =>
               },
             },
           },
-          RESPONSES.unsupportedMergePatch,
+          {
+            unsupportedMediaType: RESPONSES.unsupportedMergePatch,
+            unprocessable: RESPONSES.unprocessablePatch,
+          },
         ),
       },
     },

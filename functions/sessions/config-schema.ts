@@ -85,16 +85,29 @@ export type ChatConfig = z.infer<typeof chatConfigSchema>;
  */
 export const replaceConfigRequestSchema = z.looseObject({ config: chatConfigSchema });
 
+// Whether an object expected within the first `depth` levels of the body is something else (or missing).
+const isShapeFailure = (error: z.core.$ZodError, depth: number): boolean =>
+  error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length < depth);
+
 /**
- * Whether a failure is of the body's shape rather than of the config's content: the body is not an object, or its
+ * Whether a replace failed on the body's shape rather than on the config's content: the body is not an object, or its
  * `config` is missing or not an object. Such a request is malformed (400); any other failure is unprocessable (422).
  */
-export const isMalformedRequest = (error: z.core.$ZodError): boolean =>
-  error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length <= 1);
+export const isMalformedRequest = (error: z.core.$ZodError): boolean => isShapeFailure(error, 2);
 
 /** Whether a merge patch failed for not being an object at all (400) rather than for its fields (422). */
-export const isMalformedPatch = (error: z.core.$ZodError): boolean =>
-  error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length === 0);
+export const isMalformedPatch = (error: z.core.$ZodError): boolean => isShapeFailure(error, 1);
+
+/**
+ * A session's configuration as stored, with the version that counts its writes (0 for a session never written
+ * through this API, whose `updatedAt` is then `null`): what a read answers, and a write with its message.
+ */
+export const storedSessionConfigSchema = z.strictObject({
+  sessionId: z.string(),
+  config: chatConfigSchema,
+  version: z.int().check(z.gte(0)),
+  updatedAt: z.nullable(z.iso.datetime()),
+});
 
 /** A session id as it may appear in the path. */
 export const sessionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));

@@ -6,12 +6,14 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import {
   PreconditionFailedError,
   SessionNotFoundError,
   SessionTooLargeError,
   StoreUnavailableError,
+  UnversionedConfigError,
 } from './errors';
 import type {
   ConfigPatchRequest,
@@ -91,12 +93,17 @@ const versionOf = (value: unknown): number => {
   return typeof version === 'number' && Number.isInteger(version) ? version : 0;
 };
 
-const toStoredSessionConfig = (sessionId: string, item: Record<string, unknown>): StoredSessionConfig => ({
-  sessionId,
-  config: isRecord(item.config) ? item.config : {},
-  version: versionOf(item.configVersion),
-  updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : null,
-});
+// What a session holds is returned as stored. `updatedAt` counts only as the time of a write by this API (the session
+// has a version): another system may keep its own `updatedAt` on the item.
+const toStoredSessionConfig = (sessionId: string, item: Record<string, unknown>): StoredSessionConfig => {
+  const version = versionOf(item.configVersion);
+  return {
+    sessionId,
+    config: isRecord(item.config) ? item.config : {},
+    version,
+    updatedAt: version > 0 && typeof item.updatedAt === 'string' ? item.updatedAt : null,
+  };
+};
 
 /**
  * The part of a write's condition that checks `expectedVersions`. A session never written through this API has no
@@ -128,11 +135,6 @@ interface WriteExpression {
 type WriteOutcome =
   | { readonly written: true; readonly attributes: Record<string, unknown> }
   | { readonly written: false; readonly item: Record<string, AttributeValue> };
-
-// A patch sets fields inside the config map, which only works on a map; a session without one gets the patch's
-// fields as its whole config instead. Either write checks the shape it relies on; when the shape changed in between,
-// the other is tried, a bounded number of times.
-const MAX_PATCH_ATTEMPTS = 3;
 
 /** `SessionStore` on a DynamoDB table whose partition key is `sessionId` (string). */
 export class DynamoDbSessionStore implements SessionStore {
@@ -183,39 +185,26 @@ export class DynamoDbSessionStore implements SessionStore {
 
   async patchConfig(request: ConfigPatchRequest): Promise<StoredSessionConfig> {
     const fields = Object.entries(request.set);
-    let intoMap = true;
-    for (let attempt = 1; attempt <= MAX_PATCH_ATTEMPTS; attempt++) {
-      const outcome = await this.write(
-        request,
-        intoMap
-          ? {
-              set: fields.map(([name]) => `#config.#field_${name} = :field_${name}`),
-              remove: request.remove.map((name) => `#config.#field_${name}`),
-              condition: ' AND attribute_type(#config, :map)',
-              names: Object.fromEntries(
-                [...fields.map(([name]) => name), ...request.remove].map((name) => [`#field_${name}`, name]),
-              ),
-              values: {
-                ':map': 'M',
-                ...Object.fromEntries(fields.map(([name, value]) => [`:field_${name}`, value])),
-              },
-              returnValues: 'ALL_NEW',
-            }
-          : {
-              set: ['#config = :config'],
-              condition: ' AND NOT attribute_type(#config, :map)',
-              values: { ':map': 'M', ':config': request.set },
-              returnValues: 'ALL_NEW',
-            },
-      );
-      if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
-      const foundMap = outcome.item.config?.M !== undefined;
-      // The shape was as expected: the version was not.
-      if (foundMap === intoMap) throw new PreconditionFailedError(versionOf(outcome.item.configVersion));
-      intoMap = foundMap;
+    // Field by field only into a config this API wrote (it has a version, and it is a map), which was validated.
+    const outcome = await this.write(request, {
+      set: fields.map(([name]) => `#config.#field_${name} = :field_${name}`),
+      remove: request.remove.map((name) => `#config.#field_${name}`),
+      condition: ' AND attribute_exists(#version) AND attribute_type(#config, :map)',
+      names: Object.fromEntries(
+        [...fields.map(([name]) => name), ...request.remove].map((name) => [`#field_${name}`, name]),
+      ),
+      values: {
+        ':map': 'M',
+        ...Object.fromEntries(fields.map(([name, value]) => [`:field_${name}`, value])),
+      },
+      returnValues: 'ALL_NEW',
+    });
+    if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
+    const found = unmarshall(outcome.item);
+    if (typeof found.configVersion === 'number' && isRecord(found.config)) {
+      throw new PreconditionFailedError(found.configVersion);
     }
-    // The config kept changing between a map and no map under concurrent writers: let the client retry.
-    throw new StoreUnavailableError();
+    throw new UnversionedConfigError({ config: found.config, version: versionOf(found.configVersion) });
   }
 
   /**

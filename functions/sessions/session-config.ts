@@ -1,5 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
-import { CHAT_CONFIG_FIELD_NAMES, type ChatConfig, type ChatConfigPatch } from './config-schema';
+import {
+  CHAT_CONFIG_FIELD_NAMES,
+  type ChatConfig,
+  type ChatConfigPatch,
+  chatConfigSchema,
+  toFieldViolations,
+} from './config-schema';
+import {
+  PreconditionFailedError,
+  StoreUnavailableError,
+  UnversionedConfigError,
+  ValidationError,
+} from './errors';
 import type { SessionStore, StoredSessionConfig } from './session-store';
 
 /** Where the audit trail goes. Only ids, field names and versions are given to it, never config values. */
@@ -57,25 +69,95 @@ export const replaceSessionConfig = async (
   return current;
 };
 
+/** RFC 7396 on a config whose fields hold no objects: each field of the patch replaces the target's, `null` removes it. */
+export const mergePatch = (
+  target: Readonly<Record<string, unknown>>,
+  patch: ChatConfigPatch,
+): Record<string, unknown> => {
+  const merged: Record<string, unknown> = { ...target };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// A patch into an unversioned config is read (by the failed write), merged, validated, and written on condition that
+// the version is still the one read. Under concurrent writers that condition may fail; then the session has a version
+// and the next attempt patches field by field.
+const MAX_PATCH_ATTEMPTS = 3;
+
 /**
- * Applies a validated merge patch to an existing session's configuration in one write, and records which fields it
- * set or removed in the audit log.
+ * Applies a validated merge patch to an existing session's configuration and records which fields it set or removed
+ * in the audit log. A config this API wrote is patched field by field in one write. A config it did not write (no
+ * version, or not a map) is merged with the patch and the result validated whole (422, naming the stored values that
+ * break the schema), then written in one write conditional on its version, so no concurrent write is lost.
  */
 export const patchSessionConfig = async (
   { store, audit, now = () => new Date() }: SessionConfigDependencies,
   { patch, ...options }: WriteOptions & { patch: ChatConfigPatch },
 ): Promise<StoredSessionConfig> => {
   const named = CHAT_CONFIG_FIELD_NAMES.filter((name) => patch[name] !== undefined);
-  const current = await store.patchConfig({
-    ...options,
-    set: Object.fromEntries(named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]])),
-    remove: named.filter((name) => patch[name] === null),
-    updatedAt: now().toISOString(),
-  });
+  const current = await patchOnce({ store, now }, { patch, ...options }, named, 1);
   audit.info('Chat configuration patched', {
     sessionId: current.sessionId,
     patchedFields: [...named].sort(),
     version: current.version,
   });
   return current;
+};
+
+const patchOnce = async (
+  { store, now }: Pick<SessionConfigDependencies, 'store'> & { now: () => Date },
+  { patch, expectedVersions, ...options }: WriteOptions & { patch: ChatConfigPatch },
+  named: readonly (keyof ChatConfig)[],
+  attempt: number,
+): Promise<StoredSessionConfig> => {
+  try {
+    return await store.patchConfig({
+      ...options,
+      expectedVersions,
+      set: Object.fromEntries(
+        named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]]),
+      ),
+      remove: named.filter((name) => patch[name] === null),
+      updatedAt: now().toISOString(),
+    });
+  } catch (error) {
+    if (!(error instanceof UnversionedConfigError)) throw error;
+    const { config, version } = error.stored;
+    if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
+      throw new PreconditionFailedError(version);
+    }
+    const merged = chatConfigSchema.safeParse(mergePatch(isRecord(config) ? config : {}, patch));
+    if (!merged.success) {
+      throw new ValidationError(
+        toFieldViolations(merged.error).map((violation) =>
+          named.some((name) => violation.path === `/${name}` || violation.path.startsWith(`/${name}/`))
+            ? violation
+            : {
+                ...violation,
+                message: `${violation.message} (a stored value: set it, or replace the config)`,
+              },
+        ),
+      );
+    }
+    try {
+      const { current } = await store.replaceConfig({
+        ...options,
+        config: merged.data,
+        expectedVersions: [version],
+        updatedAt: now().toISOString(),
+      });
+      return current;
+    } catch (conflict) {
+      // A write landed since the read. The client's If-Match, if any, named what it read: it is now stale.
+      if (!(conflict instanceof PreconditionFailedError) || expectedVersions !== undefined) throw conflict;
+      if (attempt === MAX_PATCH_ATTEMPTS) throw new StoreUnavailableError({ cause: conflict });
+      return patchOnce({ store, now }, { patch, expectedVersions, ...options }, named, attempt + 1);
+    }
+  }
 };

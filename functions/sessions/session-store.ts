@@ -1,14 +1,8 @@
-import type { ChatConfig } from './config-schema';
+import type * as z from 'zod/mini';
+import type { ChatConfig, storedSessionConfigSchema } from './config-schema';
 
-/** A session's configuration as stored, with the version that counts its updates. */
-export interface StoredSessionConfig {
-  readonly sessionId: string;
-  readonly config: ChatConfig;
-  /** How many times the config was written; 0 for a session never written through this API. */
-  readonly version: number;
-  /** When the config was last written (ISO 8601); `null` for a session never written through this API. */
-  readonly updatedAt: string | null;
-}
+/** A session's configuration as stored (see `storedSessionConfigSchema`). */
+export type StoredSessionConfig = Readonly<z.infer<typeof storedSessionConfigSchema>>;
 
 /**
  * The outcome of one atomic replace: the new state, and the config it replaced (`{}` when there was none) as it was
@@ -68,7 +62,8 @@ export interface SessionStore {
   replaceConfig(request: ConfigReplacementRequest): Promise<ConfigReplacement>;
   /**
    * Sets and removes fields of an existing session's config and increments its version, in one write: a concurrent
-   * write to other fields is kept. A session without a config (or with one that is not a map) gets one.
+   * write to other fields is kept. Only into a config this API wrote (validated, versioned, a map).
+   * @throws UnversionedConfigError, with what the session holds, when it has no version or its config is not a map
    */
   patchConfig(request: ConfigPatchRequest): Promise<StoredSessionConfig>;
 }

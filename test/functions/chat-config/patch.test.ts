@@ -90,15 +90,6 @@ describe('PATCH /api/chat-sessions/{sessionId}/config (JSON Merge Patch)', () =>
     });
   });
 
-  it('gives a session without a config the fields it sets', async () => {
-    await table.put({ sessionId: 'bare', ownerId: 'alice' });
-
-    const response = await patch({ model: 'gpt-4', stop: null }, MERGE_PATCH, 'bare');
-
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toMatchObject({ config: { model: 'gpt-4' }, version: 1 });
-  });
-
   it('answers 404 and creates nothing when the session does not exist', async () => {
     const response = await patch({ model: 'gpt-4' }, MERGE_PATCH, 'nobody');
 
@@ -174,5 +165,88 @@ describe('PATCH: 422 when the merged config would break the schema', () => {
 
     expect(response.statusCode).toBe(422);
     await expectSessionUnchanged();
+  });
+});
+
+describe('PATCH of a config this API did not write (no version: written before it, or by another system)', () => {
+  it('gives a session without a config the fields it sets', async () => {
+    await table.put({ sessionId: 'bare', ownerId: 'alice' });
+
+    const response = await patch({ model: 'gpt-4', stop: null }, MERGE_PATCH, 'bare');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({ config: { model: 'gpt-4' }, version: 1 });
+    expect(await table.get('bare')).toMatchObject({
+      ownerId: 'alice',
+      config: { model: 'gpt-4' },
+      configVersion: 1,
+    });
+  });
+
+  it('merges the patch into a valid stored config', async () => {
+    await table.put({ sessionId: 'old', config: { model: 'gpt-3.5-turbo', stop: 'END' } });
+
+    const response = await patch({ temperature: 0.5, stop: null }, MERGE_PATCH, 'old');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({ config: { model: 'gpt-3.5-turbo', temperature: 0.5 }, version: 1 });
+  });
+
+  it('answers 422, naming the stored values that break the schema, and writes nothing', async () => {
+    // GIVEN a config no schema ever checked
+    const item = { sessionId: 'old', config: { temperature: 5, colour: 'blue' } };
+    await table.put(item);
+
+    // WHEN a patch, itself valid, leaves them in place
+    const response = await patch({ model: 'gpt-4' }, MERGE_PATCH, 'old');
+
+    // THEN
+    expect(response.statusCode).toBe(422);
+    expect(response.body.errors).toEqual([
+      {
+        path: '/temperature',
+        message: expect.stringMatching(/\(a stored value: set it, or replace the config\)$/),
+      },
+      { path: '/colour', message: 'Unknown field (a stored value: set it, or replace the config)' },
+    ]);
+    expect(await table.get('old')).toEqual(item);
+  });
+
+  it('takes a patch that repairs the stored values', async () => {
+    await table.put({ sessionId: 'old', config: { temperature: 5 } });
+
+    const response = await patch({ temperature: 1 }, MERGE_PATCH, 'old');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({ config: { temperature: 1 }, version: 1 });
+  });
+
+  it('writes under If-Match: "0", its version, and answers 412 to any other', async () => {
+    await table.put({ sessionId: 'old', config: { model: 'm' } });
+
+    const stale = await patch({ top_p: 0.5 }, { ...MERGE_PATCH, 'if-match': '"1"' }, 'old');
+    const current = await patch({ top_p: 0.5 }, { ...MERGE_PATCH, 'if-match': '"0"' }, 'old');
+
+    expect([stale.statusCode, stale.headers.etag]).toEqual([412, '"0"']);
+    expect([current.statusCode, current.headers.etag]).toEqual([200, '"1"']);
+  });
+
+  it('keeps every field of concurrent patches of different fields', async () => {
+    await table.put({ sessionId: 'old', config: { model: 'm' } });
+    const patches = [
+      { temperature: 0.5 },
+      { max_tokens: 10 },
+      { top_p: 0.5 },
+      { stop: ['x'] },
+      { system_prompt: 'p' },
+    ];
+
+    const responses = await Promise.all(patches.map((body) => patch(body, MERGE_PATCH, 'old')));
+
+    expect(responses.map((r) => r.statusCode)).toEqual(patches.map(() => 200));
+    expect(await table.get('old')).toMatchObject({
+      config: Object.assign({ model: 'm' }, ...patches),
+      configVersion: patches.length,
+    });
   });
 });

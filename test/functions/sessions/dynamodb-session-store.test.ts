@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PreconditionFailedError, SessionNotFoundError } from '../../../functions/sessions/errors';
+import {
+  PreconditionFailedError,
+  SessionNotFoundError,
+  UnversionedConfigError,
+} from '../../../functions/sessions/errors';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 
 let table: TestTable;
@@ -151,7 +155,8 @@ describe('DynamoDbSessionStore.getConfig', () => {
   });
 
   it('reads a session never written through this API as an empty config at version 0', async () => {
-    await table.put({ sessionId: 'legacy', ownerId: 'bob', title: 'Old session' });
+    // (Its own updatedAt is another system's, not the time of a config write.)
+    await table.put({ sessionId: 'legacy', ownerId: 'bob', title: 'Old session', updatedAt: 'yesterday' });
 
     expect(await table.store.getConfig({ sessionId: 'legacy' })).toEqual({
       sessionId: 'legacy',
@@ -202,7 +207,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
   });
 
   it('removing a field that is not there changes nothing but the version', async () => {
-    await table.put({ sessionId: 'nothing-to-remove', config: { model: 'm' } });
+    await table.put({ sessionId: 'nothing-to-remove', config: { model: 'm' }, configVersion: 3 });
 
     const result = await table.store.patchConfig({
       sessionId: 'nothing-to-remove',
@@ -211,35 +216,41 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       updatedAt: 'now',
     });
 
-    expect(result).toMatchObject({ config: { model: 'm' }, version: 1 });
+    expect(result).toMatchObject({ config: { model: 'm' }, version: 4 });
   });
 
-  it.each([
-    ['no config at all', {}],
-    ['a config that is not a map', { config: 'legacy text' }],
-  ])('gives a session with %s the set fields as its config', async (_, attributes) => {
-    await table.put({ sessionId: 'no-map', ownerId: 'alice', ...attributes });
+  it.each<[string, { config?: unknown; configVersion?: number }]>([
+    ['no config and no version', {}],
+    ['a config but no version (written before this API)', { config: { model: 'm', colour: 'blue' } }],
+    ['a version but a config that is not a map', { config: 'legacy text', configVersion: 2 }],
+  ])(
+    'throws UnversionedConfigError with what it holds, and writes nothing, on a session with %s',
+    async (_, attributes) => {
+      const item: Record<string, unknown> = {
+        sessionId: 'unversioned-patch',
+        ownerId: 'alice',
+        ...attributes,
+      };
+      await table.put(item);
 
-    const result = await table.store.patchConfig({
-      sessionId: 'no-map',
-      set: { model: 'm' },
-      remove: ['stop'],
-      updatedAt: 'now',
-    });
+      const patch = table.store.patchConfig({
+        sessionId: 'unversioned-patch',
+        set: { model: 'x' },
+        remove: [],
+        updatedAt: 'now',
+      });
 
-    expect(result).toMatchObject({ config: { model: 'm' }, version: 1 });
-    expect(await table.get('no-map')).toEqual({
-      sessionId: 'no-map',
-      ownerId: 'alice',
-      config: { model: 'm' },
-      configVersion: 1,
-      updatedAt: 'now',
-    });
-  });
+      await expect(patch).rejects.toBeInstanceOf(UnversionedConfigError);
+      await expect(patch).rejects.toMatchObject({
+        stored: { config: attributes.config, version: attributes.configVersion ?? 0 },
+      });
+      expect(await table.get('unversioned-patch')).toEqual(item);
+    },
+  );
 
   it('keeps every field of concurrent patches of different fields', async () => {
-    // GIVEN a session without a config, so that the first writers race to create the map as well
-    await table.put({ sessionId: 'race' });
+    // GIVEN
+    await table.put({ sessionId: 'race', config: {}, configVersion: 1 });
     const patches = [
       { model: 'm' },
       { temperature: 0.5 },
@@ -259,7 +270,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     // THEN
     expect(await table.get('race')).toMatchObject({
       config: Object.assign({}, ...patches),
-      configVersion: patches.length,
+      configVersion: 1 + patches.length,
     });
   });
 
@@ -277,20 +288,6 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       }),
     ).rejects.toEqual(new PreconditionFailedError(6));
     expect(await table.get('patch-stale')).toEqual(item);
-  });
-
-  it('throws PreconditionFailedError on a session without a config whose version is not the one expected', async () => {
-    await table.put({ sessionId: 'patch-stale-bare', configVersion: 1 });
-
-    await expect(
-      table.store.patchConfig({
-        sessionId: 'patch-stale-bare',
-        set: { model: 'mine' },
-        remove: [],
-        updatedAt: 'now',
-        expectedVersions: [0],
-      }),
-    ).rejects.toEqual(new PreconditionFailedError(1));
   });
 
   it('throws SessionNotFoundError and creates nothing when the session does not exist', async () => {

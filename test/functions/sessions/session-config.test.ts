@@ -1,6 +1,12 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import {
+  PreconditionFailedError,
+  StoreUnavailableError,
+  UnversionedConfigError,
+} from '../../../functions/sessions/errors';
+import {
   changedFields,
+  mergePatch,
   patchSessionConfig,
   replaceSessionConfig,
 } from '../../../functions/sessions/session-config';
@@ -98,5 +104,61 @@ describe('patchSessionConfig', () => {
       patchedFields: ['stop', 'system_prompt', 'top_p'],
       version: 8,
     });
+  });
+});
+
+describe('mergePatch', () => {
+  it('replaces the fields the patch sets, removes those it nulls, and keeps the others', () => {
+    expect(
+      mergePatch({ model: 'a', stop: ['x'], top_p: 1 }, { model: 'b', stop: null, temperature: 0 }),
+    ).toEqual({
+      model: 'b',
+      top_p: 1,
+      temperature: 0,
+    });
+  });
+});
+
+describe('patchSessionConfig on a config this API did not write', () => {
+  // A store whose sessions never get a version, and whose every conditional replace finds a newer one: what
+  // concurrent writers could do to a patch, round after round.
+  const alwaysConflicting = () => {
+    const replaceConfig = jest.fn<SessionStore['replaceConfig']>(async () => {
+      throw new PreconditionFailedError(1);
+    });
+    const store = storeWith({
+      patchConfig: async () => {
+        throw new UnversionedConfigError({ config: { model: 'm' }, version: 0 });
+      },
+      replaceConfig,
+    });
+    return { store, replaceConfig };
+  };
+
+  it('writes the merge on condition that the version is still the one found, and retries at most 3 times, then 503', async () => {
+    const { store, replaceConfig } = alwaysConflicting();
+
+    const patch = patchSessionConfig(
+      { store, audit: { info: jest.fn() } },
+      { sessionId: 's-1', patch: { temperature: 1 } },
+    );
+
+    await expect(patch).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(replaceConfig).toHaveBeenCalledTimes(3);
+    expect(replaceConfig).toHaveBeenCalledWith(
+      expect.objectContaining({ config: { model: 'm', temperature: 1 }, expectedVersions: [0] }),
+    );
+  });
+
+  it('answers a conflict with 412 at once when the client named the version it read', async () => {
+    const { store, replaceConfig } = alwaysConflicting();
+
+    const patch = patchSessionConfig(
+      { store, audit: { info: jest.fn() } },
+      { sessionId: 's-1', patch: { temperature: 1 }, expectedVersions: [0] },
+    );
+
+    await expect(patch).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(replaceConfig).toHaveBeenCalledTimes(1);
   });
 });
