@@ -206,7 +206,7 @@ export class ChatConfigApi extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason:
-        'The routes have no authorizer yet: callers are not authenticated until the JWT authorizer lands. Until then, deploy only where every caller may change any session config.',
+        'The routes have no authorizer yet: callers are not authenticated until the JWT authorizer lands. Until then, deploy only where every caller may read and change any session config.',
     });
     if (!settings.accessLogging) {
       Validations.of(this).acknowledge({

@@ -49,8 +49,8 @@ const config = (value: Record<string, unknown>) => JSON.stringify({ config: valu
 
 /**
  * Sample API Gateway HTTP API (payload 2.0) events, one per route and per status an event decides, by file name; the
- * status a file leads to starts its name. (A 500 or 503 depends on DynamoDB, not on the event; the 412 sample's
- * `If-Match: "0"` is stale once the demo session has been written, as the 2xx samples before it in name order do.)
+ * status a file leads to starts its name. (A 500 or 503 depends on DynamoDB, not on the event. The 412 sample's
+ * `If-Match` names no version a session can have, so that it is a 412 whatever the demo session's version.)
  */
 export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
   '200-config-patched.json': sample('200-config-patched', {
@@ -81,7 +81,7 @@ export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
   '412-version-mismatch.json': sample('412-version-mismatch', {
     method: 'PUT',
     body: config({ model: 'gpt-4o' }),
-    headers: { 'if-match': '"0"' },
+    headers: { 'if-match': '"stale"' },
   }),
   '413-payload-too-large.json': sample('413-payload-too-large', {
     body: config({ system_prompt: 'x'.repeat(MAX_BODY_BYTES) }),

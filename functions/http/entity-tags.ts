@@ -19,10 +19,14 @@ export type EntityTagCondition = '*' | readonly EntityTag[];
 /** At most this many tags are read from one header; a longer list is refused (400). */
 export const MAX_ENTITY_TAGS = 16;
 
-// One `[W/]"opaque"` list element and the comma or end after it (etagc: %x21 / %x23-7E / obs-text).
-const ELEMENT = /[\t ]*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[\t ]*(?:,|$)/y;
+// One `[W/]"opaque"` list element and the comma or end after it (etagc: %x21 / %x23-7E / obs-text), or an empty
+// element, which a list may hold (RFC 9110 §5.6.1.2).
+const ELEMENT = /[\t ]*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[\t ]*)?(?:,|$)/y;
 // Our opaque tags are versions: non-negative integers without leading zeros.
 const VERSION = /^(0|[1-9][0-9]{0,14})$/;
+
+/** What our ETags look like: a version, quoted. */
+export const ENTITY_TAG_PATTERN = /^"(0|[1-9][0-9]{0,14})"$/;
 
 const parse = (name: string, value: string): EntityTagCondition => {
   if (value.trim() === '*') return '*';
@@ -30,12 +34,12 @@ const parse = (name: string, value: string): EntityTagCondition => {
   const element = new RegExp(ELEMENT);
   while (element.lastIndex < value.length) {
     const match = element.exec(value);
-    if (match === null || tags.length === MAX_ENTITY_TAGS) {
+    if (match === null || (match[2] !== undefined && tags.length === MAX_ENTITY_TAGS)) {
       throw new BadRequestError(
         `${name} must be "*" or a list of at most ${MAX_ENTITY_TAGS} entity tags such as "7" (quotes included)`,
       );
     }
-    tags.push({ weak: match[1] !== undefined, opaque: match[2] ?? '' });
+    if (match[2] !== undefined) tags.push({ weak: match[1] !== undefined, opaque: match[2] });
   }
   if (tags.length === 0) throw new BadRequestError(`${name} must not be empty`);
   return tags;

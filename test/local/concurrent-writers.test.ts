@@ -1,15 +1,9 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
-import { createLocalHttpApi } from '../../local/http-api';
-import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { printFigure } from '../helpers/figures';
+import { serveLocalApi } from '../helpers/local-api';
 import { openApiViolations } from '../helpers/openapi';
 
 // Optimistic concurrency end to end: many clients over HTTP, the handler, DynamoDB Local. Each client writes a counter
@@ -22,18 +16,16 @@ const SESSION = 'contended';
 const MAX_BACKOFF_MS = 256;
 
 let table: TestTable;
-let server: Server;
+let api: { baseUrl: string; close: () => void };
 let url: string;
 
 beforeAll(async () => {
   table = await createTestTable();
-  const handler = createChatConfigHandler({ store: table.store, logger: new Logger({ logLevel: 'SILENT' }) });
-  server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat-sessions/${SESSION}/config`;
+  api = await serveLocalApi(table.store);
+  url = `${api.baseUrl}/api/chat-sessions/${SESSION}/config`;
 });
 afterAll(async () => {
-  server.close();
+  api.close();
   await table.drop();
 });
 
@@ -44,6 +36,8 @@ interface Acknowledged {
 }
 
 const violations: string[] = [];
+// Every state a client saw: the version and the value it carried, from reads and from writes' answers.
+const observed: { version: number; value: string }[] = [];
 
 const send = async (method: string, headers: Record<string, string> = {}, body?: string) => {
   const response = await fetch(url, { method, headers, body });
@@ -55,6 +49,10 @@ const send = async (method: string, headers: Record<string, string> = {}, body?:
       body: text,
     }),
   );
+  if (response.status === 200) {
+    const { version, config } = JSON.parse(text) as { version: number; config: { system_prompt?: string } };
+    observed.push({ version, value: config.system_prompt ?? '' });
+  }
   return { status: response.status, etag: response.headers.get('etag') ?? '', body: text };
 };
 
@@ -121,10 +119,14 @@ describe(`${WRITERS} concurrent writers, ${ROUNDS} acknowledged writes each, wit
       configVersion: number;
       config: { max_tokens: number; system_prompt: string };
     };
+    // Whoever saw a version must have seen the value acknowledged with it.
+    const acknowledgedAt = new Map(acknowledged.map((a) => [a.version, a.value]));
+    const inconsistent = observed.filter((o) => o.version > 0 && acknowledgedAt.get(o.version) !== o.value);
     printFigure(
       `concurrent writers: ${WRITERS} writers × ${ROUNDS} rounds: ${acknowledged.length} writes answered 2xx, ` +
         `${preconditionFailures} answered 412 and retried, final version ${item.configVersion}, ` +
-        `counter ${item.config.max_tokens - 1}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `counter ${item.config.max_tokens - 1}, ${observed.length} states observed, ${inconsistent.length} inconsistent, ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     expect(acknowledged).toHaveLength(WRITERS * ROUNDS);
     expect(item.configVersion).toBe(acknowledged.length);
@@ -134,15 +136,17 @@ describe(`${WRITERS} concurrent writers, ${ROUNDS} acknowledged writes each, wit
     expect(acknowledged.map((a) => a.version).sort((a, b) => a - b)).toEqual(
       Array.from({ length: acknowledged.length }, (_, i) => i + 1),
     );
-    // Each writer's last acknowledged value is there, or a later acknowledged write replaced it.
-    const last = acknowledged.find((a) => a.version === item.configVersion);
-    expect(item.config.system_prompt).toBe(last?.value);
+    // (Every acknowledged write answered its state, and every read too.)
+    expect(observed.length).toBeGreaterThan(2 * acknowledged.length);
+    expect(inconsistent).toEqual([]);
+    expect(item.config.system_prompt).toBe(acknowledgedAt.get(item.configVersion));
+    // So each writer's last acknowledged value is there, or a later acknowledged write replaced it.
     for (const { acknowledged: mine } of results) {
       const lastOfWriter = mine.at(-1);
-      if (lastOfWriter === undefined) throw new Error('a writer acknowledged nothing');
+      expect(lastOfWriter).toBeDefined();
       expect(
-        item.config.system_prompt === lastOfWriter.value ||
-          acknowledged.some((a) => a.version > lastOfWriter.version),
+        item.config.system_prompt === lastOfWriter?.value ||
+          acknowledged.some((a) => a.version > (lastOfWriter?.version ?? Infinity)),
       ).toBe(true);
     }
     expect(violations).toEqual([]);

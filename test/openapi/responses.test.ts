@@ -1,35 +1,23 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { createDocumentClient, DynamoDbSessionStore } from '../../functions/sessions/dynamodb-session-store';
 import type { SessionStore } from '../../functions/sessions/session-store';
-import { createLocalHttpApi } from '../../local/http-api';
-import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { serveLocalApi } from '../helpers/local-api';
 import { documentedStatuses, openApiViolations } from '../helpers/openapi';
 
 // Real requests over HTTP to the local API (the handler on DynamoDB Local), each response checked against the
 // committed OpenAPI document; at the end, every documented status of every operation must have been seen.
 
 let table: TestTable;
-const servers: Server[] = [];
+const servers: { close: () => void }[] = [];
 const seen = new Set<string>();
 
 /** A local API on `store`, as `npm start` serves it. */
 const serve = async (store: SessionStore, requireIfMatch = false): Promise<string> => {
-  const handler = createChatConfigHandler({
-    store,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    requireIfMatch,
-  });
-  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler }).listen(0, '127.0.0.1');
+  const server = await serveLocalApi(store, { requireIfMatch });
   servers.push(server);
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.baseUrl;
 };
 
 let api: string;

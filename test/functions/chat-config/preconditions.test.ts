@@ -97,13 +97,19 @@ describe('If-Match on writes', () => {
   });
 
   it.each([
-    ['one of several tags', '"2", "4"', 200],
-    ['*, on an existing session', '*', 200],
-    ['a weak tag (If-Match compares strongly)', 'W/"4"', 412],
-    ['a tag that is no version of ours', '"abc"', 412],
-    ['a version with a leading zero', '"04"', 412],
-  ])('with %s answers %i', async (_, ifMatch, status) => {
-    expect((await invoke(WRITES.PUT({ 'if-match': ifMatch }))).statusCode).toBe(status);
+    ['one of several tags', '"2", "4"'],
+    ['*, on an existing session', '*'],
+  ])('writes with %s', async (_, ifMatch) => {
+    expect((await invoke(WRITES.PUT({ 'if-match': ifMatch }))).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['a weak tag (If-Match compares strongly)', 'W/"4"'],
+    ['a tag that is no version of ours', '"abc"'],
+    ['a version with a leading zero', '"04"'],
+  ])('answers 412 to %s and writes nothing', async (_, ifMatch) => {
+    expect((await invoke(WRITES.PUT({ 'if-match': ifMatch }))).statusCode).toBe(412);
+    await expectSessionUnchanged();
   });
 
   it('answers 404 to If-Match: * when the session does not exist', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   conditionOf,
+  ENTITY_TAG_PATTERN,
   entityTagOf,
   holdsFor,
   MAX_ENTITY_TAGS,
@@ -13,6 +14,7 @@ const ifMatch = (value: string) => conditionOf({ 'if-match': value }, 'if-match'
 describe('entity tags', () => {
   it('quotes the version', () => {
     expect(entityTagOf(12)).toBe('"12"');
+    expect(entityTagOf(12)).toMatch(ENTITY_TAG_PATTERN);
   });
 
   it('reads * and lists of tags, weak or strong, with or without spaces', () => {
@@ -21,6 +23,14 @@ describe('entity tags', () => {
       { weak: false, opaque: '1' },
       { weak: true, opaque: '2' },
       { weak: false, opaque: '3' },
+    ]);
+  });
+
+  it('skips empty list elements, as RFC 9110 asks of a recipient', () => {
+    expect(ifMatch(', "4"')).toEqual([{ weak: false, opaque: '4' }]);
+    expect(ifMatch('"1", , "2",')).toEqual([
+      { weak: false, opaque: '1' },
+      { weak: false, opaque: '2' },
     ]);
   });
 
