@@ -119,7 +119,7 @@ const RESPONSES = {
   },
   badRequest: problems(
     'BadRequest',
-    'Bad Request: malformed JSON, a body of the wrong shape, a bad session id or condition',
+    'Bad Request: malformed JSON, a body of the wrong shape, a bad session id, a malformed If-Match or If-None-Match, or If-None-Match on a write',
     [new BadRequestError('The request body is not valid JSON')],
   ),
   notFound: problems('NotFound', 'Not Found: no session has that id; nothing is created', [
