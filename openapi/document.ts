@@ -152,7 +152,7 @@ const RESPONSES = {
     [
       new ValidationError([
         { path: '/temperature', message: 'Too big: expected number to be <=2' },
-        { path: '/colour', message: 'Unknown field (a stored value: set it, or replace the config)' },
+        { path: '/colour', message: 'Unknown field (a stored value: replace the whole config to drop it)' },
       ]),
     ],
   ),

@@ -4,6 +4,7 @@ import {
   type ChatConfig,
   type ChatConfigPatch,
   chatConfigSchema,
+  type FieldViolation,
   toFieldViolations,
 } from './config-schema';
 import {
@@ -82,6 +83,18 @@ export const mergePatch = (
   return merged;
 };
 
+const fieldOf = (path: string): string => path.split('/')[1] ?? '';
+
+/** Says of a violation the patch did not cause that it is of a stored value, and how the client can fix it. */
+const explainStored = (violation: FieldViolation, named: readonly string[]): FieldViolation => {
+  const field = fieldOf(violation.path);
+  if (named.includes(field)) return violation;
+  const fix = (CHAT_CONFIG_FIELD_NAMES as readonly string[]).includes(field)
+    ? 'patch it with a valid value, or replace the whole config'
+    : 'replace the whole config to drop it';
+  return { ...violation, message: `${violation.message} (a stored value: ${fix})` };
+};
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -135,14 +148,7 @@ const patchOnce = async (
     const merged = chatConfigSchema.safeParse(mergePatch(isRecord(config) ? config : {}, patch));
     if (!merged.success) {
       throw new ValidationError(
-        toFieldViolations(merged.error).map((violation) =>
-          named.some((name) => violation.path === `/${name}` || violation.path.startsWith(`/${name}/`))
-            ? violation
-            : {
-                ...violation,
-                message: `${violation.message} (a stored value: set it, or replace the config)`,
-              },
-        ),
+        toFieldViolations(merged.error).map((violation) => explainStored(violation, named)),
       );
     }
     try {

@@ -205,9 +205,10 @@ describe('PATCH of a config this API did not write (no version: written before i
     expect(response.body.errors).toEqual([
       {
         path: '/temperature',
-        message: expect.stringMatching(/\(a stored value: set it, or replace the config\)$/),
+        message:
+          'Too big: expected number to be <=2 (a stored value: patch it with a valid value, or replace the whole config)',
       },
-      { path: '/colour', message: 'Unknown field (a stored value: set it, or replace the config)' },
+      { path: '/colour', message: 'Unknown field (a stored value: replace the whole config to drop it)' },
     ]);
     expect(await table.get('old')).toEqual(item);
   });
