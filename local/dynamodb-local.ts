@@ -3,9 +3,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ConditionalCheckFailedException,
   CreateTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  PutItemCommand,
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -138,4 +140,22 @@ export const ensureSessionsTable = async (client: DynamoDBClient, tableName: str
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+};
+
+/** The session `npm start` seeds, which the curl examples and the sample events in events/ use. */
+export const DEMO_SESSION = { sessionId: 'demo', ownerId: 'demo-user', title: 'Demo session' } as const;
+
+/** Puts the demo session into the table unless a session with its id is there already. */
+export const seedDemoSession = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: Object.fromEntries(Object.entries(DEMO_SESSION).map(([name, value]) => [name, { S: value }])),
+        ConditionExpression: 'attribute_not_exists(sessionId)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 };

@@ -1,9 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../functions/http/request-body';
+import { DEMO_SESSION } from './dynamodb-local';
 import { toChatConfigEvent } from './http-api-event';
-
-/** The session `npm start` seeds, which the 2xx samples update. */
-export const SAMPLE_SESSION_ID = 'demo';
 
 // Fixed, so that regenerating the files changes nothing unless the factory or a request changed.
 const RECEIVED_AT = new Date('2026-01-15T09:30:00Z');
@@ -21,7 +19,7 @@ const sample = (
   name: string,
   {
     method = 'POST',
-    sessionId = SAMPLE_SESSION_ID,
+    sessionId = DEMO_SESSION.sessionId,
     contentType = 'application/json',
     body,
     headers = {},

@@ -2,20 +2,19 @@
  * `npm start`: the API on http://127.0.0.1:$PORT the way API Gateway would serve it, on an embedded DynamoDB Local
  * (or on $DYNAMODB_ENDPOINT), with a demo session to try it on.
  */
-import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  DEMO_SESSION,
   type DynamoDbLocal,
   ensureSessionsTable,
   isPortTaken,
   LOCAL_TABLE_NAME,
   localDynamoDbClient,
+  seedDemoSession,
   startDynamoDbLocal,
   useLocalAwsEnv,
 } from './dynamodb-local';
 import { createLocalHttpApi } from './http-api';
 import { CHAT_CONFIG_ROUTES } from './routes';
-
-const DEMO_SESSION_ID = 'demo';
 
 let dynamoDbLocal: DynamoDbLocal | undefined;
 
@@ -49,21 +48,7 @@ const main = async () => {
 
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
-  try {
-    await client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          sessionId: { S: DEMO_SESSION_ID },
-          ownerId: { S: 'demo-user' },
-          title: { S: 'Demo session' },
-        },
-        ConditionExpression: 'attribute_not_exists(sessionId)',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  await seedDemoSession(client, tableName);
   client.destroy();
 
   // Imported only now: like Lambda, the handler reads its environment once, at init.
@@ -92,9 +77,9 @@ DynamoDB: ${endpoint}${dynamoDbLocal ? ' (embedded DynamoDB Local, in memory)' :
 Routes: ${CHAT_CONFIG_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}
 
 Try it on the demo session (replace, read, then patch the config):
-curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
-curl -sS ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config
-curl -sS -X PATCH ${url}/api/chat-sessions/${DEMO_SESSION_ID}/config -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
+curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
+curl -sS ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config
+curl -sS -X PATCH ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
 
 Ctrl-C stops it.`);
 };

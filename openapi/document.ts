@@ -10,7 +10,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponse
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
 import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
 import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
-import { problemOf } from '../functions/http/problem-details';
+import { problemHeadersOf, problemOf } from '../functions/http/problem-details';
 import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
 import {
   chatConfigPatchSchema,
@@ -101,15 +101,17 @@ const etagHeader = z.object({
   ETag: entityTag.register(z.globalRegistry, { description: 'The version of the config, as an entity tag' }),
 });
 
-const unsupportedMediaType = (accepted: string): ZodOpenApiResponseObject =>
-  problems(
-    accepted === MERGE_PATCH_MEDIA_TYPE ? 'UnsupportedMediaTypeForPatch' : 'UnsupportedMediaType',
+const unsupportedMediaType = (id: string, accepted: string): ZodOpenApiResponseObject => {
+  const error = new UnsupportedMediaTypeError(accepted);
+  // The headers the handler sends with it (Accept, and Accept-Patch for a patch), each with its one value.
+  const headers = Object.entries(problemHeadersOf(error)).map(([name, value]) => [name, z.literal(value)]);
+  return problems(
+    id,
     `Unsupported Media Type: the body must be sent as ${accepted}`,
-    [new UnsupportedMediaTypeError(accepted)],
-    accepted === MERGE_PATCH_MEDIA_TYPE
-      ? z.object({ Accept: z.literal(accepted), 'Accept-Patch': z.literal(accepted) })
-      : z.object({ Accept: z.literal(accepted) }),
+    [error],
+    z.object(Object.fromEntries(headers)),
   );
+};
 
 const RESPONSES = {
   notModified: {
@@ -161,8 +163,8 @@ const RESPONSES = {
     'Precondition Required: this deployment requires `If-Match` with a version on every write',
     [new PreconditionRequiredError()],
   ),
-  unsupportedJson: unsupportedMediaType(JSON_MEDIA_TYPE),
-  unsupportedMergePatch: unsupportedMediaType(MERGE_PATCH_MEDIA_TYPE),
+  unsupportedJson: unsupportedMediaType('UnsupportedMediaType', JSON_MEDIA_TYPE),
+  unsupportedMergePatch: unsupportedMediaType('UnsupportedMediaTypeForPatch', MERGE_PATCH_MEDIA_TYPE),
   throttled: {
     id: 'TooManyRequests',
     description: "Too Many Requests: API Gateway's throttling, before the function runs",

@@ -86,6 +86,21 @@ export const problemOf = (error: unknown) => {
   };
 };
 
+/** The headers a problem response carries besides its content type, by what the error says. */
+export const problemHeadersOf = (error: unknown): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
+  // RFC 9110 §12.5.1 (Accept in a response: what the request's content may be); RFC 5789 §2.2 for PATCH.
+  if (error instanceof UnsupportedMediaTypeError) {
+    headers.accept = error.accepted;
+    if (error.accepted === MERGE_PATCH_MEDIA_TYPE) headers['accept-patch'] = error.accepted;
+  }
+  // The version the client must read before it retries.
+  if (error instanceof PreconditionFailedError) headers.etag = entityTagOf(error.currentVersion);
+  return headers;
+};
+
 /**
  * The one place errors become responses: RFC 9457 problem details (`application/problem+json`) that also carry the
  * original endpoint's `error` member. 4xx say in `detail` what was wrong; 5xx say only a fixed sentence.
@@ -107,16 +122,7 @@ export const problemDetails = ({
     } else {
       log.error('Request failed', { status: body.status, error: describe(error) });
     }
-    const headers: Record<string, string> = {};
-    if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
-    if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
-    // RFC 9110 §12.5.1 (Accept in a response: what the request's content may be); RFC 5789 §2.2 for PATCH.
-    if (error instanceof UnsupportedMediaTypeError) {
-      headers.accept = error.accepted;
-      if (error.accepted === MERGE_PATCH_MEDIA_TYPE) headers['accept-patch'] = error.accepted;
-    }
-    // The version the client must read before it retries.
-    if (error instanceof PreconditionFailedError) headers.etag = entityTagOf(error.currentVersion);
+    const headers = problemHeadersOf(error);
     request.response = jsonResponse(body.status, body, 'application/problem+json', headers);
   },
 });

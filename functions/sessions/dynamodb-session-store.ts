@@ -1,5 +1,4 @@
 import {
-  type AttributeValue,
   ConditionalCheckFailedException,
   DynamoDBClient,
   DynamoDBServiceException,
@@ -87,11 +86,9 @@ const NAMES = {
   '#updatedAt': 'updatedAt',
 } as const;
 
-/** The version of a session, as stored (typed attributes) or as returned (plain values): 0 if it has none. */
-const versionOf = (value: unknown): number => {
-  const version = isRecord(value) && typeof value.N === 'string' ? Number(value.N) : value;
-  return typeof version === 'number' && Number.isInteger(version) ? version : 0;
-};
+/** The version of a session: 0 if it has none (never written through this API). */
+const versionOf = (value: unknown): number =>
+  typeof value === 'number' && Number.isInteger(value) ? value : 0;
 
 // What a session holds is returned as stored. `updatedAt` counts only as the time of a write by this API (the session
 // has a version): another system may keep its own `updatedAt` on the item.
@@ -134,7 +131,7 @@ interface WriteExpression {
 /** A conditional write either happened (with the attributes asked for) or found the item in this state. */
 type WriteOutcome =
   | { readonly written: true; readonly attributes: Record<string, unknown> }
-  | { readonly written: false; readonly item: Record<string, AttributeValue> };
+  | { readonly written: false; readonly item: Record<string, unknown> };
 
 /** `SessionStore` on a DynamoDB table whose partition key is `sessionId` (string). */
 export class DynamoDbSessionStore implements SessionStore {
@@ -200,11 +197,14 @@ export class DynamoDbSessionStore implements SessionStore {
       returnValues: 'ALL_NEW',
     });
     if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
-    const found = unmarshall(outcome.item);
-    if (typeof found.configVersion === 'number' && isRecord(found.config)) {
-      throw new PreconditionFailedError(found.configVersion);
-    }
-    throw new UnversionedConfigError({ config: found.config, version: versionOf(found.configVersion) });
+    const { configVersion, config } = outcome.item;
+    if (typeof configVersion === 'number' && isRecord(config))
+      throw new PreconditionFailedError(configVersion);
+    // RFC 7396: a target that is not an object is patched as `{}`.
+    throw new UnversionedConfigError({
+      config: isRecord(config) ? config : {},
+      version: versionOf(configVersion),
+    });
   }
 
   /**
@@ -242,7 +242,8 @@ export class DynamoDbSessionStore implements SessionStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       if (error.Item === undefined) throw new SessionNotFoundError();
-      return { written: false, item: error.Item };
+      // The exception carries DynamoDB's typed attributes: the DocumentClient converts only successful outputs.
+      return { written: false, item: unmarshall(error.Item) };
     }
   }
 

@@ -161,7 +161,9 @@ export class StoreUnavailableError extends HttpError {
  * validated whole. Carries what the failed write found. The use case handles it; it never reaches a client.
  */
 export class UnversionedConfigError extends Error {
-  constructor(readonly stored: { readonly config: unknown; readonly version: number }) {
+  constructor(
+    readonly stored: { readonly config: Readonly<Record<string, unknown>>; readonly version: number },
+  ) {
     super('The stored config was not written by this API');
   }
 }

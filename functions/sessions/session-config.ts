@@ -95,13 +95,44 @@ const explainStored = (violation: FieldViolation, named: readonly string[]): Fie
   return { ...violation, message: `${violation.message} (a stored value: ${fix})` };
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 // A patch into an unversioned config is read (by the failed write), merged, validated, and written on condition that
 // the version is still the one read. Under concurrent writers that condition may fail; then the session has a version
 // and the next attempt patches field by field.
 const MAX_PATCH_ATTEMPTS = 3;
+
+/**
+ * Merges a patch into a config this API did not write (`stored`, as the failed field-by-field write found it),
+ * validates the result whole, and writes it on condition that the version is still the one found. `undefined` when
+ * another write landed in between and the client named no version: the patch may then be tried again.
+ */
+const replaceUnversioned = async (
+  store: SessionStore,
+  { config, version }: UnversionedConfigError['stored'],
+  {
+    patch,
+    named,
+    expectedVersions,
+    ...write
+  }: WriteOptions & { patch: ChatConfigPatch; named: readonly string[]; updatedAt: string },
+): Promise<StoredSessionConfig | undefined> => {
+  if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
+    throw new PreconditionFailedError(version);
+  }
+  const merged = chatConfigSchema.safeParse(mergePatch(config, patch));
+  if (!merged.success) {
+    throw new ValidationError(
+      toFieldViolations(merged.error).map((violation) => explainStored(violation, named)),
+    );
+  }
+  try {
+    return (await store.replaceConfig({ ...write, config: merged.data, expectedVersions: [version] }))
+      .current;
+  } catch (error) {
+    // The client's If-Match, if any, named the version found: it is now stale.
+    if (error instanceof PreconditionFailedError && expectedVersions === undefined) return undefined;
+    throw error;
+  }
+};
 
 /**
  * Applies a validated merge patch to an existing session's configuration and records which fields it set or removed
@@ -114,56 +145,29 @@ export const patchSessionConfig = async (
   { patch, ...options }: WriteOptions & { patch: ChatConfigPatch },
 ): Promise<StoredSessionConfig> => {
   const named = CHAT_CONFIG_FIELD_NAMES.filter((name) => patch[name] !== undefined);
-  const current = await patchOnce({ store, now }, { patch, ...options }, named, 1);
+  const set = Object.fromEntries(
+    named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]]),
+  );
+  const remove = named.filter((name) => patch[name] === null);
+  const patchOnce = async (): Promise<StoredSessionConfig | undefined> => {
+    const updatedAt = now().toISOString();
+    try {
+      return await store.patchConfig({ ...options, set, remove, updatedAt });
+    } catch (error) {
+      if (!(error instanceof UnversionedConfigError)) throw error;
+      return replaceUnversioned(store, error.stored, { ...options, patch, named, updatedAt });
+    }
+  };
+  let current: StoredSessionConfig | undefined;
+  for (let attempt = 1; current === undefined; attempt++) {
+    // The config kept changing under concurrent writers: let the client retry later.
+    if (attempt > MAX_PATCH_ATTEMPTS) throw new StoreUnavailableError();
+    current = await patchOnce();
+  }
   audit.info('Chat configuration patched', {
     sessionId: current.sessionId,
     patchedFields: [...named].sort(),
     version: current.version,
   });
   return current;
-};
-
-const patchOnce = async (
-  { store, now }: Pick<SessionConfigDependencies, 'store'> & { now: () => Date },
-  { patch, expectedVersions, ...options }: WriteOptions & { patch: ChatConfigPatch },
-  named: readonly (keyof ChatConfig)[],
-  attempt: number,
-): Promise<StoredSessionConfig> => {
-  try {
-    return await store.patchConfig({
-      ...options,
-      expectedVersions,
-      set: Object.fromEntries(
-        named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]]),
-      ),
-      remove: named.filter((name) => patch[name] === null),
-      updatedAt: now().toISOString(),
-    });
-  } catch (error) {
-    if (!(error instanceof UnversionedConfigError)) throw error;
-    const { config, version } = error.stored;
-    if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
-      throw new PreconditionFailedError(version);
-    }
-    const merged = chatConfigSchema.safeParse(mergePatch(isRecord(config) ? config : {}, patch));
-    if (!merged.success) {
-      throw new ValidationError(
-        toFieldViolations(merged.error).map((violation) => explainStored(violation, named)),
-      );
-    }
-    try {
-      const { current } = await store.replaceConfig({
-        ...options,
-        config: merged.data,
-        expectedVersions: [version],
-        updatedAt: now().toISOString(),
-      });
-      return current;
-    } catch (conflict) {
-      // A write landed since the read. The client's If-Match, if any, named what it read: it is now stale.
-      if (!(conflict instanceof PreconditionFailedError) || expectedVersions !== undefined) throw conflict;
-      if (attempt === MAX_PATCH_ATTEMPTS) throw new StoreUnavailableError({ cause: conflict });
-      return patchOnce({ store, now }, { patch, expectedVersions, ...options }, named, attempt + 1);
-    }
-  }
 };

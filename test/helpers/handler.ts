@@ -1,7 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
+import { createTestTable, type TestTable } from './dynamodb';
 import { createContext, invokeOptions } from './events';
 
 /** A parsed handler response. */
@@ -36,5 +38,46 @@ export const createTestHandler = (
       body: (result.body === '' ? {} : JSON.parse(result.body)) as Record<string, unknown>,
       rawBody: result.body,
     };
+  };
+};
+
+/**
+ * For a test file: its own sessions table on DynamoDB Local with `item` put afresh before each test, and the handler
+ * on that table. Call it at the top of the file; `table` and `invoke` work inside the file's hooks and tests.
+ */
+export const useSessionFixture = (item: { readonly sessionId: string } & Record<string, unknown>) => {
+  let created: TestTable | undefined;
+  let handler: ReturnType<typeof createTestHandler> | undefined;
+  beforeAll(async () => {
+    created = await createTestTable();
+    handler = createTestHandler(created.store);
+  });
+  afterAll(async () => created?.drop());
+  beforeEach(async () => created?.put(item));
+
+  const ready = () => {
+    if (created === undefined || handler === undefined)
+      throw new Error('useSessionFixture: used outside a test');
+    return { table: created, invoke: handler };
+  };
+  const table: TestTable = {
+    get tableName() {
+      return ready().table.tableName;
+    },
+    get endpoint() {
+      return ready().table.endpoint;
+    },
+    get store() {
+      return ready().table.store;
+    },
+    put: (value) => ready().table.put(value),
+    get: (sessionId) => ready().table.get(sessionId),
+    drop: () => ready().table.drop(),
+  };
+  return {
+    table,
+    invoke: (...args: Parameters<ReturnType<typeof createTestHandler>>) => ready().invoke(...args),
+    /** Asserts that the session is exactly `item` still: the request changed nothing. */
+    expectSessionUnchanged: async () => expect(await table.get(item.sessionId)).toEqual(item),
   };
 };

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
+import { DEMO_SESSION, LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 
@@ -184,7 +184,7 @@ describe('the template, as SAM reads it', () => {
 describe('the bundled asset, run like Lambda runs it', () => {
   it('answers every sample event in events/ with the status its name gives, on DynamoDB Local', async () => {
     // GIVEN the session the samples update, and env.json's settings pointed at this run's DynamoDB Local
-    await table.put({ sessionId: 'demo', ownerId: 'demo-user' });
+    await table.put(DEMO_SESSION);
     const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json'));
 
     // WHEN
@@ -196,7 +196,7 @@ describe('the bundled asset, run like Lambda runs it', () => {
     );
     expect(statuses).toEqual(Object.fromEntries(files.map((f) => [f, Number(f.slice(0, 3))])));
     // The 2xx writes (patch, POST, PUT) each counted once; the 412 wrote nothing.
-    expect(await table.get('demo')).toMatchObject({ configVersion: 3 });
+    expect(await table.get(DEMO_SESSION.sessionId)).toMatchObject({ configVersion: 3 });
     // Logs are the function's JSON lines, with its audit line, and never a config value.
     expect(logs).toContain('"message":"Chat configuration updated"');
     expect(logs).not.toContain(SYSTEM_PROMPT);

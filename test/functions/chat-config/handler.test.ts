@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   createDocumentClient,
   DynamoDbSessionStore,
 } from '../../../functions/sessions/dynamodb-session-store';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
-import { createTestHandler } from '../../helpers/handler';
+import { createTestHandler, useSessionFixture } from '../../helpers/handler';
 
 const SEED_CONFIG = {
   model: 'gpt-4',
@@ -22,18 +21,7 @@ const ORIGINAL_ITEM = {
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
-let table: TestTable;
-let invoke: ReturnType<typeof createTestHandler>;
-
-beforeAll(async () => {
-  table = await createTestTable();
-  invoke = createTestHandler(table.store);
-});
-afterAll(async () => table.drop());
-beforeEach(async () => table.put(ORIGINAL_ITEM));
-
-/** Asserts the 4xx left the session exactly as it was. */
-const expectSessionUnchanged = async () => expect(await table.get('session-1')).toEqual(ORIGINAL_ITEM);
+const { table, invoke, expectSessionUnchanged } = useSessionFixture(ORIGINAL_ITEM);
 
 const expectProblem = (response: Awaited<ReturnType<typeof invoke>>, status: number) => {
   expect(response.statusCode).toBe(status);

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
-import { createTestHandler } from '../../helpers/handler';
+import { useSessionFixture } from '../../helpers/handler';
 
 const ITEM = {
   sessionId: 'session-1',
@@ -10,22 +9,12 @@ const ITEM = {
   configVersion: 4,
   updatedAt: '2026-11-26T10:00:00.000Z',
 };
+
+const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
 const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' };
-
-let table: TestTable;
-let invoke: ReturnType<typeof createTestHandler>;
-
-beforeAll(async () => {
-  table = await createTestTable();
-  invoke = createTestHandler(table.store);
-});
-afterAll(async () => table.drop());
-beforeEach(async () => table.put(ITEM));
 
 const patch = (body: unknown, headers: Record<string, string> = MERGE_PATCH, sessionId = 'session-1') =>
   invoke(createHttpApiEvent({ method: 'PATCH', sessionId, body, headers }));
-
-const expectSessionUnchanged = async () => expect(await table.get('session-1')).toEqual(ITEM);
 
 describe('PATCH /api/chat-sessions/{sessionId}/config (JSON Merge Patch)', () => {
   it('sets the fields it names, removes those set to null, keeps the others, and answers the result', async () => {

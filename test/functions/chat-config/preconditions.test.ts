@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
-import { createTestHandler } from '../../helpers/handler';
+import { createTestHandler, useSessionFixture } from '../../helpers/handler';
 
 const ITEM = {
   sessionId: 'session-1',
@@ -12,21 +11,15 @@ const ITEM = {
   updatedAt: '2026-11-26T10:00:00.000Z',
 };
 
-let table: TestTable;
-let invoke: ReturnType<typeof createTestHandler>;
+const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
+
 let invokeRequiringIfMatch: ReturnType<typeof createTestHandler>;
 
 beforeAll(async () => {
-  table = await createTestTable();
-  invoke = createTestHandler(table.store);
   invokeRequiringIfMatch = createTestHandler(table.store, new Logger({ logLevel: 'SILENT' }), {
     requireIfMatch: true,
   });
 });
-afterAll(async () => table.drop());
-beforeEach(async () => table.put(ITEM));
-
-const expectSessionUnchanged = async () => expect(await table.get('session-1')).toEqual(ITEM);
 
 /** A write of each method, with the given extra headers. */
 const write =

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
-import { createTestHandler } from '../../helpers/handler';
+import { useSessionFixture } from '../../helpers/handler';
 
 const ITEM = {
   sessionId: 'session-1',
@@ -11,15 +10,7 @@ const ITEM = {
   updatedAt: '2026-11-26T10:00:00.000Z',
 };
 
-let table: TestTable;
-let invoke: ReturnType<typeof createTestHandler>;
-
-beforeAll(async () => {
-  table = await createTestTable();
-  invoke = createTestHandler(table.store);
-});
-afterAll(async () => table.drop());
-beforeEach(async () => table.put(ITEM));
+const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
 
 const get = (headers: Record<string, string> = {}, sessionId = 'session-1') =>
   invoke(createHttpApiEvent({ method: 'GET', sessionId, headers }));
@@ -37,6 +28,8 @@ describe('GET /api/chat-sessions/{sessionId}/config', () => {
       version: 4,
       updatedAt: ITEM.updatedAt,
     });
+    // A read writes nothing: no version, no time stamp.
+    await expectSessionUnchanged();
   });
 
   it("lets only the client's own cache keep the answer, and only to revalidate it", async () => {

@@ -219,13 +219,21 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     expect(result).toMatchObject({ config: { model: 'm' }, version: 4 });
   });
 
-  it.each<[string, { config?: unknown; configVersion?: number }]>([
-    ['no config and no version', {}],
-    ['a config but no version (written before this API)', { config: { model: 'm', colour: 'blue' } }],
-    ['a version but a config that is not a map', { config: 'legacy text', configVersion: 2 }],
+  it.each<[string, { config?: unknown; configVersion?: number }, { config: unknown; version: number }]>([
+    ['no config and no version', {}, { config: {}, version: 0 }],
+    [
+      'a config but no version (written before this API)',
+      { config: { model: 'm', colour: 'blue' } },
+      { config: { model: 'm', colour: 'blue' }, version: 0 },
+    ],
+    [
+      'a version but a config that is not a map (patched as {})',
+      { config: 'legacy text', configVersion: 2 },
+      { config: {}, version: 2 },
+    ],
   ])(
     'throws UnversionedConfigError with what it holds, and writes nothing, on a session with %s',
-    async (_, attributes) => {
+    async (_, attributes, stored) => {
       const item: Record<string, unknown> = {
         sessionId: 'unversioned-patch',
         ownerId: 'alice',
@@ -241,9 +249,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       });
 
       await expect(patch).rejects.toBeInstanceOf(UnversionedConfigError);
-      await expect(patch).rejects.toMatchObject({
-        stored: { config: attributes.config, version: attributes.configVersion ?? 0 },
-      });
+      await expect(patch).rejects.toMatchObject({ stored });
       expect(await table.get('unversioned-patch')).toEqual(item);
     },
   );

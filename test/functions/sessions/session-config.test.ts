@@ -1,4 +1,4 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   PreconditionFailedError,
   StoreUnavailableError,
@@ -11,14 +11,16 @@ import {
   replaceSessionConfig,
 } from '../../../functions/sessions/session-config';
 import type { SessionStore } from '../../../functions/sessions/session-store';
+import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 
-/** A store that answers only the calls a test arranges; any other call fails the test. */
-const storeWith = (methods: Partial<SessionStore>): SessionStore => ({
-  getConfig: () => Promise.reject(new Error('getConfig was not expected')),
-  replaceConfig: () => Promise.reject(new Error('replaceConfig was not expected')),
-  patchConfig: () => Promise.reject(new Error('patchConfig was not expected')),
-  ...methods,
+const NOW = new Date('2026-11-26T10:00:00.000Z');
+
+let table: TestTable;
+
+beforeAll(async () => {
+  table = await createTestTable();
 });
+afterAll(async () => table.drop());
 
 describe('changedFields', () => {
   it('names added, removed and changed fields, sorted, and not the unchanged ones', () => {
@@ -37,19 +39,13 @@ describe('changedFields', () => {
 
 describe('replaceSessionConfig', () => {
   it('writes with the clock time and audits ids, field names and version only', async () => {
-    // Prepare: a store that echoes the write, as a real one would on success
-    const store = storeWith({
-      replaceConfig: async ({ sessionId, config, updatedAt }) => ({
-        current: { sessionId, config, updatedAt, version: 3 },
-        previousConfig: { model: 'old' },
-      }),
-    });
+    // Prepare
+    await table.put({ sessionId: 's-1', config: { model: 'old' }, configVersion: 2 });
     const audit = { info: jest.fn() };
-    const now = () => new Date('2026-11-26T10:00:00.000Z');
 
     // Act
     const stored = await replaceSessionConfig(
-      { store, audit, now },
+      { store: table.store, audit, now: () => NOW },
       { sessionId: 's-1', config: { model: 'new', temperature: 0.2 } },
     );
 
@@ -58,8 +54,9 @@ describe('replaceSessionConfig', () => {
       sessionId: 's-1',
       config: { model: 'new', temperature: 0.2 },
       version: 3,
-      updatedAt: '2026-11-26T10:00:00.000Z',
+      updatedAt: NOW.toISOString(),
     });
+    expect(await table.get('s-1')).toMatchObject({ configVersion: 3, updatedAt: NOW.toISOString() });
     expect(audit.info).toHaveBeenCalledWith('Chat configuration updated', {
       sessionId: 's-1',
       changedFields: ['model', 'temperature'],
@@ -69,38 +66,30 @@ describe('replaceSessionConfig', () => {
 });
 
 describe('patchSessionConfig', () => {
-  it('splits the merge patch into fields to set and fields to remove, and audits their names only', async () => {
+  it('sets the fields the patch gives, removes those it nulls, and audits their names only', async () => {
     // Prepare
-    const patchConfig = jest.fn<SessionStore['patchConfig']>(async ({ sessionId, updatedAt }) => ({
-      sessionId,
-      config: { model: 'm', top_p: 0.5 },
-      version: 8,
-      updatedAt,
-    }));
+    await table.put({
+      sessionId: 's-2',
+      config: { model: 'm', stop: ['x'], system_prompt: 'p' },
+      configVersion: 7,
+    });
     const audit = { info: jest.fn() };
-    const now = () => new Date('2026-11-26T10:00:00.000Z');
 
     // Act
     const stored = await patchSessionConfig(
-      { store: storeWith({ patchConfig }), audit, now },
-      {
-        sessionId: 's-1',
-        patch: { top_p: 0.5, stop: null, system_prompt: null },
-        expectedVersions: [7],
-      },
+      { store: table.store, audit, now: () => NOW },
+      { sessionId: 's-2', patch: { top_p: 0.5, stop: null, system_prompt: null }, expectedVersions: [7] },
     );
 
     // Assess
-    expect(patchConfig).toHaveBeenCalledWith({
-      sessionId: 's-1',
-      set: { top_p: 0.5 },
-      remove: ['stop', 'system_prompt'],
-      expectedVersions: [7],
-      updatedAt: '2026-11-26T10:00:00.000Z',
+    expect(stored).toEqual({
+      sessionId: 's-2',
+      config: { model: 'm', top_p: 0.5 },
+      version: 8,
+      updatedAt: NOW.toISOString(),
     });
-    expect(stored.version).toBe(8);
     expect(audit.info).toHaveBeenCalledWith('Chat configuration patched', {
-      sessionId: 's-1',
+      sessionId: 's-2',
       patchedFields: ['stop', 'system_prompt', 'top_p'],
       version: 8,
     });
@@ -120,18 +109,19 @@ describe('mergePatch', () => {
 });
 
 describe('patchSessionConfig on a config this API did not write', () => {
-  // A store whose sessions never get a version, and whose every conditional replace finds a newer one: what
-  // concurrent writers could do to a patch, round after round.
+  // A stand-in for what DynamoDB Local cannot be made to do on cue: concurrent writers that, round after round, land
+  // a write between the patch finding an unversioned config and its conditional replace.
   const alwaysConflicting = () => {
     const replaceConfig = jest.fn<SessionStore['replaceConfig']>(async () => {
       throw new PreconditionFailedError(1);
     });
-    const store = storeWith({
+    const store: SessionStore = {
+      getConfig: () => Promise.reject(new Error('getConfig was not expected')),
       patchConfig: async () => {
         throw new UnversionedConfigError({ config: { model: 'm' }, version: 0 });
       },
       replaceConfig,
-    });
+    };
     return { store, replaceConfig };
   };
 
