@@ -16,10 +16,12 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
+import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
+import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../functions/sessions/session-item';
+import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
-export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem'];
 
 /** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
 export const CHAT_CONFIG_API_DEFAULTS = {
@@ -28,6 +30,7 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   logRetention: RetentionDays.ONE_MONTH,
   accessLogging: true,
   requireIfMatch: false,
+  ownerAttribute: DEFAULT_OWNER_ATTRIBUTE,
   memorySize: 1024,
   timeout: Duration.seconds(5),
 } as const;
@@ -41,7 +44,7 @@ const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 export interface ChatConfigApiProps {
   /**
    * An existing sessions table (partition key `sessionId`, a string) to use instead of creating one, e.g. from
-   * `TableV2.fromTableName`. The function is granted only `dynamodb:GetItem` and `dynamodb:UpdateItem` on it; a table encrypted with a
+   * `TableV2.fromTableName`. The function is granted only `dynamodb:Query` and `dynamodb:UpdateItem` on it; a table encrypted with a
    * customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key, which this construct
    * does not grant.
    * @default - a new `TableV2`: partition key `sessionId`, on demand, point-in-time recovery, deletion protection,
@@ -80,6 +83,19 @@ export interface ChatConfigApiProps {
    */
   readonly requireIfMatch?: boolean;
   /**
+   * Who may call the API. Every route requires a JWT access token with the scope of its method
+   * (`chat-config/read` for GET, `chat-config/write` for the writes), and the function serves only the sessions of the
+   * user the token names.
+   * @default - a Cognito user pool with a resource server, an app client and a login domain (see `ChatConfigAuthProps`)
+   */
+  readonly auth?: ChatConfigAuthProps;
+  /**
+   * The attribute of a session item that holds its owner's user id (the `sub` of their tokens), for tables that call it
+   * otherwise. A session without it belongs to nobody.
+   * @default 'ownerId'
+   */
+  readonly ownerAttribute?: string;
+  /**
    * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
    * loading the 400 KB bundle (source maps on) took a median 1.25 s at 256 MB's CPU share, 0.57 s at 512 MB and
    * 0.30 s at 1024 MB, with the CPU capped to those shares outside Lambda.
@@ -96,8 +112,8 @@ export interface ChatConfigApiProps {
 
 /**
  * The chat-config API: an API Gateway HTTP API whose `GET`, `POST`, `PUT` and `PATCH
- * /api/chat-sessions/{sessionId}/config` routes invoke one Node.js 24 function, which reads and updates session items
- * in a DynamoDB table.
+ * /api/chat-sessions/{sessionId}/config` routes, each behind a JWT authorizer, invoke one Node.js 24 function, which
+ * reads and updates the caller's own session items in a DynamoDB table.
  */
 export class ChatConfigApi extends Construct {
   /** The HTTP API, with the config's routes. */
@@ -108,6 +124,8 @@ export class ChatConfigApi extends Construct {
   readonly table: ITable;
   /** The Lambda function behind every route. */
   readonly function: NodejsFunction;
+  /** Who may call: the routes' authorizer, and the user pool unless an issuer was given. */
+  readonly auth: ChatConfigAuth;
 
   constructor(scope: Construct, id: string, props: ChatConfigApiProps = {}) {
     super(scope, id);
@@ -146,6 +164,7 @@ export class ChatConfigApi extends Construct {
         DYNAMODB_ENDPOINT: '',
         POWERTOOLS_SERVICE_NAME: 'chat-config',
         REQUIRE_IF_MATCH: String(settings.requireIfMatch),
+        OWNER_ATTRIBUTE: settings.ownerAttribute,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -172,18 +191,26 @@ export class ChatConfigApi extends Construct {
             corsPreflight: {
               allowOrigins: [...settings.corsAllowedOrigins],
               allowMethods: CHAT_CONFIG_METHODS.map((method) => method as CorsHttpMethod),
-              allowHeaders: ['content-type', 'if-match', 'if-none-match'],
-              exposeHeaders: ['etag', 'retry-after'],
+              allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
+              exposeHeaders: ['etag', 'retry-after', 'www-authenticate'],
               maxAge: Duration.hours(1),
             },
           }
         : {}),
     });
-    this.api.addRoutes({
-      path: CHAT_CONFIG_PATH,
-      methods: CHAT_CONFIG_METHODS.map((method) => method as HttpMethod),
-      integration: new HttpLambdaIntegration('ChatConfig', this.function),
-    });
+    // Every route has the authorizer and the scope of its method: API Gateway refuses a request without a valid token
+    // (401) or without that scope (403) before the function runs.
+    this.auth = new ChatConfigAuth(this, 'Auth', props.auth);
+    const integration = new HttpLambdaIntegration('ChatConfig', this.function);
+    for (const method of CHAT_CONFIG_METHODS) {
+      this.api.addRoutes({
+        path: CHAT_CONFIG_PATH,
+        methods: [method as HttpMethod],
+        integration,
+        authorizer: this.auth.authorizer,
+        authorizationScopes: [REQUIRED_SCOPE[method] as string],
+      });
+    }
 
     this.stage = new HttpStage(this, 'Stage', {
       httpApi: this.api,
@@ -203,11 +230,6 @@ export class ChatConfigApi extends Construct {
     });
 
     // Findings of cdk-nag's AWS Solutions rules this construct accepts, each for the reason given.
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-APIG4',
-      reason:
-        'The routes have no authorizer yet: callers are not authenticated until the JWT authorizer lands. Until then, deploy only where every caller may read and change any session config.',
-    });
     if (!settings.accessLogging) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG1',
@@ -260,6 +282,7 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
     requireIfMatch: props.requireIfMatch ?? CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
     memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
     timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
+    ownerAttribute: props.ownerAttribute ?? CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
   };
 
   if (known(settings.stageName) && !STAGE_NAME.test(settings.stageName)) {
@@ -291,6 +314,10 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
   ) {
     fail(`memorySize must be a whole number of MB from 128 to 10240, not ${settings.memorySize}`);
   }
+  const ownerAttributeIsWrong = known(settings.ownerAttribute)
+    ? ownerAttributeProblem(settings.ownerAttribute)
+    : undefined;
+  if (ownerAttributeIsWrong !== undefined) fail(`ownerAttribute: ${ownerAttributeIsWrong}`);
   const timeoutSeconds = settings.timeout.toSeconds();
   if (
     known(timeoutSeconds) &&

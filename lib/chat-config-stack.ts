@@ -19,13 +19,14 @@ export interface ChatConfigStackProps extends StackProps {
   readonly api?: Omit<ChatConfigApiProps, 'table'>;
 }
 
-/** The deployable unit: the chat-config API, with its URL, table and function as outputs. */
+/** The deployable unit: the chat-config API, with its URL, table, function and token issuer (and user pool) as outputs. */
 export class ChatConfigStack extends Stack {
   readonly chatConfig: ChatConfigApi;
 
   constructor(scope: Construct, id: string, props: ChatConfigStackProps = {}) {
     super(scope, id, {
-      description: 'Chat session configuration API: HTTP API, Lambda function, DynamoDB table',
+      description:
+        'Chat session configuration API: HTTP API with a JWT authorizer, Lambda function, DynamoDB table',
       ...props,
     });
     const { existingTableName } = props;
@@ -57,5 +58,24 @@ export class ChatConfigStack extends Stack {
       description: 'The chat-config Lambda function',
       value: this.chatConfig.function.functionName,
     });
+    new CfnOutput(this, 'TokenIssuer', {
+      description: 'The iss of the access tokens the API accepts',
+      value: this.chatConfig.auth.issuer,
+    });
+    const { userPool, userPoolClient, userPoolDomain } = this.chatConfig.auth;
+    if (userPool && userPoolClient && userPoolDomain) {
+      new CfnOutput(this, 'UserPoolId', {
+        description: 'The user pool of the API',
+        value: userPool.userPoolId,
+      });
+      new CfnOutput(this, 'AppClientId', {
+        description: 'The app client to get tokens with (authorization code flow with PKCE, no secret)',
+        value: userPoolClient.userPoolClientId,
+      });
+      new CfnOutput(this, 'LoginUrl', {
+        description: 'The login domain: <LoginUrl>/oauth2/authorize and <LoginUrl>/oauth2/token',
+        value: userPoolDomain.baseUrl(),
+      });
+    }
   }
 }

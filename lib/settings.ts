@@ -1,6 +1,7 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { ChatConfigApiProps } from './chat-config-api';
+import type { ChatConfigAuthProps } from './chat-config-auth';
 import { TABLE_NAME_PATTERN } from './chat-config-stack';
 
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
@@ -25,8 +26,8 @@ const number: Reader<number> = (value) => {
 };
 const boolean: Reader<boolean> = (value) =>
   typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
-// `-c` gives strings: a JSON array, or origins separated by commas.
-const origins: Reader<string[]> = (value) => {
+// `-c` gives strings: a JSON array, or values separated by commas.
+const list: Reader<string[]> = (value) => {
   let list = value;
   if (typeof value === 'string') {
     list = value.trim().startsWith('[')
@@ -46,14 +47,39 @@ const KEYS = {
   stageName: { read: text, expected: 'a stage name' },
   throttleRateLimit: { read: number, expected: 'a number of requests per second' },
   throttleBurstLimit: { read: number, expected: 'a number of requests' },
-  corsAllowedOrigins: { read: origins, expected: 'a list of origins' },
+  corsAllowedOrigins: { read: list, expected: 'a list of origins' },
   logRetentionDays: { read: number, expected: 'a number of days' },
   accessLogging: { read: boolean, expected: 'true or false' },
   requireIfMatch: { read: boolean, expected: 'true or false' },
+  ownerAttribute: { read: text, expected: 'the name of the attribute holding the owner of a session' },
+  jwtIssuer: { read: text, expected: 'the https URL of a token issuer, or "" for a user pool' },
+  jwtAudience: { read: list, expected: 'a list of audiences' },
+  oauthCallbackUrls: { read: list, expected: 'a list of URLs' },
+  authDomainPrefix: { read: text, expected: 'a domain prefix, or "" for the default' },
 } as const;
 
 type Key = keyof typeof KEYS;
 type Values = { [K in Key]?: NonNullable<ReturnType<(typeof KEYS)[K]['read']>> };
+
+/**
+ * Who may call: an issuer named in context, with its audiences, or else the user pool with its own settings. An empty
+ * value (cdk.json's default) is as absent as a missing key, so that each mode reads only the keys that are its own.
+ */
+const authOf = (values: Values): ChatConfigAuthProps => {
+  const jwtIssuer = values.jwtIssuer?.trim() || undefined;
+  const jwtAudience = values.jwtAudience ?? [];
+  if (jwtIssuer !== undefined) return { jwtIssuer, jwtAudience };
+  if (jwtAudience.length > 0) {
+    throw new Error(
+      `Context key "${CONTEXT_PREFIX}jwtAudience" is only for tokens of "${CONTEXT_PREFIX}jwtIssuer"`,
+    );
+  }
+  const authDomainPrefix = values.authDomainPrefix?.trim() || undefined;
+  return {
+    ...(values.oauthCallbackUrls?.length ? { oauthCallbackUrls: values.oauthCallbackUrls } : {}),
+    ...(authDomainPrefix ? { authDomainPrefix } : {}),
+  };
+};
 
 /**
  * Reads the app's settings from context. An unknown `chat-config:` key (a typo) or a value of the wrong kind fails
@@ -116,6 +142,8 @@ export const readSettings = (node: Node): ChatConfigSettings => {
         : { logRetention: values.logRetentionDays as RetentionDays }),
       ...(values.accessLogging === undefined ? {} : { accessLogging: values.accessLogging }),
       ...(values.requireIfMatch === undefined ? {} : { requireIfMatch: values.requireIfMatch }),
+      ...(values.ownerAttribute === undefined ? {} : { ownerAttribute: values.ownerAttribute }),
+      auth: authOf(values),
     },
   };
 };

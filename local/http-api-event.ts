@@ -19,7 +19,33 @@ export interface HttpApiRequest {
   readonly requestId?: string;
   /** When API Gateway received the request. @default - now */
   readonly receivedAt?: Date;
+  /** What a JWT authorizer verified, passed on to the function. @default - none: a route without authorizer */
+  readonly authorizer?: JwtAuthorizerContext;
 }
+
+/** What API Gateway's JWT authorizer hands the function: the token's claims (as strings), and the route's scopes. */
+export interface JwtAuthorizerContext {
+  readonly claims: Record<string, string>;
+  readonly scopes: readonly string[] | null;
+}
+
+/**
+ * The claims of a verified token as API Gateway passes them on: every value a string, numbers as digits, and a list
+ * as its elements in brackets, separated by spaces.
+ */
+export const claimsAsPassedOn = (payload: Readonly<Record<string, unknown>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(payload).map(([name, value]) => [
+      name,
+      typeof value === 'string'
+        ? value
+        : Array.isArray(value)
+          ? `[${value.join(' ')}]`
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value),
+    ]),
+  );
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -76,6 +102,9 @@ export const toHttpApiEvent = (request: HttpApiRequest): APIGatewayProxyEventV2 
       stage: '$default',
       time: requestTime(now),
       timeEpoch: now.getTime(),
+      ...(request.authorizer
+        ? { authorizer: { jwt: { claims: request.authorizer.claims, scopes: request.authorizer.scopes } } }
+        : {}),
     },
     ...(request.body === undefined ? {} : { body: request.body }),
     isBase64Encoded: request.isBase64Encoded ?? false,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { toHttpApiEvent } from './http-api-event';
+import type { JwtAuthorizer } from './jwt-authorizer';
 
 /** A Lambda handler as the local API invokes it. */
 export type HttpApiHandler = (
@@ -10,15 +11,18 @@ export type HttpApiHandler = (
   options: { signal: AbortSignal },
 ) => Promise<APIGatewayProxyResultV2>;
 
-/** One route of the API, as `METHOD /path/{param}`. */
+/** One route of the API, as `METHOD /path/{param}`, with the scopes its authorizer requires (any one of them). */
 export interface Route {
   readonly method: string;
   readonly path: string;
+  readonly scopes?: readonly string[];
 }
 
 export interface LocalHttpApiOptions {
   readonly routes: readonly Route[];
   readonly handler: HttpApiHandler;
+  /** The JWT authorizer every route has; without one, requests reach the handler with no verified caller. */
+  readonly authorizer?: JwtAuthorizer;
   /** The function's timeout, as the handler's context reports it. @default 5_000, the deployed function's */
   readonly timeoutMs?: number;
 }
@@ -87,10 +91,16 @@ export const lambdaContext = (timeoutMs: number): Context => {
 };
 
 /**
- * An HTTP server that behaves like API Gateway in front of the handler: route matching (404 otherwise), the 10 MB
- * payload limit, payload format 2.0 events, and the handler's result written back as the HTTP response.
+ * An HTTP server that behaves like API Gateway in front of the handler: route matching (404 otherwise), the JWT
+ * authorizer (401/403), the 10 MB payload limit, payload format 2.0 events, and the handler's result written back as
+ * the HTTP response.
  */
-export const createLocalHttpApi = ({ routes, handler, timeoutMs = 5_000 }: LocalHttpApiOptions): Server => {
+export const createLocalHttpApi = ({
+  routes,
+  handler,
+  authorizer,
+  timeoutMs = 5_000,
+}: LocalHttpApiOptions): Server => {
   const matchers = routes.map((route) => ({ ...route, pattern: matcherOf(route.path) }));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
@@ -99,10 +109,15 @@ export const createLocalHttpApi = ({ routes, handler, timeoutMs = 5_000 }: Local
     const route = matchers.find((r) => r.method === method && r.pattern.test(path));
     if (!route) return send(res, 404, '{"message":"Not Found"}');
 
+    const headers = headersOf(req);
+    const authorization = await authorizer?.(headers.authorization, route.scopes ?? []);
+    if (authorization?.allowed === false) {
+      return send(res, authorization.statusCode, authorization.body, authorization.headers);
+    }
+
     const body = await readBody(req);
     if (!body) return send(res, 413, '{"message":"Request Entity Too Large"}');
 
-    const headers = headersOf(req);
     const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
     let pathParameters: Record<string, string>;
     try {
@@ -122,6 +137,7 @@ export const createLocalHttpApi = ({ routes, handler, timeoutMs = 5_000 }: Local
         ? { body: body.toString(isText ? 'utf8' : 'base64'), isBase64Encoded: !isText }
         : {}),
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      ...(authorization?.allowed ? { authorizer: authorization.context } : {}),
     });
 
     // A handler that throws is a failed invocation: the catch below answers API Gateway's own 500.

@@ -1,11 +1,33 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { MAX_BODY_BYTES } from '../functions/http/request-body';
 import { DEMO_SESSION } from './dynamodb-local';
-import { toChatConfigEvent } from './http-api-event';
+import { claimsAsPassedOn, type JwtAuthorizerContext, toChatConfigEvent } from './http-api-event';
 
 // Fixed, so that regenerating the files changes nothing unless the factory or a request changed.
 const RECEIVED_AT = new Date('2026-01-15T09:30:00Z');
 const HOST = 'abc123defg.execute-api.us-east-1.amazonaws.com';
+const ISSUED_AT = Math.floor(RECEIVED_AT.getTime() / 1000) - 300;
+
+/**
+ * What the deployed API's JWT authorizer passes on for a Cognito access token of `sub` with both scopes. sam local
+ * does not run JWT authorizers: the events carry these claims in its place.
+ */
+const verifiedToken = (sub: string): JwtAuthorizerContext => ({
+  claims: claimsAsPassedOn({
+    sub,
+    iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE',
+    client_id: 'exampleappclientid0123456789',
+    token_use: 'access',
+    scope: ALL_SCOPES.join(' '),
+    auth_time: ISSUED_AT,
+    iat: ISSUED_AT,
+    exp: ISSUED_AT + 3600,
+    jti: '5f3c1a7e-0000-4000-8000-000000000000',
+    username: sub,
+  }),
+  scopes: [...ALL_SCOPES],
+});
 
 interface SampleRequest {
   readonly method?: string;
@@ -13,6 +35,8 @@ interface SampleRequest {
   readonly contentType?: string;
   readonly body?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The user the authorizer verified; `null`: none (a route left without authorizer). @default the demo's owner */
+  readonly caller?: string | null;
 }
 
 const sample = (
@@ -23,6 +47,7 @@ const sample = (
     contentType = 'application/json',
     body,
     headers = {},
+    caller = DEMO_SESSION.ownerId,
   }: SampleRequest,
 ): APIGatewayProxyEventV2 =>
   toChatConfigEvent({
@@ -39,6 +64,7 @@ const sample = (
     },
     ...(body === undefined ? {} : { body }),
     sourceIp: '203.0.113.10',
+    ...(caller === null ? {} : { authorizer: verifiedToken(caller) }),
     requestId: `sample-${name}`,
     receivedAt: RECEIVED_AT,
   });
@@ -47,7 +73,8 @@ const config = (value: Record<string, unknown>) => JSON.stringify({ config: valu
 
 /**
  * Sample API Gateway HTTP API (payload 2.0) events, one per route and per status an event decides, by file name; the
- * status a file leads to starts its name. (A 500 or 503 depends on DynamoDB, not on the event. The 412 sample's
+ * status a file leads to starts its name. Each carries the claims of the demo session's owner, as the authorizer
+ * would pass them on, but the 401 (none) and the 404 of another user's session. (A 500 or 503 depends on DynamoDB, not on the event. The 412 sample's
  * `If-Match` names no version a session can have, so that it is a 412 whatever the demo session's version.)
  */
 export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
@@ -70,10 +97,15 @@ export const SAMPLE_EVENTS: Readonly<Record<string, APIGatewayProxyEventV2>> = {
     body: config({ model: 'gpt-4o-mini', temperature: 0.2, stop: ['\n\nUser:'] }),
   }),
   '304-not-modified.json': sample('304-not-modified', { method: 'GET', headers: { 'if-none-match': '*' } }),
+  '401-no-verified-caller.json': sample('401-no-verified-caller', { method: 'GET', caller: null }),
   '400-malformed-json.json': sample('400-malformed-json', { body: '{"config": {"model": "gpt-4",}' }),
   '404-session-not-found.json': sample('404-session-not-found', {
     sessionId: 'no-such-session',
     body: config({ temperature: 0.5 }),
+  }),
+  '404-session-of-another-user.json': sample('404-session-of-another-user', {
+    caller: 'another-user',
+    body: config({ system_prompt: 'Not yours to change' }),
   }),
   '405-method-not-allowed.json': sample('405-method-not-allowed', { method: 'DELETE' }),
   '412-version-mismatch.json': sample('412-version-mismatch', {

@@ -14,9 +14,14 @@ import {
   useLocalAwsEnv,
 } from './dynamodb-local';
 import { createLocalHttpApi } from './http-api';
+import { createJwtAuthorizer } from './jwt-authorizer';
+import { loadLocalIssuer } from './local-issuer';
 import { CHAT_CONFIG_ROUTES } from './routes';
 
 let dynamoDbLocal: DynamoDbLocal | undefined;
+
+// Long enough for a working day with the API running.
+const DEMO_TOKEN_LIFETIME = '12h';
 
 const portFromEnv = (name: string, defaultPort: number): number => {
   const port = Number(process.env[name] ?? defaultPort);
@@ -51,9 +56,18 @@ const main = async () => {
   await seedDemoSession(client, tableName);
   client.destroy();
 
+  // Every route checks tokens as the deployed API's authorizer does, against the local issuer's key.
+  const issuer = await loadLocalIssuer();
+  const authorizer = createJwtAuthorizer({
+    issuer: issuer.issuer,
+    audience: [issuer.audience],
+    keys: issuer.keys,
+  });
+  const demoToken = await issuer.sign({ sub: DEMO_SESSION.ownerId, expiresIn: DEMO_TOKEN_LIFETIME });
+
   // Imported only now: like Lambda, the handler reads its environment once, at init.
   const { handler } = await import('../functions/chat-config/handler');
-  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler });
+  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler, authorizer });
   server.listen(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -74,12 +88,13 @@ const main = async () => {
 
   console.log(`Local API listening on ${url}
 DynamoDB: ${endpoint}${dynamoDbLocal ? ' (embedded DynamoDB Local, in memory)' : ''}, table ${tableName}
-Routes: ${CHAT_CONFIG_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}
+Routes: ${CHAT_CONFIG_ROUTES.map((r) => `${r.method} ${r.path} (${r.scopes?.join(' ')})`).join(', ')}
+Tokens: issuer ${issuer.issuer}, audience ${issuer.audience}; npm run token -- --sub <user> makes one
 
-Try it on the demo session (replace, read, then patch the config):
-curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
-curl -sS ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config
-curl -sS -X PATCH ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
+Try it on the demo session as its owner, ${DEMO_SESSION.ownerId} (replace, read, then patch the config; the token is valid for ${DEMO_TOKEN_LIFETIME}):
+curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Authorization: Bearer ${demoToken}' -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
+curl -sS ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Authorization: Bearer ${demoToken}'
+curl -sS -X PATCH ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Authorization: Bearer ${demoToken}' -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
 
 Ctrl-C stops it.`);
 };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
-import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
+import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
 import { problemHeadersOf, problemOf } from '../functions/http/problem-details';
 import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
@@ -28,6 +28,7 @@ import {
   SessionNotFoundError,
   SessionTooLargeError,
   StoreUnavailableError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../functions/sessions/errors';
@@ -113,7 +114,39 @@ const unsupportedMediaType = (id: string, accepted: string): ZodOpenApiResponseO
   );
 };
 
+/** An answer of API Gateway itself, before the function runs: `{"message": "..."}`. */
+const gatewayBody = (message: string) => ({
+  [JSON_MEDIA_TYPE]: { schema: z.strictObject({ message: z.literal(message) }) },
+});
+
+const wwwAuthenticate = z.object({
+  'WWW-Authenticate': z.string().register(z.globalRegistry, {
+    description:
+      'The Bearer scheme; from the authorizer also `error` and `error_description` saying why (RFC 6750 §3), e.g. `Bearer scope="" error="invalid_token" error_description="the token has expired"`',
+  }),
+});
+
+const unauthorizedByFunction = problems(
+  'Unauthorized',
+  'Unauthorized: no token, or one the authorizer refuses (expired, not valid yet, another issuer or audience, a bad signature); API Gateway answers `{"message": "Unauthorized"}` without running the function. The function itself answers a problem when a request reaches it without a verified caller (a route deployed without its authorizer)',
+  [new UnauthorizedError()],
+  wwwAuthenticate,
+);
+
+const SECURITY_SCHEME = 'oauth2Token';
+
 const RESPONSES = {
+  unauthorized: {
+    ...unauthorizedByFunction,
+    content: { ...gatewayBody('Unauthorized'), ...unauthorizedByFunction.content },
+  },
+  forbidden: {
+    id: 'Forbidden',
+    description:
+      "Forbidden: the token is valid but carries none of the operation's scopes; API Gateway answers without running the function",
+    headers: wwwAuthenticate,
+    content: gatewayBody('Forbidden'),
+  },
   notModified: {
     id: 'NotModified',
     description: 'Not Modified: `If-None-Match` names the current version (or is `*`); no body',
@@ -124,9 +157,11 @@ const RESPONSES = {
     'Bad Request: malformed JSON, a body of the wrong shape, a bad session id, a malformed If-Match or If-None-Match, or If-None-Match on a write',
     [new BadRequestError('The request body is not valid JSON')],
   ),
-  notFound: problems('NotFound', 'Not Found: no session has that id; nothing is created', [
-    new SessionNotFoundError(),
-  ]),
+  notFound: problems(
+    'NotFound',
+    "Not Found: you have no session with that id; another user's session is answered exactly alike. Nothing is created or changed",
+    [new SessionNotFoundError()],
+  ),
   preconditionFailed: problems(
     'PreconditionFailed',
     'Precondition Failed: `If-Match` does not name the current version; nothing is written. `ETag` is the current one',
@@ -168,7 +203,7 @@ const RESPONSES = {
   throttled: {
     id: 'TooManyRequests',
     description: "Too Many Requests: API Gateway's throttling, before the function runs",
-    content: { [JSON_MEDIA_TYPE]: { schema: z.strictObject({ message: z.literal('Too Many Requests') }) } },
+    content: gatewayBody('Too Many Requests'),
   },
   internalError: problems('InternalServerError', 'Internal Server Error: a fixed sentence, never details', [
     new Error(),
@@ -198,7 +233,11 @@ const ifMatchOnWrite = condition(
   'Write only if the config is at one of these versions (strong comparison), else 412. Required (and `*` refused, 428) when the deployment sets requireIfMatch.',
 );
 
+/** What an operation requires: a bearer token with the scope of its method. */
+const securityOf = (method: string) => [{ [SECURITY_SCHEME]: [REQUIRED_SCOPE[method] as string] }];
+
 const writeOperation = (
+  method: string,
   operationId: string,
   summary: string,
   requestBody: ZodOpenApiOperationObject['requestBody'],
@@ -209,6 +248,7 @@ const writeOperation = (
 ): ZodOpenApiOperationObject => ({
   operationId,
   summary,
+  security: securityOf(method),
   requestParams: { path: SESSION_ID, header: z.object({ 'If-Match': ifMatchOnWrite }) },
   requestBody,
   responses: {
@@ -218,6 +258,8 @@ const writeOperation = (
       content: { [JSON_MEDIA_TYPE]: { schema: SCHEMAS.ConfigUpdated } },
     },
     400: RESPONSES.badRequest,
+    401: RESPONSES.unauthorized,
+    403: RESPONSES.forbidden,
     404: RESPONSES.notFound,
     412: RESPONSES.preconditionFailed,
     413: RESPONSES.contentTooLarge,
@@ -230,8 +272,9 @@ const writeOperation = (
   },
 });
 
-const replaceOperation = (operationId: string, summary: string) =>
+const replaceOperation = (method: string, operationId: string, summary: string) =>
   writeOperation(
+    method,
     operationId,
     summary,
     {
@@ -256,13 +299,15 @@ export const buildOpenApiDocument = () =>
       description:
         'Reads and updates the configuration of one chat session. Every response but 304 carries JSON; ' +
         "errors are problem details (RFC 9457) that also carry the original endpoint's `error` sentence. " +
-        "The config's version is its ETag: send it back in `If-Match` to write only over what you read.",
+        "The config's version is its ETag: send it back in `If-Match` to write only over what you read. " +
+        'Every operation takes a bearer token, and serves only the sessions of the user it names.',
     },
     paths: {
       [CHAT_CONFIG_PATH]: {
         get: {
           operationId: 'getChatConfig',
           summary: 'Read the config, its version and the time of its last write',
+          security: securityOf('GET'),
           requestParams: {
             path: SESSION_ID,
             header: z.object({
@@ -284,6 +329,8 @@ export const buildOpenApiDocument = () =>
             },
             304: RESPONSES.notModified,
             400: RESPONSES.badRequest,
+            401: RESPONSES.unauthorized,
+            403: RESPONSES.forbidden,
             404: RESPONSES.notFound,
             412: RESPONSES.preconditionFailed,
             429: RESPONSES.throttled,
@@ -291,9 +338,14 @@ export const buildOpenApiDocument = () =>
             503: RESPONSES.unavailable,
           },
         },
-        post: replaceOperation('updateChatConfig', 'Replace the whole config (as the original endpoint did)'),
-        put: replaceOperation('replaceChatConfig', 'Replace the whole config'),
+        post: replaceOperation(
+          'POST',
+          'updateChatConfig',
+          'Replace the whole config (as the original endpoint did)',
+        ),
+        put: replaceOperation('PUT', 'replaceChatConfig', 'Replace the whole config'),
         patch: writeOperation(
+          'PATCH',
           'patchChatConfig',
           'Merge a JSON Merge Patch (RFC 7396) into the config: set the fields given, remove those set to null',
           {
@@ -312,7 +364,17 @@ export const buildOpenApiDocument = () =>
         ),
       },
     },
-    components: { schemas: SCHEMAS },
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `An OAuth 2.0 access token (a JWT) of the deployment's issuer: by default its Cognito user pool, through its app client's authorization code flow. Each operation names the scope it requires (${ALL_SCOPES.join(', ')}); API Gateway checks the token before the function runs, and the function serves only the user it names (\`sub\`), on that user's own sessions.`,
+        },
+      },
+    },
   });
 
 /** The document as `npm run openapi` writes it. */

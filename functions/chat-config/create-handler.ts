@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { callerOf } from '../http/caller';
 import { type ApiGatewayEvent, type ApiGatewayResult, methodOf, requestIdOf } from '../http/events';
 import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
@@ -22,7 +23,8 @@ export interface ChatConfigHandlerDependencies {
 
 /**
  * `/api/chat-sessions/{sessionId}/config`: `GET` reads the session's config, `POST`/`PUT` replace it, `PATCH` merges
- * into it. Errors become problem details in one place; the operation for the method does the rest.
+ * into it, each only for the session's owner (the caller API Gateway's authorizer verified). Errors become problem
+ * details in one place; the operation for the method does the rest.
  */
 export const createChatConfigHandler = ({
   store,
@@ -48,6 +50,8 @@ export const createChatConfigHandler = ({
       .use(httpHeaderNormalizer())
       .before(({ event }) => {
         logger.appendKeys({ requestId: requestIdOf(event) });
+        // Before anything else: a request without a verified caller learns nothing, not even which methods exist.
+        callerOf(event);
         // Before the body is looked at: an unsupported method is a 405 whatever it sent.
         operationFor(event);
       })

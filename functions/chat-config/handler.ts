@@ -1,6 +1,7 @@
 import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
+import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-item';
 import { createChatConfigHandler } from './create-handler';
 
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
@@ -21,7 +22,13 @@ const logger = new Logger({
 // Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
 // the cold start.
 const requireIfMatch = getBooleanFromEnv({ key: 'REQUIRE_IF_MATCH', defaultValue: false });
-const store = new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);
+// The attribute naming each session's owner, for tables that call it otherwise.
+const ownerAttribute = getStringFromEnv({ key: 'OWNER_ATTRIBUTE', defaultValue: DEFAULT_OWNER_ATTRIBUTE });
+const ownerAttributeIsWrong = ownerAttributeProblem(ownerAttribute);
+if (ownerAttributeIsWrong !== undefined) {
+  throw new Error(`Environment variable OWNER_ATTRIBUTE is wrong: ${ownerAttributeIsWrong}`);
+}
+const store = new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName, { ownerAttribute });
 
 /** Lambda entry point for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`. */
 export const handler = createChatConfigHandler({ store, logger, requireIfMatch });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { callerOf } from '../http/caller';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import {
@@ -56,7 +57,7 @@ const read =
     const sessionId = sessionIdOf(event);
     const ifMatch = conditionOf(event.headers, 'if-match');
     const ifNoneMatch = conditionOf(event.headers, 'if-none-match');
-    const stored = await readSessionConfig({ store }, { sessionId, signal });
+    const stored = await readSessionConfig({ store }, { sessionId, ownerId: callerOf(event), signal });
     // RFC 9110 §13.2.2: If-Match first, then If-None-Match.
     if (ifMatch !== undefined && !holdsFor(ifMatch, stored.version, 'strong')) {
       throw new PreconditionFailedError(stored.version);
@@ -105,7 +106,10 @@ const replace =
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
     const { config } = parseBody(replaceConfigRequestSchema, event.body, REPLACE_RULES);
     return written(
-      await replaceSessionConfig({ store, audit }, { sessionId, config, expectedVersions, signal }),
+      await replaceSessionConfig(
+        { store, audit },
+        { sessionId, ownerId: callerOf(event), config, expectedVersions, signal },
+      ),
     );
   };
 
@@ -117,7 +121,10 @@ const patch =
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
     const mergePatch = parseBody(chatConfigPatchSchema, event.body, PATCH_RULES);
     return written(
-      await patchSessionConfig({ store, audit }, { sessionId, patch: mergePatch, expectedVersions, signal }),
+      await patchSessionConfig(
+        { store, audit },
+        { sessionId, ownerId: callerOf(event), patch: mergePatch, expectedVersions, signal },
+      ),
     );
   };
 

@@ -17,3 +17,23 @@ export const WRITE_MEDIA_TYPES: RequestMediaTypes = {
 
 /** The methods routed to the function on that path: a read, two full replaces and a merge patch. */
 export const CHAT_CONFIG_METHODS: readonly string[] = ['GET', ...Object.keys(WRITE_MEDIA_TYPES)];
+
+/** The OAuth resource server the scopes belong to (a Cognito resource server's identifier). */
+export const RESOURCE_SERVER = 'chat-config';
+
+/** The OAuth scopes of this API, as tokens carry them (`<resource server>/<scope>`): reading and changing configs. */
+export const CHAT_CONFIG_SCOPES = {
+  read: `${RESOURCE_SERVER}/read`,
+  write: `${RESOURCE_SERVER}/write`,
+} as const;
+
+/** Every scope of this API. */
+export const ALL_SCOPES: readonly string[] = Object.values(CHAT_CONFIG_SCOPES);
+
+/** The scope a token must carry for each method: a read needs `read`, every write `write`. */
+export const REQUIRED_SCOPE: Readonly<Record<string, string>> = Object.fromEntries(
+  CHAT_CONFIG_METHODS.map((method) => [
+    method,
+    method in WRITE_MEDIA_TYPES ? CHAT_CONFIG_SCOPES.write : CHAT_CONFIG_SCOPES.read,
+  ]),
+);

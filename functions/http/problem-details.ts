@@ -5,6 +5,7 @@ import {
   PreconditionFailedError,
   SessionNotFoundError,
   StoreUnavailableError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../sessions/errors';
@@ -89,6 +90,8 @@ export const problemOf = (error: unknown) => {
 /** The headers a problem response carries besides its content type, by what the error says. */
 export const problemHeadersOf = (error: unknown): Record<string, string> => {
   const headers: Record<string, string> = {};
+  // RFC 6750 §3: the scheme the client must authenticate with.
+  if (error instanceof UnauthorizedError) headers['www-authenticate'] = 'Bearer';
   if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
   // RFC 9110 §12.5.1 (Accept in a response: what the request's content may be); RFC 5789 §2.2 for PATCH.

@@ -4,7 +4,7 @@ import {
   DynamoDBServiceException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import {
@@ -14,6 +14,7 @@ import {
   StoreUnavailableError,
   UnversionedConfigError,
 } from './errors';
+import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem, SESSION_ATTRIBUTES } from './session-item';
 import type {
   ConfigPatchRequest,
   ConfigRead,
@@ -78,12 +79,11 @@ const isItemTooLarge = (error: unknown): boolean =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The item's attribute names, by the placeholders every expression uses. */
-const NAMES = {
-  '#sessionId': 'sessionId',
-  '#config': 'config',
-  '#version': 'configVersion',
-  '#updatedAt': 'updatedAt',
+/** The attributes every write sets, by the placeholders its expressions use. */
+const WRITTEN_NAMES = {
+  '#config': SESSION_ATTRIBUTES.config,
+  '#version': SESSION_ATTRIBUTES.version,
+  '#updatedAt': SESSION_ATTRIBUTES.updatedAt,
 } as const;
 
 /** The version of a session: 0 if it has none (never written through this API). */
@@ -133,30 +133,54 @@ type WriteOutcome =
   | { readonly written: true; readonly attributes: Record<string, unknown> }
   | { readonly written: false; readonly item: Record<string, unknown> };
 
-/** `SessionStore` on a DynamoDB table whose partition key is `sessionId` (string). */
+export interface DynamoDbSessionStoreOptions {
+  /** The attribute holding the id of the session's owner (a string). @default 'ownerId' */
+  readonly ownerAttribute?: string;
+}
+
+/**
+ * `SessionStore` on a DynamoDB table whose partition key is `sessionId` (string), each session holding its owner's id
+ * in `ownerAttribute`. A session without that attribute belongs to nobody: no caller finds it.
+ */
 export class DynamoDbSessionStore implements SessionStore {
+  private readonly ownerAttribute: string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    { ownerAttribute = DEFAULT_OWNER_ATTRIBUTE }: DynamoDbSessionStoreOptions = {},
+  ) {
+    const problem = ownerAttributeProblem(ownerAttribute);
+    if (problem !== undefined) throw new Error(`DynamoDbSessionStore: ${problem}`);
+    this.ownerAttribute = ownerAttribute;
+  }
 
-  async getConfig({ sessionId, signal }: ConfigRead): Promise<StoredSessionConfig> {
-    const { Item } = await this.run(
+  async getConfig({ sessionId, ownerId, signal }: ConfigRead): Promise<StoredSessionConfig> {
+    // GetItem takes no condition. A Query of the one key with a filter on the owner is the same single read, and
+    // DynamoDB drops another owner's session before anything is returned.
+    const { Items = [] } = await this.run(
       (abortSignal) =>
         this.client.send(
-          new GetCommand({
+          new QueryCommand({
             TableName: this.tableName,
-            Key: { sessionId },
+            KeyConditionExpression: '#sessionId = :sessionId',
+            FilterExpression: '#owner = :owner',
             ConsistentRead: true,
-            ProjectionExpression: '#sessionId, #config, #version, #updatedAt',
-            ExpressionAttributeNames: NAMES,
+            ProjectionExpression: '#config, #version, #updatedAt',
+            ExpressionAttributeNames: {
+              '#sessionId': SESSION_ATTRIBUTES.sessionId,
+              '#owner': this.ownerAttribute,
+              ...WRITTEN_NAMES,
+            },
+            ExpressionAttributeValues: { ':sessionId': sessionId, ':owner': ownerId },
           }),
           { abortSignal },
         ),
       signal,
     );
-    if (Item === undefined) throw new SessionNotFoundError();
-    return toStoredSessionConfig(sessionId, Item);
+    const [item] = Items;
+    if (item === undefined) throw new SessionNotFoundError();
+    return toStoredSessionConfig(sessionId, item);
   }
 
   async replaceConfig(request: ConfigReplacementRequest): Promise<ConfigReplacement> {
@@ -208,12 +232,13 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   /**
-   * One conditional `UpdateItem` on an existing session that also increments the version and stamps the time.
-   * On a failed condition, DynamoDB returns the item as it was (`ReturnValuesOnConditionCheckFailure`), which tells
-   * a missing session from one in another state without a second request.
+   * One conditional `UpdateItem` on an existing session of `ownerId` that also increments the version and stamps the
+   * time. On a failed condition, DynamoDB returns the item as it was (`ReturnValuesOnConditionCheckFailure`), which
+   * tells a missing session from one in another state without a second request. Another owner's session is reported
+   * missing, and nothing of it leaves this method.
    */
   private async write(
-    { sessionId, updatedAt, expectedVersions, signal }: ConfigWrite,
+    { sessionId, ownerId, updatedAt, expectedVersions, signal }: ConfigWrite,
     { set, remove = [], condition = '', names = {}, values = {}, returnValues }: WriteExpression,
   ): Promise<WriteOutcome> {
     const versions = versionCondition(expectedVersions);
@@ -224,9 +249,11 @@ export class DynamoDbSessionStore implements SessionStore {
         `SET ${['#version = if_not_exists(#version, :zero) + :one', '#updatedAt = :updatedAt', ...set].join(', ')}`,
         ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
       ].join(' '),
-      ConditionExpression: `attribute_exists(#sessionId)${condition}${versions.expression}`,
-      ExpressionAttributeNames: { ...NAMES, ...names },
+      // The owner's id is a string: the condition also fails where the session does not exist.
+      ConditionExpression: `#owner = :owner${condition}${versions.expression}`,
+      ExpressionAttributeNames: { '#owner': this.ownerAttribute, ...WRITTEN_NAMES, ...names },
       ExpressionAttributeValues: {
+        ':owner': ownerId,
         ':zero': 0,
         ':one': 1,
         ':updatedAt': updatedAt,
@@ -241,9 +268,10 @@ export class DynamoDbSessionStore implements SessionStore {
       return { written: true, attributes: output.Attributes ?? {} };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      if (error.Item === undefined) throw new SessionNotFoundError();
       // The exception carries DynamoDB's typed attributes: the DocumentClient converts only successful outputs.
-      return { written: false, item: unmarshall(error.Item) };
+      const item = error.Item === undefined ? undefined : unmarshall(error.Item);
+      if (item?.[this.ownerAttribute] !== ownerId) throw new SessionNotFoundError();
+      return { written: false, item };
     }
   }
 

@@ -23,7 +23,24 @@ export class BadRequestError extends HttpError {
   readonly title = 'Bad Request';
 }
 
-/** No session with that id exists. The message is the one clients of the original endpoint read. */
+/**
+ * The request reached the function without a verified caller: the route has no authorizer, or the authorizer passed
+ * no user id. Refused, never served as anonymous.
+ */
+export class UnauthorizedError extends HttpError {
+  readonly statusCode = 401;
+  readonly type = 'urn:chat-config:problem:unauthorized';
+  readonly title = 'Unauthorized';
+
+  constructor() {
+    super('The request carries no verified caller: send a valid bearer token in Authorization');
+  }
+}
+
+/**
+ * No session with that id exists for the caller: none at all, or one of another user, which is answered exactly alike.
+ * The message is the one clients of the original endpoint read.
+ */
 export class SessionNotFoundError extends HttpError {
   readonly statusCode = 404;
   readonly type = 'urn:chat-config:problem:session-not-found';

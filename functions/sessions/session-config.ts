@@ -13,9 +13,12 @@ import {
   UnversionedConfigError,
   ValidationError,
 } from './errors';
-import type { SessionStore, StoredSessionConfig } from './session-store';
+import type { SessionOwnership, SessionStore, StoredSessionConfig } from './session-store';
 
-/** Where the audit trail goes. Only ids, field names and versions are given to it, never config values. */
+/**
+ * Where the audit trail goes: who changed which session, which fields, to which version. Only ids, field names and
+ * versions are given to it, never config values.
+ */
 export interface AuditLog {
   info(message: string, attributes: Record<string, unknown>): void;
 }
@@ -26,9 +29,8 @@ export interface SessionConfigDependencies {
   readonly now?: () => Date;
 }
 
-/** What every write takes besides its config or patch. */
-export interface WriteOptions {
-  readonly sessionId: string;
+/** What every write takes besides its config or patch: the session, and the caller, who must own it. */
+export interface WriteOptions extends SessionOwnership {
   /** Write only over one of these versions (`If-Match`); absent, over any. */
   readonly expectedVersions?: readonly number[] | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -43,14 +45,15 @@ export const changedFields = (
   return [...names].filter((name) => !isDeepStrictEqual(before[name], after[name])).sort();
 };
 
-/** Reads the configuration of an existing chat session. */
+/** Reads the configuration of an existing chat session of the caller (`ownerId`). */
 export const readSessionConfig = (
   { store }: Pick<SessionConfigDependencies, 'store'>,
-  { sessionId, signal }: { sessionId: string; signal?: AbortSignal | undefined },
-): Promise<StoredSessionConfig> => store.getConfig({ sessionId, signal });
+  read: SessionOwnership & { signal?: AbortSignal | undefined },
+): Promise<StoredSessionConfig> => store.getConfig(read);
 
 /**
- * Replaces the configuration of an existing chat session and records which fields changed in the audit log.
+ * Replaces the configuration of an existing chat session of the caller (`ownerId`) and records who changed which
+ * fields in the audit log.
  * The config must already be validated; the store guarantees the session is never created by this call.
  */
 export const replaceSessionConfig = async (
@@ -64,6 +67,7 @@ export const replaceSessionConfig = async (
   });
   audit.info('Chat configuration updated', {
     sessionId: current.sessionId,
+    callerId: options.ownerId,
     changedFields: changedFields(previousConfig, current.config),
     version: current.version,
   });
@@ -135,8 +139,8 @@ const replaceUnversioned = async (
 };
 
 /**
- * Applies a validated merge patch to an existing session's configuration and records which fields it set or removed
- * in the audit log. A config this API wrote is patched field by field in one write. A config it did not write (no
+ * Applies a validated merge patch to the configuration of an existing session of the caller (`ownerId`) and records
+ * who set or removed which fields in the audit log. A config this API wrote is patched field by field in one write. A config it did not write (no
  * version, or not a map) is merged with the patch and the result validated whole (422, naming the stored values that
  * break the schema), then written in one write conditional on its version, so no concurrent write is lost.
  */
@@ -166,6 +170,7 @@ export const patchSessionConfig = async (
   }
   audit.info('Chat configuration patched', {
     sessionId: current.sessionId,
+    callerId: options.ownerId,
     patchedFields: [...named].sort(),
     version: current.version,
   });

@@ -13,9 +13,18 @@ export interface ConfigReplacement {
   readonly previousConfig: Readonly<Record<string, unknown>>;
 }
 
-/** What every write names: the session, the time to stamp, the versions it may replace, and a signal to give up on. */
-export interface ConfigWrite {
+/** Whose session it is: every read and write finds only a session of this owner, in the same request. */
+export interface SessionOwnership {
   readonly sessionId: string;
+  /** The caller's user id: a session of another owner (or of none) is as missing as one that does not exist. */
+  readonly ownerId: string;
+}
+
+/**
+ * What every write names: the session and its owner, the time to stamp, the versions it may replace, and a signal to
+ * give up on.
+ */
+export interface ConfigWrite extends SessionOwnership {
   readonly updatedAt: string;
   /**
    * The write happens only if the session's current version is one of these (an empty list matches none).
@@ -38,17 +47,19 @@ export interface ConfigPatchRequest extends ConfigWrite {
 }
 
 /** One read. */
-export interface ConfigRead {
-  readonly sessionId: string;
+export interface ConfigRead extends SessionOwnership {
   readonly signal?: AbortSignal | undefined;
 }
 
 /**
- * Where sessions live. Implementations translate their own failures into the errors of `./errors`. Every write is one
- * atomic, conditional operation: it never creates a session, and it never loses a write made concurrently.
+ * Where sessions live. Implementations translate their own failures into the errors of `./errors`. Every read and write
+ * finds the session only if it belongs to `ownerId`, checked by the store in the same operation (never read, then
+ * checked). Every write is one atomic, conditional operation: it never creates a session, and it never loses a write
+ * made concurrently.
  *
  * Each method may throw:
- * - `SessionNotFoundError` when no session has that id (nothing is created);
+ * - `SessionNotFoundError` when no session of that owner has that id (nothing is created, nothing of another owner's
+ *   session is told or changed);
  * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted.
  *
  * Writes may also throw:

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
+import { ALL_SCOPES, CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { lambdaContext } from '../../local/http-api';
-import { toChatConfigEvent } from '../../local/http-api-event';
+import { claimsAsPassedOn, type JwtAuthorizerContext, toChatConfigEvent } from '../../local/http-api-event';
 
 export interface TestRequest {
   readonly method?: string;
@@ -12,7 +12,32 @@ export interface TestRequest {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly isBase64Encoded?: boolean;
+  /**
+   * The user the authorizer verified (`sub`), with both scopes; `null`: a request that reached the function without
+   * an authorizer. @default TEST_CALLER
+   */
+  readonly caller?: string | null;
 }
+
+/** The user test requests come from unless they say otherwise; the test sessions belong to them. */
+export const TEST_CALLER = 'alice';
+
+/** What API Gateway's JWT authorizer would pass on for a valid token of `sub` with both scopes. */
+export const authorizerContextFor = (sub: string): JwtAuthorizerContext => {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    claims: claimsAsPassedOn({
+      sub,
+      iss: 'https://issuer.example.com',
+      client_id: 'test-client',
+      token_use: 'access',
+      scope: ALL_SCOPES.join(' '),
+      iat: now,
+      exp: now + 3600,
+    }),
+    scopes: [...ALL_SCOPES],
+  };
+};
 
 const bodyText = (body: unknown): string | undefined =>
   body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -24,12 +49,14 @@ export const createHttpApiEvent = ({
   body,
   headers = { 'content-type': 'application/json' },
   isBase64Encoded = false,
+  caller = TEST_CALLER,
 }: TestRequest = {}): APIGatewayProxyEventV2 => {
   const text = bodyText(body);
   return toChatConfigEvent({
     method,
     sessionId,
     headers,
+    ...(caller === null ? {} : { authorizer: authorizerContextFor(caller) }),
     ...(text === undefined ? {} : { body: text, isBase64Encoded }),
   });
 };
@@ -41,6 +68,7 @@ export const createRestApiEvent = ({
   body,
   headers = { 'Content-Type': 'application/json' },
   isBase64Encoded = false,
+  caller = TEST_CALLER,
 }: TestRequest = {}): APIGatewayProxyEvent => {
   // REST events carry the path decoded.
   const path = CHAT_CONFIG_PATH.replace('{sessionId}', String(sessionId));
@@ -59,7 +87,8 @@ export const createRestApiEvent = ({
     requestContext: {
       accountId: '000000000000',
       apiId: 'rest',
-      authorizer: null,
+      // A REST API's Cognito user pool authorizer passes the claims without the `jwt` level.
+      authorizer: caller === null ? null : { claims: authorizerContextFor(caller).claims },
       protocol: 'HTTP/1.1',
       httpMethod: method,
       identity: {

@@ -4,19 +4,34 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createLocalHttpApi } from '../../local/http-api';
+import { createJwtAuthorizer, type JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
+import { testIssuer } from './tokens';
 
-/** A local API serving the handler on `store`, as `npm start` serves it, on a free port of 127.0.0.1. */
+/** The local authorizer, trusting this test file's issuer (see `bearer`). */
+export const testAuthorizer = async (): Promise<JwtAuthorizer> => {
+  const issuer = await testIssuer();
+  return createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.audience], keys: issuer.keys });
+};
+
+/**
+ * A local API serving the handler on `store`, as `npm start` serves it, on a free port of 127.0.0.1: every route
+ * checks tokens of the test issuer (see `bearer`), unless `authorizer` is false (a misconfigured route).
+ */
 export const serveLocalApi = async (
   store: SessionStore,
-  { requireIfMatch = false } = {},
+  { requireIfMatch = false, authorizer = true } = {},
 ): Promise<{ baseUrl: string; close: () => void }> => {
   const handler = createChatConfigHandler({
     store,
     logger: new Logger({ logLevel: 'SILENT' }),
     requireIfMatch,
   });
-  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler }).listen(0, '127.0.0.1');
+  const server = createLocalHttpApi({
+    routes: CHAT_CONFIG_ROUTES,
+    handler,
+    ...(authorizer ? { authorizer: await testAuthorizer() } : {}),
+  }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

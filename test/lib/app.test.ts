@@ -6,6 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
+import { CHAT_CONFIG_AUTH_DEFAULTS } from '../../lib/chat-config-auth';
 import { ChatConfigStack } from '../../lib/chat-config-stack';
 import { cdkJsonContext, createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
@@ -75,26 +76,66 @@ describe('the CDK app', () => {
       'chat-config:logRetentionDays': CHAT_CONFIG_API_DEFAULTS.logRetention,
       'chat-config:accessLogging': CHAT_CONFIG_API_DEFAULTS.accessLogging,
       'chat-config:requireIfMatch': CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
+      'chat-config:ownerAttribute': CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
+      'chat-config:jwtIssuer': '',
+      'chat-config:jwtAudience': [],
+      'chat-config:oauthCallbackUrls': CHAT_CONFIG_AUTH_DEFAULTS.oauthCallbackUrls,
+      'chat-config:authDomainPrefix': '',
     });
+  });
+
+  it('outputs the token issuer, the user pool, its app client and its login URL', () => {
+    const { template, stack } = synthApp();
+    const { auth } = stack.chatConfig;
+
+    template.hasOutput('TokenIssuer', { Value: stack.resolve(auth.issuer) });
+    template.hasOutput('UserPoolId', { Value: stack.resolve(auth.userPool?.userPoolId) });
+    template.hasOutput('AppClientId', { Value: stack.resolve(auth.userPoolClient?.userPoolClientId) });
+    template.hasOutput('LoginUrl', { Value: stack.resolve(auth.userPoolDomain?.baseUrl()) });
+  });
+
+  it('outputs only the issuer when tokens come from an issuer the operator runs', () => {
+    const { template } = synthApp({
+      'chat-config:jwtIssuer': 'https://login.example.com/',
+      'chat-config:jwtAudience': 'chat-config-api',
+    });
+
+    template.hasOutput('TokenIssuer', { Value: 'https://login.example.com/' });
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'ApiUrl',
+      'FunctionName',
+      'TableName',
+      'TokenIssuer',
+    ]);
   });
 });
 
 describe('the CDK app under cdk-nag (AWS Solutions rules)', () => {
-  it('has no finding left, and acknowledges exactly APIG4 (no authorizer) on every route, with its reason', () => {
+  it('has no finding left: every route has an authorizer (no APIG4), and only the user pool’s optional MFA and plan are acknowledged, with reasons', () => {
     // WHEN
     const { nag } = synthApp();
 
     // THEN
     expect(nag?.violations).toEqual([]);
-    expect(nag?.suppressedViolations.map((s) => s.ruleName)).toEqual(['AwsSolutions-APIG4']);
-    const [apig4] = nag?.suppressedViolations ?? [];
-    expect(apig4?.reason).toMatch(/no authorizer yet/);
-    expect(apig4?.violatingConstructs.map((c) => c.constructPath).sort()).toEqual([
-      'ChatConfigApi/ChatConfig/Api/GET--api--chat-sessions--{sessionId}--config/Resource',
-      'ChatConfigApi/ChatConfig/Api/PATCH--api--chat-sessions--{sessionId}--config/Resource',
-      'ChatConfigApi/ChatConfig/Api/POST--api--chat-sessions--{sessionId}--config/Resource',
-      'ChatConfigApi/ChatConfig/Api/PUT--api--chat-sessions--{sessionId}--config/Resource',
-    ]);
+    const suppressed = nag?.suppressedViolations ?? [];
+    expect(suppressed.map((s) => s.ruleName).sort()).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
+    for (const { reason, violatingConstructs } of suppressed) {
+      expect(reason.length).toBeGreaterThan(40);
+      expect(violatingConstructs.map((c) => c.constructPath)).toEqual([
+        'ChatConfigApi/ChatConfig/Auth/Users/Resource',
+      ]);
+    }
+  });
+
+  it('has no finding and nothing acknowledged with an issuer the operator runs', () => {
+    const { nag } = synthApp({
+      'chat-config:jwtIssuer': 'https://login.example.com/',
+      'chat-config:jwtAudience': '["chat-config-api"]',
+    });
+
+    // (cdk-nag writes no report of its own when it has nothing to say.)
+    expect(nag?.violations ?? []).toEqual([]);
+    expect(nag?.suppressedViolations ?? []).toEqual([]);
   });
 
   it('fails the synth on a finding nobody acknowledged', () => {
@@ -153,13 +194,20 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       'chat-config:corsAllowedOrigins': ['https://app.example.com'],
       'chat-config:logRetentionDays': 90,
       'chat-config:requireIfMatch': true,
+      'chat-config:ownerAttribute': 'userId',
+      'chat-config:oauthCallbackUrls': ['https://app.example.com/callback'],
+      'chat-config:authDomainPrefix': 'example-chat-login',
     });
 
     // THEN
     expect(stack.stackName).toBe('ChatConfigApi-staging');
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true' }) },
+      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true', OWNER_ATTRIBUTE: 'userId' }) },
     });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://app.example.com/callback'],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'example-chat-login' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'v1',
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
@@ -197,6 +245,26 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     });
     fromJsonList.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://c.example.com'] }),
+    });
+  });
+
+  it('trusts the issuer and audiences given instead of creating a user pool', () => {
+    // WHEN (-c gives the audiences as one comma-separated string)
+    const { template } = synthApp({
+      'chat-config:jwtIssuer': 'https://login.example.com/',
+      'chat-config:jwtAudience': 'chat-config-api, chat-config-admin',
+    });
+
+    // THEN
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Issuer: 'https://login.example.com/',
+        Audience: ['chat-config-api', 'chat-config-admin'],
+      },
     });
   });
 
@@ -242,6 +310,21 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       'a table name DynamoDB refuses',
       { 'chat-config:tableName': 'a b' },
       /"chat-config:tableName" must be a DynamoDB table name/,
+    ],
+    [
+      'an issuer without an audience',
+      { 'chat-config:jwtIssuer': 'https://login.example.com/' },
+      /jwtAudience must name at least one audience/,
+    ],
+    [
+      'an audience without an issuer',
+      { 'chat-config:jwtAudience': ['api'] },
+      /"chat-config:jwtAudience" is only for tokens of "chat-config:jwtIssuer"/,
+    ],
+    [
+      'an owner attribute this API writes itself',
+      { 'chat-config:ownerAttribute': 'config' },
+      /ownerAttribute: the owner attribute cannot be "config"/,
     ],
     [
       'a value out of range (checked by the construct)',

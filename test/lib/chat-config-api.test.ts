@@ -153,7 +153,7 @@ describe('ChatConfigApi table', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Action: ['dynamodb:Query', 'dynamodb:UpdateItem'],
             Effect: 'Allow',
             Resource: {
               'Fn::Join': [
@@ -177,7 +177,7 @@ describe('ChatConfigApi table', () => {
 });
 
 describe('ChatConfigApi permissions', () => {
-  it('lets the function do exactly dynamodb:GetItem and UpdateItem on the table, and write its own logs, nothing else', () => {
+  it('lets the function do exactly dynamodb:Query and UpdateItem on the table, and write its own logs, nothing else', () => {
     // GIVEN
     const { template } = defaults;
     const roleId = logicalIdOf(template, 'AWS::IAM::Role');
@@ -194,7 +194,7 @@ describe('ChatConfigApi permissions', () => {
             Resource: { 'Fn::GetAtt': [functionLogGroupOf(template), 'Arn'] },
           },
           {
-            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Action: ['dynamodb:Query', 'dynamodb:UpdateItem'],
             Effect: 'Allow',
             Resource: {
               'Fn::GetAtt': [logicalIdOf(template, 'AWS::DynamoDB::GlobalTable'), 'Arn'],
@@ -209,6 +209,8 @@ describe('ChatConfigApi permissions', () => {
     // GIVEN every command the function's code constructs, as the IAM action it needs
     const DOCUMENT_COMMANDS: Record<string, string> = {
       Get: 'GetItem',
+      Query: 'Query',
+      Scan: 'Scan',
       Put: 'PutItem',
       Update: 'UpdateItem',
       Delete: 'DeleteItem',
@@ -338,7 +340,7 @@ describe('ChatConfigApi CORS', () => {
     });
   });
 
-  it("allows the given origins the API's methods with JSON bodies and conditions, and lets them read ETag and Retry-After", () => {
+  it("allows the given origins the API's methods with tokens, JSON bodies and conditions, and lets them read ETag, Retry-After and WWW-Authenticate", () => {
     const { template } = synth({
       corsAllowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
@@ -347,8 +349,8 @@ describe('ChatConfigApi CORS', () => {
       CorsConfiguration: {
         AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
         AllowMethods: ['GET', 'POST', 'PUT', 'PATCH'],
-        AllowHeaders: ['content-type', 'if-match', 'if-none-match'],
-        ExposeHeaders: ['etag', 'retry-after'],
+        AllowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
+        ExposeHeaders: ['etag', 'retry-after', 'www-authenticate'],
         MaxAge: 3600,
       },
     });

@@ -5,6 +5,7 @@ import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { printFigure } from '../helpers/figures';
 import { serveLocalApi } from '../helpers/local-api';
 import { openApiViolations } from '../helpers/openapi';
+import { bearer } from '../helpers/tokens';
 
 // Optimistic concurrency end to end: many clients over HTTP, the handler, DynamoDB Local. Each client writes a counter
 // one above what it last read (a GET, or its own last write's answer), with that ETag in If-Match; on 412 it backs off
@@ -18,11 +19,13 @@ const MAX_BACKOFF_MS = 256;
 let table: TestTable;
 let api: { baseUrl: string; close: () => void };
 let url: string;
+let authorization: string;
 
 beforeAll(async () => {
   table = await createTestTable();
   api = await serveLocalApi(table.store);
   url = `${api.baseUrl}/api/chat-sessions/${SESSION}/config`;
+  authorization = await bearer('alice');
 });
 afterAll(async () => {
   api.close();
@@ -40,7 +43,7 @@ const violations: string[] = [];
 const observed: { version: number; value: string }[] = [];
 
 const send = async (method: string, headers: Record<string, string> = {}, body?: string) => {
-  const response = await fetch(url, { method, headers, body });
+  const response = await fetch(url, { method, headers: { authorization, ...headers }, body });
   const text = await response.text();
   violations.push(
     ...openApiViolations(CHAT_CONFIG_PATH, method, {

@@ -5,10 +5,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@je
 import { createLocalHttpApi } from '../../local/http-api';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { testAuthorizer } from '../helpers/local-api';
+import { bearer } from '../helpers/tokens';
 
 let table: TestTable;
 let server: Server;
 let baseUrl: string;
+let authorization: string;
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -17,7 +20,12 @@ beforeAll(async () => {
   process.env.DYNAMODB_ENDPOINT = table.endpoint;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const { handler } = await import('../../functions/chat-config/handler');
-  server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler }).listen(0, '127.0.0.1');
+  authorization = await bearer('alice');
+  server = createLocalHttpApi({
+    routes: CHAT_CONFIG_ROUTES,
+    handler,
+    authorizer: await testAuthorizer(),
+  }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -28,15 +36,19 @@ afterAll(async () => {
 beforeEach(async () => table.put({ sessionId: 'abc123', ownerId: 'alice' }));
 
 const post = (path: string, body: string, contentType = 'application/json') =>
-  fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+  fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization, 'Content-Type': contentType },
+    body,
+  });
 
 describe('the original client example, over HTTP', () => {
   it('updates the session with the JS fetch call clients already make', async () => {
-    // The client code of the original endpoint's documentation, verbatim but for the base URL.
+    // The client code of the original endpoint's documentation, verbatim but for the base URL and the token it now needs.
     const sessionId = 'abc123';
     const response = await fetch(`${baseUrl}/api/chat-sessions/${sessionId}/config`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { Authorization: authorization, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         config: {
           model: 'gpt-4',
@@ -65,7 +77,7 @@ describe('the original client example, over HTTP', () => {
   it('answers PUT like POST', async () => {
     const response = await fetch(`${baseUrl}/api/chat-sessions/abc123/config`, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { Authorization: authorization, 'Content-Type': 'application/json' },
       body: '{"config": {"top_p": 0.9}}',
     });
 

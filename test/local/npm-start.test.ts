@@ -1,15 +1,30 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { freePort, localDynamoDbClient } from '../../local/dynamodb-local';
 import { testEndpoint } from '../helpers/dynamodb';
 
 const run = promisify(execFile);
+
+// The local issuer's key for this file's runs, out of the checkout.
+const issuerDir = mkdtempSync(join(tmpdir(), 'local-issuer-'));
+const LOCAL_ISSUER_KEY_FILE = join(issuerDir, 'signing-key.jwk.json');
+afterAll(() => rmSync(issuerDir, { recursive: true, force: true }));
+
+/** `npm run token -- <args>`, as a developer runs it: the token it prints. */
+const token = async (...args: string[]) => {
+  const { stdout } = await run('tsx', ['local/token.ts', ...args], {
+    env: { ...process.env, LOCAL_ISSUER_KEY_FILE, PATH: PATH_WITHOUT_JAVA },
+  });
+  return stdout.trim();
+};
 
 // What `npm start` runs, for runs where npm itself is off the PATH.
 const START_SCRIPT = ['tsx', ['local/start.ts']] as const;
@@ -23,7 +38,11 @@ const startLocalApi = (
 ) => {
   // A developer's shell has no AWS credentials or region unless they set them: leave out the ones jest's setup set.
   const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
-  const child = spawn(command, args, { env: { ...shell, ...env }, detached: true, stdio: 'pipe' });
+  const child = spawn(command, args, {
+    env: { ...shell, LOCAL_ISSUER_KEY_FILE, ...env },
+    detached: true,
+    stdio: 'pipe',
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -67,6 +86,9 @@ describe('npm start', () => {
     const curls = banner.split('\n').filter((line) => line.startsWith('curl '));
     expect(url && dynamoDb).toBeTruthy();
     expect(curls.map((curl) => /-X (\w+)/.exec(curl)?.[1] ?? 'GET')).toEqual(['POST', 'GET', 'PATCH']);
+    // Each with a token of the demo session's owner, from the key npm start generated (its owner's to read only).
+    for (const curl of curls) expect(curl).toMatch(/-H 'Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+'/);
+    expect(statSync(LOCAL_ISSUER_KEY_FILE).mode & 0o777).toBe(0o600);
 
     // WHEN the printed commands are pasted into a shell, in order
     const answers = [];
@@ -114,12 +136,50 @@ describe('npm start', () => {
 
     const response = await fetch(`${url}/api/chat-sessions/demo/config`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await token('--sub', 'demo-user')}`,
+        'content-type': 'application/json',
+      },
       body: '{"config": {"temperature": 0.1}}',
     });
 
     expect(banner).toContain(`table ${tableName}`);
     expect(response.status).toBe(200);
+  });
+
+  it('takes the tokens npm run token prints: the user, the scopes (both by default), the lifetime', async () => {
+    // GIVEN
+    const api = startLocalApi(
+      {
+        PORT: '0',
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        TABLE_NAME: `token-${randomUUID()}`,
+        PATH: PATH_WITHOUT_JAVA,
+      },
+      START_SCRIPT,
+    );
+    started = api.child;
+    const url = `${/Local API listening on (\S+)/.exec(await api.banner)?.[1]}/api/chat-sessions/demo/config`;
+    const send = async (method: string, args: string[]) =>
+      (
+        await fetch(url, {
+          method,
+          headers: { authorization: `Bearer ${await token(...args)}`, 'content-type': 'application/json' },
+          ...(method === 'GET' ? {} : { body: '{"config": {"top_p": 0.5}}' }),
+        })
+      ).status;
+
+    // THEN
+    expect(await send('PUT', ['--sub', 'demo-user'])).toBe(200);
+    expect(await send('PUT', [])).toBe(200); // the demo session's owner by default
+    expect(await send('PUT', ['--sub', 'alice'])).toBe(404);
+    expect(await send('GET', ['--sub', 'demo-user', '--scope', 'chat-config/read'])).toBe(200);
+    expect(await send('PUT', ['--sub', 'demo-user', '--scope', 'chat-config/read'])).toBe(403);
+    expect(await send('PUT', ['--sub', 'demo-user', '--scope', 'chat-config/read chat-config/write'])).toBe(
+      200,
+    );
+    expect(await send('GET', ['--sub', 'demo-user', '--expires-in=-1'])).toBe(401);
+    await expect(token('--sub', '')).rejects.toThrow(/--sub must name a user/);
   });
 
   it('starts DynamoDB Local on DYNAMODB_LOCAL_PORT, with the table and the demo session, for sam local to reach', async () => {

@@ -32,6 +32,7 @@ describe('events/ (the sample events for sam local invoke)', () => {
       '200',
       '304',
       '400',
+      '401',
       '404',
       '405',
       '412',

@@ -5,6 +5,7 @@ import type { SessionStore } from '../../functions/sessions/session-store';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { serveLocalApi } from '../helpers/local-api';
 import { documentedStatuses, openApiViolations } from '../helpers/openapi';
+import { bearer } from '../helpers/tokens';
 
 // Real requests over HTTP to the local API (the handler on DynamoDB Local), each response checked against the
 // committed OpenAPI document; at the end, every documented status of every operation must have been seen.
@@ -14,8 +15,8 @@ const servers: { close: () => void }[] = [];
 const seen = new Set<string>();
 
 /** A local API on `store`, as `npm start` serves it. */
-const serve = async (store: SessionStore, requireIfMatch = false): Promise<string> => {
-  const server = await serveLocalApi(store, { requireIfMatch });
+const serve = async (store: SessionStore, requireIfMatch = false, authorizer = true): Promise<string> => {
+  const server = await serveLocalApi(store, { requireIfMatch, authorizer });
   servers.push(server);
   return server.baseUrl;
 };
@@ -24,11 +25,18 @@ let api: string;
 let strictApi: string;
 let unreachableApi: string;
 let brokenApi: string;
+let unguardedApi: string;
+let alice: string;
+let readOnly: string;
 
 beforeAll(async () => {
   table = await createTestTable();
   api = await serve(table.store);
   strictApi = await serve(table.store, true);
+  // A route deployed without its authorizer: the function itself refuses (401).
+  unguardedApi = await serve(table.store, false, false);
+  alice = await bearer('alice');
+  readOnly = await bearer('alice', { scopes: ['chat-config/read'] });
   // DynamoDB refusing connections (503), and a table that does not exist (an unexpected failure, 500).
   unreachableApi = await serve(
     new DynamoDbSessionStore(createDocumentClient({ endpoint: 'http://127.0.0.1:9' }), table.tableName),
@@ -48,11 +56,24 @@ interface Call {
   readonly headers?: Record<string, string>;
   readonly body?: string;
   readonly base?: string;
+  /** The Authorization header; `null` sends none. @default a token of the sessions' owner with both scopes */
+  readonly authorization?: string | null;
 }
 
 /** Sends the request, checks the response against the document, and returns its status. */
-const call = async ({ method, sessionId = 's1', headers = {}, body, base = api }: Call): Promise<number> => {
-  const response = await fetch(`${base}/api/chat-sessions/${sessionId}/config`, { method, headers, body });
+const call = async ({
+  method,
+  sessionId = 's1',
+  headers = {},
+  body,
+  base = api,
+  authorization = alice,
+}: Call): Promise<number> => {
+  const response = await fetch(`${base}/api/chat-sessions/${sessionId}/config`, {
+    method,
+    headers: { ...(authorization === null ? {} : { authorization }), ...headers },
+    body,
+  });
   const observed = { status: response.status, headers: response.headers, body: await response.text() };
 
   expect(openApiViolations(CHAT_CONFIG_PATH, method, observed)).toEqual([]);
@@ -116,16 +137,23 @@ describe('real responses, checked against openapi/openapi.json', () => {
   it('documents every answer to GET', async () => {
     await table.put({
       sessionId: 's1',
+      ownerId: 'alice',
       config: { model: 'gpt-4' },
       configVersion: 3,
       updatedAt: new Date().toISOString(),
     });
-    await table.put({ sessionId: 'legacy' });
+    await table.put({ sessionId: 'legacy', ownerId: 'alice' });
 
     expect(await call({ method: 'GET' })).toBe(200);
     expect(await call({ method: 'GET', sessionId: 'legacy' })).toBe(200);
     expect(await call({ method: 'GET', headers: { 'if-none-match': '"3"' } })).toBe(304);
     expect(await call({ method: 'GET', sessionId: 'bad.id' })).toBe(400);
+    expect(await call({ method: 'GET', authorization: null })).toBe(401);
+    expect(await call({ method: 'GET', authorization: 'Bearer x.y.z' })).toBe(401);
+    expect(await call({ method: 'GET', base: unguardedApi })).toBe(401);
+    expect(
+      await call({ method: 'GET', authorization: await bearer('alice', { scopes: ['chat-config/write'] }) }),
+    ).toBe(403);
     expect(await call({ method: 'GET', sessionId: 'nobody' })).toBe(404);
     expect(await call({ method: 'GET', headers: { 'if-match': '"2"' } })).toBe(412);
     expect(await call({ method: 'GET', base: brokenApi })).toBe(500);
@@ -133,13 +161,16 @@ describe('real responses, checked against openapi/openapi.json', () => {
   });
 
   it.each(WRITES)('documents every answer to $method', async ({ method, headers, body }) => {
-    await table.put({ sessionId: 's1', config: { model: 'gpt-4' }, configVersion: 3 });
+    await table.put({ sessionId: 's1', ownerId: 'alice', config: { model: 'gpt-4' }, configVersion: 3 });
     const invalid =
       method === 'PATCH' ? '{"temperature": 9, "colour": "blue"}' : '{"config": {"temperature": 9}}';
 
     expect(await call({ method, headers, body })).toBe(200);
     expect(await call({ method, headers: { ...headers, 'if-match': '"4"' }, body })).toBe(200);
     expect(await call({ method, headers, body: '{"model": ' })).toBe(400);
+    expect(await call({ method, headers, body, authorization: null })).toBe(401);
+    expect(await call({ method, headers, body, base: unguardedApi })).toBe(401);
+    expect(await call({ method, headers, body, authorization: readOnly })).toBe(403);
     expect(await call({ method, headers, body, sessionId: 'nobody' })).toBe(404);
     expect(await call({ method, headers: { ...headers, 'if-match': '"1"' }, body })).toBe(412);
     expect(await call({ method, headers, body: JSON.stringify({ pad: 'x'.repeat(600_000) }) })).toBe(413);

@@ -69,13 +69,13 @@ describe('POST and PUT /api/chat-sessions/{sessionId}/config', () => {
   });
 
   it('starts the version at 1 when the session has never had one', async () => {
-    await table.put({ sessionId: 'fresh', ownerId: 'bob' });
+    await table.put({ sessionId: 'fresh', ownerId: 'alice' });
 
     const first = await invoke(createHttpApiEvent({ sessionId: 'fresh', body: { config: {} } }));
     const second = await invoke(createHttpApiEvent({ sessionId: 'fresh', body: { config: {} } }));
 
     expect([first.body.version, second.body.version]).toEqual([1, 2]);
-    expect(await table.get('fresh')).toMatchObject({ ownerId: 'bob', configVersion: 2 });
+    expect(await table.get('fresh')).toMatchObject({ ownerId: 'alice', configVersion: 2 });
   });
 
   it('accepts every field at its limits', async () => {
@@ -162,7 +162,7 @@ describe('REST API (payload 1.0) events', () => {
 describe('413: the session would outgrow DynamoDB', () => {
   it('answers 413 when the config would take the item past 400 KB, and changes nothing', async () => {
     // GIVEN a session whose messages already take most of DynamoDB's 400 KB item limit
-    const crowded = { sessionId: 'crowded', messages: 'm'.repeat(350_000) };
+    const crowded = { sessionId: 'crowded', ownerId: 'alice', messages: 'm'.repeat(350_000) };
     await table.put(crowded);
 
     // WHEN a valid config of 64 KiB is sent
@@ -235,7 +235,7 @@ describe('400: the request cannot be understood', () => {
 
   it('accepts a sessionId of exactly 128 allowed characters', async () => {
     const sessionId = `${'A-z_9'.repeat(25)}abc`;
-    await table.put({ sessionId });
+    await table.put({ sessionId, ownerId: 'alice' });
 
     const response = await invoke(createHttpApiEvent({ sessionId, body: { config: {} } }));
 

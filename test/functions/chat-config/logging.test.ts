@@ -22,7 +22,11 @@ beforeAll(async () => {
 });
 afterAll(async () => table.drop());
 beforeEach(async () => {
-  await table.put({ sessionId: 'session-1', config: { system_prompt: 'old', temperature: 1 } });
+  await table.put({
+    sessionId: 'session-1',
+    ownerId: 'alice',
+    config: { system_prompt: 'old', temperature: 1 },
+  });
   // Asked to log whole events, as an operator might by mistake: the handler must still keep bodies out.
   process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
   logs = captureLogs();
@@ -34,7 +38,7 @@ afterEach(() => {
 });
 
 describe('audit log', () => {
-  it('writes one JSON line per update with the session, the changed field names, the version and request ids', async () => {
+  it('writes one JSON line per update with the session, the caller, the changed field names, the version and request ids', async () => {
     // GIVEN
     const invoke = createTestHandler(table.store, logger);
     const event = createHttpApiEvent({
@@ -52,6 +56,7 @@ describe('audit log', () => {
       level: 'INFO',
       service: 'chat-config',
       sessionId: 'session-1',
+      callerId: 'alice',
       changedFields: ['model', 'system_prompt'],
       version: 1,
       requestId: event.requestContext.requestId,
@@ -61,7 +66,7 @@ describe('audit log', () => {
 });
 
 describe('audit log of a patch', () => {
-  it('writes one JSON line per patch with the session, the names the patch set or removed, and the version', async () => {
+  it('writes one JSON line per patch with the session, the caller, the names the patch set or removed, and the version', async () => {
     const invoke = createTestHandler(table.store, logger);
 
     const response = await invoke(
@@ -76,6 +81,7 @@ describe('audit log of a patch', () => {
     expect(logs.lines().filter((line) => line.message === 'Chat configuration patched')).toEqual([
       expect.objectContaining({
         sessionId: 'session-1',
+        callerId: 'alice',
         patchedFields: ['system_prompt', 'temperature'],
         version: 1,
       }),
@@ -90,6 +96,15 @@ describe('config values never reach the logs', () => {
   it.each([
     ['a successful update', createHttpApiEvent({ body: secretBody })],
     ['a missing session (404)', createHttpApiEvent({ sessionId: 'missing', body: secretBody })],
+    ['another user’s session (404)', createHttpApiEvent({ caller: 'mallory', body: secretBody })],
+    ['no verified caller (401)', createHttpApiEvent({ caller: null, body: secretBody })],
+    [
+      'a request with a bearer token (not logged either)',
+      createHttpApiEvent({
+        body: secretBody,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+      }),
+    ],
     ['malformed JSON (400)', createHttpApiEvent({ body: `{"config": {"system_prompt": "${SECRET}"` })],
     [
       'a schema violation (422)',
@@ -141,7 +156,11 @@ describe('config values never reach the logs', () => {
     ['a read not modified (304)', { 'if-none-match': '*' }],
     ['a read with a stale If-Match (412)', { 'if-match': '"9"' }],
   ])('logs no stored config value on %s', async (_, headers) => {
-    await table.put({ sessionId: 'session-1', config: { system_prompt: SECRET, model: SECRET } });
+    await table.put({
+      sessionId: 'session-1',
+      ownerId: 'alice',
+      config: { system_prompt: SECRET, model: SECRET },
+    });
     const invoke = createTestHandler(table.store, logger);
 
     await invoke(createHttpApiEvent({ method: 'GET', headers }));

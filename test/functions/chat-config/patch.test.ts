@@ -173,7 +173,7 @@ describe('PATCH of a config this API did not write (no version: written before i
   });
 
   it('merges the patch into a valid stored config', async () => {
-    await table.put({ sessionId: 'old', config: { model: 'gpt-3.5-turbo', stop: 'END' } });
+    await table.put({ sessionId: 'old', ownerId: 'alice', config: { model: 'gpt-3.5-turbo', stop: 'END' } });
 
     const response = await patch({ temperature: 0.5, stop: null }, MERGE_PATCH, 'old');
 
@@ -183,7 +183,7 @@ describe('PATCH of a config this API did not write (no version: written before i
 
   it('answers 422, naming the stored values that break the schema, and writes nothing', async () => {
     // GIVEN a config no schema ever checked
-    const item = { sessionId: 'old', config: { temperature: 5, colour: 'blue' } };
+    const item = { sessionId: 'old', ownerId: 'alice', config: { temperature: 5, colour: 'blue' } };
     await table.put(item);
 
     // WHEN a patch, itself valid, leaves them in place
@@ -203,7 +203,7 @@ describe('PATCH of a config this API did not write (no version: written before i
   });
 
   it('takes a patch that repairs the stored values', async () => {
-    await table.put({ sessionId: 'old', config: { temperature: 5 } });
+    await table.put({ sessionId: 'old', ownerId: 'alice', config: { temperature: 5 } });
 
     const response = await patch({ temperature: 1 }, MERGE_PATCH, 'old');
 
@@ -212,7 +212,7 @@ describe('PATCH of a config this API did not write (no version: written before i
   });
 
   it('writes under If-Match: "0", its version, and answers 412 to any other', async () => {
-    await table.put({ sessionId: 'old', config: { model: 'm' } });
+    await table.put({ sessionId: 'old', ownerId: 'alice', config: { model: 'm' } });
 
     const stale = await patch({ top_p: 0.5 }, { ...MERGE_PATCH, 'if-match': '"1"' }, 'old');
     const current = await patch({ top_p: 0.5 }, { ...MERGE_PATCH, 'if-match': '"0"' }, 'old');
@@ -222,7 +222,7 @@ describe('PATCH of a config this API did not write (no version: written before i
   });
 
   it('keeps every field of concurrent patches of different fields', async () => {
-    await table.put({ sessionId: 'old', config: { model: 'm' } });
+    await table.put({ sessionId: 'old', ownerId: 'alice', config: { model: 'm' } });
     const patches = [
       { temperature: 0.5 },
       { max_tokens: 10 },

@@ -37,7 +37,7 @@ describe('GET /api/chat-sessions/{sessionId}/config', () => {
   });
 
   it('answers a session never written through this API with an empty config at version 0', async () => {
-    await table.put({ sessionId: 'legacy', ownerId: 'bob' });
+    await table.put({ sessionId: 'legacy', ownerId: 'alice' });
 
     const response = await get({}, 'legacy');
 

@@ -88,7 +88,12 @@ describe('503 ahead of the Lambda deadline', () => {
 });
 
 describe('503 when DynamoDB does not answer (DynamoDB Local frozen with SIGSTOP)', () => {
-  const original = { sessionId: 'session-1', config: { model: 'gpt-3.5-turbo' }, configVersion: 1 };
+  const original = {
+    sessionId: 'session-1',
+    ownerId: 'alice',
+    config: { model: 'gpt-3.5-turbo' },
+    configVersion: 1,
+  };
   const update = { model: 'gpt-4', temperature: 1 };
   let frozen: DynamoDbLocal;
   let documents: DynamoDBDocumentClient;

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  createDocumentClient,
+  DynamoDbSessionStore,
+} from '../../../functions/sessions/dynamodb-session-store';
+import {
   PreconditionFailedError,
   SessionNotFoundError,
   UnversionedConfigError,
@@ -28,6 +32,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
     // WHEN
     const result = await table.store.replaceConfig({
       sessionId: 'keep',
+      ownerId: 'alice',
       config: { model: 'new' },
       updatedAt: '2026-11-26T10:00:00.000Z',
     });
@@ -51,9 +56,14 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
   });
 
   it('starts from version 0 and an empty previous config when the item has neither', async () => {
-    await table.put({ sessionId: 'bare' });
+    await table.put({ sessionId: 'bare', ownerId: 'alice' });
 
-    const result = await table.store.replaceConfig({ sessionId: 'bare', config: {}, updatedAt: 'now' });
+    const result = await table.store.replaceConfig({
+      sessionId: 'bare',
+      ownerId: 'alice',
+      config: {},
+      updatedAt: 'now',
+    });
 
     expect(result.current.version).toBe(1);
     expect(result.previousConfig).toEqual({});
@@ -61,17 +71,27 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
 
   it('throws SessionNotFoundError and creates nothing when the session does not exist', async () => {
     await expect(
-      table.store.replaceConfig({ sessionId: 'ghost', config: { model: 'x' }, updatedAt: 'now' }),
+      table.store.replaceConfig({
+        sessionId: 'ghost',
+        ownerId: 'alice',
+        config: { model: 'x' },
+        updatedAt: 'now',
+      }),
     ).rejects.toBeInstanceOf(SessionNotFoundError);
     expect(await table.get('ghost')).toBeUndefined();
   });
 
   it('counts every one of concurrent writes', async () => {
-    await table.put({ sessionId: 'busy' });
+    await table.put({ sessionId: 'busy', ownerId: 'alice' });
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        table.store.replaceConfig({ sessionId: 'busy', config: { max_tokens: i + 1 }, updatedAt: 'now' }),
+        table.store.replaceConfig({
+          sessionId: 'busy',
+          ownerId: 'alice',
+          config: { max_tokens: i + 1 },
+          updatedAt: 'now',
+        }),
       ),
     );
 
@@ -84,10 +104,11 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
 
 describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
   it('writes when the current version is one of those expected', async () => {
-    await table.put({ sessionId: 'v3', config: {}, configVersion: 3 });
+    await table.put({ sessionId: 'v3', ownerId: 'alice', config: {}, configVersion: 3 });
 
     const result = await table.store.replaceConfig({
       sessionId: 'v3',
+      ownerId: 'alice',
       config: { model: 'm' },
       updatedAt: 'now',
       expectedVersions: [2, 3],
@@ -97,11 +118,12 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
   });
 
   it('throws PreconditionFailedError with the current version, and writes nothing, when it is not', async () => {
-    const item = { sessionId: 'moved-on', config: { model: 'theirs' }, configVersion: 5 };
+    const item = { sessionId: 'moved-on', ownerId: 'alice', config: { model: 'theirs' }, configVersion: 5 };
     await table.put(item);
 
     const write = table.store.replaceConfig({
       sessionId: 'moved-on',
+      ownerId: 'alice',
       config: { model: 'mine' },
       updatedAt: 'now',
       expectedVersions: [4],
@@ -113,10 +135,11 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
   });
 
   it('matches version 0 on a session that has no version yet', async () => {
-    await table.put({ sessionId: 'unversioned' });
+    await table.put({ sessionId: 'unversioned', ownerId: 'alice' });
 
     const result = await table.store.replaceConfig({
       sessionId: 'unversioned',
+      ownerId: 'alice',
       config: {},
       updatedAt: 'now',
       expectedVersions: [0],
@@ -126,9 +149,15 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
   });
 
   it('matches nothing with an empty list, yet still tells a missing session from a changed one', async () => {
-    await table.put({ sessionId: 'there', configVersion: 2 });
+    await table.put({ sessionId: 'there', ownerId: 'alice', configVersion: 2 });
     const write = (sessionId: string) =>
-      table.store.replaceConfig({ sessionId, config: {}, updatedAt: 'now', expectedVersions: [] });
+      table.store.replaceConfig({
+        sessionId,
+        ownerId: 'alice',
+        config: {},
+        updatedAt: 'now',
+        expectedVersions: [],
+      });
 
     await expect(write('there')).rejects.toEqual(new PreconditionFailedError(2));
     await expect(write('not-there')).rejects.toBeInstanceOf(SessionNotFoundError);
@@ -146,7 +175,7 @@ describe('DynamoDbSessionStore.getConfig', () => {
       updatedAt: '2026-11-26T10:00:00.000Z',
     });
 
-    expect(await table.store.getConfig({ sessionId: 'read-me' })).toEqual({
+    expect(await table.store.getConfig({ sessionId: 'read-me', ownerId: 'alice' })).toEqual({
       sessionId: 'read-me',
       config: { model: 'm', stop: ['a'] },
       version: 9,
@@ -156,9 +185,9 @@ describe('DynamoDbSessionStore.getConfig', () => {
 
   it('reads a session never written through this API as an empty config at version 0', async () => {
     // (Its own updatedAt is another system's, not the time of a config write.)
-    await table.put({ sessionId: 'legacy', ownerId: 'bob', title: 'Old session', updatedAt: 'yesterday' });
+    await table.put({ sessionId: 'legacy', ownerId: 'alice', title: 'Old session', updatedAt: 'yesterday' });
 
-    expect(await table.store.getConfig({ sessionId: 'legacy' })).toEqual({
+    expect(await table.store.getConfig({ sessionId: 'legacy', ownerId: 'alice' })).toEqual({
       sessionId: 'legacy',
       config: {},
       version: 0,
@@ -167,14 +196,21 @@ describe('DynamoDbSessionStore.getConfig', () => {
   });
 
   it('throws SessionNotFoundError for a missing session', async () => {
-    await expect(table.store.getConfig({ sessionId: 'nobody' })).rejects.toBeInstanceOf(SessionNotFoundError);
+    await expect(table.store.getConfig({ sessionId: 'nobody', ownerId: 'alice' })).rejects.toBeInstanceOf(
+      SessionNotFoundError,
+    );
   });
 
   it('sees a write acknowledged just before (strongly consistent)', async () => {
-    await table.put({ sessionId: 'fresh', config: {}, configVersion: 1 });
-    await table.store.replaceConfig({ sessionId: 'fresh', config: { top_p: 0.3 }, updatedAt: 'now' });
+    await table.put({ sessionId: 'fresh', ownerId: 'alice', config: {}, configVersion: 1 });
+    await table.store.replaceConfig({
+      sessionId: 'fresh',
+      ownerId: 'alice',
+      config: { top_p: 0.3 },
+      updatedAt: 'now',
+    });
 
-    expect(await table.store.getConfig({ sessionId: 'fresh' })).toMatchObject({
+    expect(await table.store.getConfig({ sessionId: 'fresh', ownerId: 'alice' })).toMatchObject({
       config: { top_p: 0.3 },
       version: 2,
     });
@@ -195,6 +231,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     // WHEN
     const result = await table.store.patchConfig({
       sessionId: 'patch-me',
+      ownerId: 'alice',
       set: { temperature: 0.5, stop: ['c'], top_p: 0.9 },
       remove: ['model'],
       updatedAt: 'now',
@@ -207,10 +244,16 @@ describe('DynamoDbSessionStore.patchConfig', () => {
   });
 
   it('removing a field that is not there changes nothing but the version', async () => {
-    await table.put({ sessionId: 'nothing-to-remove', config: { model: 'm' }, configVersion: 3 });
+    await table.put({
+      sessionId: 'nothing-to-remove',
+      ownerId: 'alice',
+      config: { model: 'm' },
+      configVersion: 3,
+    });
 
     const result = await table.store.patchConfig({
       sessionId: 'nothing-to-remove',
+      ownerId: 'alice',
       set: {},
       remove: ['stop'],
       updatedAt: 'now',
@@ -243,6 +286,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
 
       const patch = table.store.patchConfig({
         sessionId: 'unversioned-patch',
+        ownerId: 'alice',
         set: { model: 'x' },
         remove: [],
         updatedAt: 'now',
@@ -256,7 +300,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
 
   it('keeps every field of concurrent patches of different fields', async () => {
     // GIVEN
-    await table.put({ sessionId: 'race', config: {}, configVersion: 1 });
+    await table.put({ sessionId: 'race', ownerId: 'alice', config: {}, configVersion: 1 });
     const patches = [
       { model: 'm' },
       { temperature: 0.5 },
@@ -270,7 +314,9 @@ describe('DynamoDbSessionStore.patchConfig', () => {
 
     // WHEN
     await Promise.all(
-      patches.map((set) => table.store.patchConfig({ sessionId: 'race', set, remove: [], updatedAt: 'now' })),
+      patches.map((set) =>
+        table.store.patchConfig({ sessionId: 'race', ownerId: 'alice', set, remove: [], updatedAt: 'now' }),
+      ),
     );
 
     // THEN
@@ -281,12 +327,18 @@ describe('DynamoDbSessionStore.patchConfig', () => {
   });
 
   it('throws PreconditionFailedError and writes nothing when the version is not the one expected', async () => {
-    const item = { sessionId: 'patch-stale', config: { model: 'theirs' }, configVersion: 6 };
+    const item = {
+      sessionId: 'patch-stale',
+      ownerId: 'alice',
+      config: { model: 'theirs' },
+      configVersion: 6,
+    };
     await table.put(item);
 
     await expect(
       table.store.patchConfig({
         sessionId: 'patch-stale',
+        ownerId: 'alice',
         set: { model: 'mine' },
         remove: [],
         updatedAt: 'now',
@@ -300,11 +352,108 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     await expect(
       table.store.patchConfig({
         sessionId: 'patch-ghost',
+        ownerId: 'alice',
         set: { model: 'x' },
         remove: [],
         updatedAt: 'now',
       }),
     ).rejects.toBeInstanceOf(SessionNotFoundError);
     expect(await table.get('patch-ghost')).toBeUndefined();
+  });
+});
+
+describe('DynamoDbSessionStore ownership', () => {
+  // Another user's session, versioned and unversioned: every operation must find it missing and leave it as it is.
+  const THEIRS = {
+    sessionId: 'theirs',
+    ownerId: 'alice',
+    title: 'Private',
+    config: { system_prompt: 'alice only' },
+    configVersion: 4,
+    updatedAt: '2026-11-26T10:00:00.000Z',
+  };
+  const THEIRS_UNVERSIONED = { sessionId: 'theirs-legacy', ownerId: 'alice', config: { model: 'm' } };
+  const ORPHAN = { sessionId: 'orphan', config: { model: 'm' }, configVersion: 1 };
+
+  const operations = {
+    getConfig: (sessionId: string, ownerId: string) => table.store.getConfig({ sessionId, ownerId }),
+    replaceConfig: (sessionId: string, ownerId: string, expectedVersions?: number[]) =>
+      table.store.replaceConfig({ sessionId, ownerId, config: {}, updatedAt: 'now', expectedVersions }),
+    patchConfig: (sessionId: string, ownerId: string, expectedVersions?: number[]) =>
+      table.store.patchConfig({
+        sessionId,
+        ownerId,
+        set: { model: 'x' },
+        remove: [],
+        updatedAt: 'now',
+        expectedVersions,
+      }),
+  };
+
+  it.each(Object.keys(operations) as (keyof typeof operations)[])(
+    '%s: another owner’s session, or one without an owner, is not found and left unchanged',
+    async (name) => {
+      for (const item of [THEIRS, THEIRS_UNVERSIONED, ORPHAN]) {
+        await table.put(item);
+        // Whatever version the caller names, the answer says nothing of the session (no 412, no version).
+        for (const expected of [undefined, [4], [0], []]) {
+          await expect(operations[name](item.sessionId, 'mallory', expected)).rejects.toBeInstanceOf(
+            SessionNotFoundError,
+          );
+        }
+        expect(await table.get(item.sessionId)).toEqual(item);
+      }
+    },
+  );
+
+  it('finds the session for its owner, and an owner id is matched exactly (no case folding, no prefix)', async () => {
+    await table.put(THEIRS);
+
+    await expect(operations.getConfig('theirs', 'alice')).resolves.toMatchObject({ version: 4 });
+    for (const lookalike of ['Alice', 'alic', 'alice ', '']) {
+      await expect(operations.getConfig('theirs', lookalike)).rejects.toBeInstanceOf(SessionNotFoundError);
+    }
+  });
+
+  it('reads the owner from the attribute the operator names, and leaves ownerId alone then', async () => {
+    // GIVEN a table that calls the owner userId, and an ownerId attribute that means something else
+    const store = new DynamoDbSessionStore(
+      createDocumentClient({ endpoint: table.endpoint }),
+      table.tableName,
+      {
+        ownerAttribute: 'userId',
+      },
+    );
+    const item = { sessionId: 'user-id', userId: 'carol', ownerId: 'dave', config: {}, configVersion: 1 };
+    await table.put(item);
+
+    // THEN
+    await expect(store.getConfig({ sessionId: 'user-id', ownerId: 'dave' })).rejects.toBeInstanceOf(
+      SessionNotFoundError,
+    );
+    const written = await store.replaceConfig({
+      sessionId: 'user-id',
+      ownerId: 'carol',
+      config: { model: 'c' },
+      updatedAt: 'now',
+    });
+    expect(written.current.version).toBe(2);
+    expect(await table.get('user-id')).toMatchObject({ userId: 'carol', ownerId: 'dave' });
+  });
+
+  it.each([
+    ['config', 'config'],
+    ['configVersion', 'configVersion'],
+    ['updatedAt', 'updatedAt'],
+    ['sessionId', 'sessionId'],
+    ['an empty name', ''],
+    ['a name of 256 bytes', 'x'.repeat(256)],
+  ])('refuses %s as the owner attribute', (_, ownerAttribute) => {
+    expect(
+      () =>
+        new DynamoDbSessionStore(createDocumentClient({ endpoint: table.endpoint }), table.tableName, {
+          ownerAttribute,
+        }),
+    ).toThrow(/owner attribute/);
   });
 });

@@ -38,15 +38,15 @@ describe('changedFields', () => {
 });
 
 describe('replaceSessionConfig', () => {
-  it('writes with the clock time and audits ids, field names and version only', async () => {
+  it('writes with the clock time and audits the session, the caller, field names and version only', async () => {
     // Prepare
-    await table.put({ sessionId: 's-1', config: { model: 'old' }, configVersion: 2 });
+    await table.put({ sessionId: 's-1', ownerId: 'alice', config: { model: 'old' }, configVersion: 2 });
     const audit = { info: jest.fn() };
 
     // Act
     const stored = await replaceSessionConfig(
       { store: table.store, audit, now: () => NOW },
-      { sessionId: 's-1', config: { model: 'new', temperature: 0.2 } },
+      { sessionId: 's-1', ownerId: 'alice', config: { model: 'new', temperature: 0.2 } },
     );
 
     // Assess
@@ -59,6 +59,7 @@ describe('replaceSessionConfig', () => {
     expect(await table.get('s-1')).toMatchObject({ configVersion: 3, updatedAt: NOW.toISOString() });
     expect(audit.info).toHaveBeenCalledWith('Chat configuration updated', {
       sessionId: 's-1',
+      callerId: 'alice',
       changedFields: ['model', 'temperature'],
       version: 3,
     });
@@ -70,6 +71,7 @@ describe('patchSessionConfig', () => {
     // Prepare
     await table.put({
       sessionId: 's-2',
+      ownerId: 'alice',
       config: { model: 'm', stop: ['x'], system_prompt: 'p' },
       configVersion: 7,
     });
@@ -78,7 +80,12 @@ describe('patchSessionConfig', () => {
     // Act
     const stored = await patchSessionConfig(
       { store: table.store, audit, now: () => NOW },
-      { sessionId: 's-2', patch: { top_p: 0.5, stop: null, system_prompt: null }, expectedVersions: [7] },
+      {
+        sessionId: 's-2',
+        ownerId: 'alice',
+        patch: { top_p: 0.5, stop: null, system_prompt: null },
+        expectedVersions: [7],
+      },
     );
 
     // Assess
@@ -90,6 +97,7 @@ describe('patchSessionConfig', () => {
     });
     expect(audit.info).toHaveBeenCalledWith('Chat configuration patched', {
       sessionId: 's-2',
+      callerId: 'alice',
       patchedFields: ['stop', 'system_prompt', 'top_p'],
       version: 8,
     });
@@ -130,7 +138,7 @@ describe('patchSessionConfig on a config this API did not write', () => {
 
     const patch = patchSessionConfig(
       { store, audit: { info: jest.fn() } },
-      { sessionId: 's-1', patch: { temperature: 1 } },
+      { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 } },
     );
 
     await expect(patch).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -145,7 +153,7 @@ describe('patchSessionConfig on a config this API did not write', () => {
 
     const patch = patchSessionConfig(
       { store, audit: { info: jest.fn() } },
-      { sessionId: 's-1', patch: { temperature: 1 }, expectedVersions: [0] },
+      { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 }, expectedVersions: [0] },
     );
 
     await expect(patch).rejects.toBeInstanceOf(PreconditionFailedError);
