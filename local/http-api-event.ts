@@ -47,6 +47,41 @@ export const claimsAsPassedOn = (payload: Readonly<Record<string, unknown>>): Re
     ]),
   );
 
+/** An access token as a Cognito user pool issues one, and the authorizer verified. */
+export interface VerifiedAccessToken {
+  readonly sub: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  /** When it was issued, in seconds since the epoch; it is valid for an hour from then. */
+  readonly issuedAt: number;
+  readonly scopes: readonly string[];
+  readonly jti: string;
+}
+
+/** What API Gateway's JWT authorizer passes on to the function for that token. */
+export const authorizerContextOf = ({
+  sub,
+  issuer,
+  clientId,
+  issuedAt,
+  scopes,
+  jti,
+}: VerifiedAccessToken): JwtAuthorizerContext => ({
+  claims: claimsAsPassedOn({
+    sub,
+    iss: issuer,
+    client_id: clientId,
+    token_use: 'access',
+    scope: scopes.join(' '),
+    auth_time: issuedAt,
+    iat: issuedAt,
+    exp: issuedAt + 3600,
+    jti,
+    username: sub,
+  }),
+  scopes: [...scopes],
+});
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -1,4 +1,11 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
 import { claimsAsPassedOn, type JwtAuthorizerContext } from './http-api-event';
 
 /**
@@ -36,7 +43,8 @@ export type JwtAuthorizer = (
 // API Gateway supports only RSA-based algorithms.
 const ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 
-const quoted = (text: string) => text.replace(/["\\]/g, '');
+// Text inside a quoted-string of WWW-Authenticate: no quote or backslash can end it early.
+const withoutQuotes = (text: string) => text.replace(/["\\]/g, '');
 
 const unauthorized = (description?: string): Authorization => ({
   allowed: false,
@@ -46,7 +54,7 @@ const unauthorized = (description?: string): Authorization => ({
     'www-authenticate':
       description === undefined
         ? 'Bearer'
-        : `Bearer scope="" error="invalid_token" error_description="${quoted(description)}"`,
+        : `Bearer scope="" error="invalid_token" error_description="${withoutQuotes(description)}"`,
   },
 });
 
@@ -55,7 +63,7 @@ const forbidden = (routeScopes: readonly string[]): Authorization => ({
   statusCode: 403,
   body: '{"message":"Forbidden"}',
   headers: {
-    'www-authenticate': `Bearer scope="${routeScopes.join(' ')}" error="insufficient_scope" error_description="the token does not have any of the scopes ${quoted(routeScopes.join(', '))}"`,
+    'www-authenticate': `Bearer scope="${routeScopes.join(' ')}" error="insufficient_scope" error_description="the token does not have any of the scopes ${withoutQuotes(routeScopes.join(', '))}"`,
   },
 });
 
@@ -63,9 +71,10 @@ const forbidden = (routeScopes: readonly string[]): Authorization => ({
 const describeFailure = (error: unknown): string => {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return error.claim === 'iss'
-      ? 'the token does not have a valid issuer'
-      : `the token's ${error.claim} is not valid`;
+    if (error.reason === 'missing') return `the token has no ${error.claim}`;
+    if (error.claim === 'iss') return 'the token does not have a valid issuer';
+    if (error.claim === 'nbf') return 'the token is not valid yet';
+    return `the token's ${error.claim} is not valid`;
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return 'the token was not signed by a key of the issuer';
@@ -76,12 +85,13 @@ const describeFailure = (error: unknown): string => {
 const audiencesOf = (payload: JWTPayload): readonly unknown[] =>
   payload.aud !== undefined ? [payload.aud].flat() : [payload.client_id];
 
-/** The scopes a token carries: OAuth's space-separated `scope`, or `scp` (a list, or a space-separated string). */
-const scopesOf = (payload: JWTPayload): string[] => {
-  const scopes = payload.scope ?? payload.scp;
-  const list = typeof scopes === 'string' ? scopes.split(' ') : Array.isArray(scopes) ? scopes : [];
-  return list.filter((scope): scope is string => typeof scope === 'string' && scope !== '');
-};
+/** The scopes a token carries: OAuth's space-separated `scope`, and `scp` (a list, or a space-separated string). */
+const scopesOf = (payload: JWTPayload): string[] =>
+  [payload.scope, payload.scp]
+    .flatMap((scopes) =>
+      typeof scopes === 'string' ? scopes.split(' ') : Array.isArray(scopes) ? scopes : [],
+    )
+    .filter((scope): scope is string => typeof scope === 'string' && scope !== '');
 
 /** An authorizer that trusts `issuer`'s `keys` for the given audiences. */
 export const createJwtAuthorizer = ({ issuer, audience, keys }: JwtAuthorizerOptions): JwtAuthorizer => {
@@ -91,6 +101,8 @@ export const createJwtAuthorizer = ({ issuer, audience, keys }: JwtAuthorizerOpt
     if (!token) return unauthorized();
     let payload: JWTPayload;
     try {
+      // API Gateway finds the key by the token's `kid` (jose alone would take the only key of a set without one).
+      if (typeof decodeProtectedHeader(token).kid !== 'string') return unauthorized('the token has no kid');
       ({ payload } = await jwtVerify(token, keySet, {
         issuer,
         algorithms: ALGORITHMS,

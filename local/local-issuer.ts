@@ -111,8 +111,8 @@ export const loadLocalIssuer = async (
   await mkdir(dirname(keyFile), { recursive: true });
   // Written whole under another name, then linked into place: a process starting at the same time reads either no
   // file or a complete one, and if it saved its key first, that one is used.
-  const draft = `${keyFile}.${process.pid}.draft`;
-  await writeFile(draft, `${JSON.stringify(signingKey)}\n`, { mode: 0o600 });
+  const draft = `${keyFile}.${randomUUID()}.draft`;
+  await writeFile(draft, `${JSON.stringify(signingKey)}\n`, { mode: 0o600, flag: 'wx' });
   try {
     await link(draft, keyFile);
   } catch (error) {

@@ -2,32 +2,24 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { MAX_BODY_BYTES } from '../functions/http/request-body';
 import { DEMO_SESSION } from './dynamodb-local';
-import { claimsAsPassedOn, type JwtAuthorizerContext, toChatConfigEvent } from './http-api-event';
+import { authorizerContextOf, type JwtAuthorizerContext, toChatConfigEvent } from './http-api-event';
 
 // Fixed, so that regenerating the files changes nothing unless the factory or a request changed.
 const RECEIVED_AT = new Date('2026-01-15T09:30:00Z');
 const HOST = 'abc123defg.execute-api.us-east-1.amazonaws.com';
 const ISSUED_AT = Math.floor(RECEIVED_AT.getTime() / 1000) - 300;
 
-/**
- * What the deployed API's JWT authorizer passes on for a Cognito access token of `sub` with both scopes. sam local
- * does not run JWT authorizers: the events carry these claims in its place.
- */
-const verifiedToken = (sub: string): JwtAuthorizerContext => ({
-  claims: claimsAsPassedOn({
+// The claims of a Cognito access token of a user with both scopes: sam local does not run JWT authorizers, so the
+// events carry what the deployed API's authorizer would pass on.
+const verifiedToken = (sub: string): JwtAuthorizerContext =>
+  authorizerContextOf({
     sub,
-    iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE',
-    client_id: 'exampleappclientid0123456789',
-    token_use: 'access',
-    scope: ALL_SCOPES.join(' '),
-    auth_time: ISSUED_AT,
-    iat: ISSUED_AT,
-    exp: ISSUED_AT + 3600,
+    issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE',
+    clientId: 'exampleappclientid0123456789',
+    issuedAt: ISSUED_AT,
+    scopes: ALL_SCOPES,
     jti: '5f3c1a7e-0000-4000-8000-000000000000',
-    username: sub,
-  }),
-  scopes: [...ALL_SCOPES],
-});
+  });
 
 interface SampleRequest {
   readonly method?: string;

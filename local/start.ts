@@ -53,7 +53,7 @@ const main = async () => {
 
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
-  await seedDemoSession(client, tableName);
+  await seedDemoSession(client, tableName, process.env.OWNER_ATTRIBUTE || undefined);
   client.destroy();
 
   // Every route checks tokens as the deployed API's authorizer does, against the local issuer's key.

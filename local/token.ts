@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
+import { MAX_CALLER_ID_LENGTH } from '../functions/http/caller';
 import { DEMO_SESSION } from './dynamodb-local';
 import { DEFAULT_TOKEN_LIFETIME, loadLocalIssuer } from './local-issuer';
 
@@ -26,14 +27,16 @@ const main = async () => {
     console.log(USAGE);
     return;
   }
-  if (values.sub.trim() === '') throw new Error('--sub must name a user');
+  if (values.sub.trim() === '' || values.sub.length > MAX_CALLER_ID_LENGTH) {
+    throw new Error(`--sub must name a user in 1 to ${MAX_CALLER_ID_LENGTH} characters`);
+  }
   const expiresIn = /^-?\d+$/.test(values['expires-in'])
     ? Number(values['expires-in'])
     : values['expires-in'];
   const issuer = await loadLocalIssuer();
   const token = await issuer.sign({
     sub: values.sub,
-    scopes: values.scope.split(' ').filter(Boolean),
+    scopes: values.scope.split(/\s+/).filter(Boolean),
     expiresIn,
   });
   console.log(token);

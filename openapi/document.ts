@@ -133,7 +133,7 @@ const unauthorizedByFunction = problems(
   wwwAuthenticate,
 );
 
-const SECURITY_SCHEME = 'oauth2Token';
+const SECURITY_SCHEME = 'bearerToken';
 
 const RESPONSES = {
   unauthorized: {

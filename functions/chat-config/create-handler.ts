@@ -51,12 +51,15 @@ export const createChatConfigHandler = ({
       .before(({ event }) => {
         logger.appendKeys({ requestId: requestIdOf(event) });
         // Before anything else: a request without a verified caller learns nothing, not even which methods exist.
-        callerOf(event);
+        // Every line logged for the request then names the caller, the 404s of probing included.
+        logger.appendKeys({ callerId: callerOf(event) });
         // Before the body is looked at: an unsupported method is a 405 whatever it sent.
         operationFor(event);
       })
       .use(jsonRequestBody(WRITE_MEDIA_TYPES))
       // `signal` aborts when Middy answers 503 ahead of the Lambda deadline: the store then stops retrying.
-      .handler((event, _context, { signal }) => operationFor(event)(event, signal))
+      .handler((event, _context, { signal }) =>
+        operationFor(event)({ event, callerId: callerOf(event), signal }),
+      )
   );
 };

@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { callerOf } from '../http/caller';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import {
@@ -34,8 +33,16 @@ export interface OperationDependencies {
   readonly requireIfMatch: boolean;
 }
 
-/** One method on the config resource: the parsed event in, the HTTP result out. */
-export type Operation = (event: ApiGatewayEvent, signal: AbortSignal) => Promise<ApiGatewayResult>;
+/** What an operation is given: the parsed event, the verified caller, and a signal to give up on. */
+export interface OperationRequest {
+  readonly event: ApiGatewayEvent;
+  /** The user the authorizer verified (`sub`): only their own sessions are found. */
+  readonly callerId: string;
+  readonly signal: AbortSignal;
+}
+
+/** One method on the config resource: the request in, the HTTP result out. */
+export type Operation = (request: OperationRequest) => Promise<ApiGatewayResult>;
 
 const sessionIdOf = (event: ApiGatewayEvent): string => {
   const sessionId = sessionIdSchema.safeParse(event.pathParameters?.sessionId);
@@ -53,11 +60,11 @@ const written = (stored: StoredSessionConfig): ApiGatewayResult =>
 /** `GET`: the stored config, its version as ETag; `If-Match` (412) and `If-None-Match` (304) are honoured. */
 const read =
   ({ store }: OperationDependencies): Operation =>
-  async (event, signal) => {
+  async ({ event, callerId, signal }) => {
     const sessionId = sessionIdOf(event);
     const ifMatch = conditionOf(event.headers, 'if-match');
     const ifNoneMatch = conditionOf(event.headers, 'if-none-match');
-    const stored = await readSessionConfig({ store }, { sessionId, ownerId: callerOf(event), signal });
+    const stored = await readSessionConfig({ store }, { sessionId, ownerId: callerId, signal });
     // RFC 9110 §13.2.2: If-Match first, then If-None-Match.
     if (ifMatch !== undefined && !holdsFor(ifMatch, stored.version, 'strong')) {
       throw new PreconditionFailedError(stored.version);
@@ -101,14 +108,14 @@ const PATCH_RULES: BodyRules = {
 /** `POST`/`PUT`: `{"config": {...}}` replaces the whole config. */
 const replace =
   ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
-  async (event, signal) => {
+  async ({ event, callerId, signal }) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
     const { config } = parseBody(replaceConfigRequestSchema, event.body, REPLACE_RULES);
     return written(
       await replaceSessionConfig(
         { store, audit },
-        { sessionId, ownerId: callerOf(event), config, expectedVersions, signal },
+        { sessionId, ownerId: callerId, config, expectedVersions, signal },
       ),
     );
   };
@@ -116,14 +123,14 @@ const replace =
 /** `PATCH`: a JSON Merge Patch of the config sets the fields it names and removes those it sets to `null`. */
 const patch =
   ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
-  async (event, signal) => {
+  async ({ event, callerId, signal }) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
     const mergePatch = parseBody(chatConfigPatchSchema, event.body, PATCH_RULES);
     return written(
       await patchSessionConfig(
         { store, audit },
-        { sessionId, ownerId: callerOf(event), patch: mergePatch, expectedVersions, signal },
+        { sessionId, ownerId: callerId, patch: mergePatch, expectedVersions, signal },
       ),
     );
   };

@@ -21,10 +21,13 @@ export const CHAT_CONFIG_METHODS: readonly string[] = ['GET', ...Object.keys(WRI
 /** The OAuth resource server the scopes belong to (a Cognito resource server's identifier). */
 export const RESOURCE_SERVER = 'chat-config';
 
-/** The OAuth scopes of this API, as tokens carry them (`<resource server>/<scope>`): reading and changing configs. */
+/** The names of the resource server's scopes: reading configs, and changing them. */
+export const SCOPE_NAMES = { read: 'read', write: 'write' } as const;
+
+/** The OAuth scopes of this API, as tokens carry them (`<resource server>/<scope name>`). */
 export const CHAT_CONFIG_SCOPES = {
-  read: `${RESOURCE_SERVER}/read`,
-  write: `${RESOURCE_SERVER}/write`,
+  read: `${RESOURCE_SERVER}/${SCOPE_NAMES.read}`,
+  write: `${RESOURCE_SERVER}/${SCOPE_NAMES.write}`,
 } as const;
 
 /** Every scope of this API. */

@@ -1,8 +1,8 @@
 import { UnauthorizedError } from '../sessions/errors';
 import type { ApiGatewayEvent } from './events';
 
-// A user id as issuers give them (Cognito: a UUID); longer is no id this API stores.
-const MAX_CALLER_ID_LENGTH = 256;
+/** The longest user id served: issuers give far shorter ones (Cognito: a UUID); longer is no id this API stores. */
+export const MAX_CALLER_ID_LENGTH = 256;
 
 type Claims = Readonly<Record<string, unknown>> | null | undefined;
 

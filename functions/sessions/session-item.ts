@@ -1,6 +1,7 @@
 /**
  * The attributes of a session item this API reads and writes. It knows no SDK: the CDK construct checks the operator's
- * owner attribute with it at synth, the function at cold start, the DynamoDB store on every request.
+ * owner attribute with it at synth, the function at cold start (naming its environment variable), and the DynamoDB
+ * store when it is built.
  */
 
 /** The attributes this API owns on a session item: the key it finds the session by, and what it writes. */

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ALL_SCOPES, CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { lambdaContext } from '../../local/http-api';
-import { claimsAsPassedOn, type JwtAuthorizerContext, toChatConfigEvent } from '../../local/http-api-event';
+import {
+  authorizerContextOf,
+  type JwtAuthorizerContext,
+  toChatConfigEvent,
+} from '../../local/http-api-event';
 
 export interface TestRequest {
   readonly method?: string;
@@ -23,21 +27,15 @@ export interface TestRequest {
 export const TEST_CALLER = 'alice';
 
 /** What API Gateway's JWT authorizer would pass on for a valid token of `sub` with both scopes. */
-export const authorizerContextFor = (sub: string): JwtAuthorizerContext => {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    claims: claimsAsPassedOn({
-      sub,
-      iss: 'https://issuer.example.com',
-      client_id: 'test-client',
-      token_use: 'access',
-      scope: ALL_SCOPES.join(' '),
-      iat: now,
-      exp: now + 3600,
-    }),
-    scopes: [...ALL_SCOPES],
-  };
-};
+export const authorizerContextFor = (sub: string): JwtAuthorizerContext =>
+  authorizerContextOf({
+    sub,
+    issuer: 'https://issuer.example.com',
+    clientId: 'test-client',
+    issuedAt: Math.floor(Date.now() / 1000),
+    scopes: ALL_SCOPES,
+    jti: randomUUID(),
+  });
 
 const bodyText = (body: unknown): string | undefined =>
   body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);

@@ -322,6 +322,21 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       /"chat-config:jwtAudience" is only for tokens of "chat-config:jwtIssuer"/,
     ],
     [
+      'user pool settings beside an issuer, which would be ignored',
+      {
+        'chat-config:jwtIssuer': 'https://login.example.com/',
+        'chat-config:jwtAudience': ['api'],
+        'chat-config:oauthCallbackUrls': ['https://app.example.com/cb'],
+        'chat-config:authDomainPrefix': 'acme',
+      },
+      /Context "chat-config:oauthCallbackUrls" and "chat-config:authDomainPrefix" configure the user pool, which "chat-config:jwtIssuer" replaces/,
+    ],
+    [
+      'no callback URL for the user pool',
+      { 'chat-config:oauthCallbackUrls': [] },
+      /oauthCallbackUrls must name at least one URL/,
+    ],
+    [
       'an owner attribute this API writes itself',
       { 'chat-config:ownerAttribute': 'config' },
       /ownerAttribute: the owner attribute cannot be "config"/,

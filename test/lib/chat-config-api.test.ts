@@ -282,7 +282,7 @@ describe('ChatConfigApi stage', () => {
     });
   });
 
-  it('writes one JSON access log line per request, with the request id, and no body', () => {
+  it('writes one JSON access log line per request, with the request id and the caller, and no body or token', () => {
     // GIVEN
     const { template } = defaults;
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
@@ -294,8 +294,10 @@ describe('ChatConfigApi stage', () => {
       requestId: '$context.requestId',
       routeKey: '$context.routeKey',
       status: '$context.status',
+      caller: '$context.authorizer.claims.sub',
+      authorizerError: '$context.authorizer.error',
     });
-    expect(Object.values(format).join(' ')).not.toMatch(/body|authorization/i);
+    expect(Object.values(format).join(' ')).not.toMatch(/body|authorization|header/i);
     const logGroupId = settings.DestinationArn['Fn::GetAtt'][0];
     expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });

@@ -179,7 +179,8 @@ describe('npm start', () => {
       200,
     );
     expect(await send('GET', ['--sub', 'demo-user', '--expires-in=-1'])).toBe(401);
-    await expect(token('--sub', '')).rejects.toThrow(/--sub must name a user/);
+    await expect(token('--sub', '')).rejects.toThrow(/--sub must name a user in 1 to 256 characters/);
+    await expect(token('--sub', 'a'.repeat(257))).rejects.toThrow(/--sub must name a user/);
   });
 
   it('starts DynamoDB Local on DYNAMODB_LOCAL_PORT, with the table and the demo session, for sam local to reach', async () => {

@@ -72,15 +72,17 @@ describe('a verified caller', () => {
   });
 
   it.each(Object.keys(requests).filter((method) => method !== 'DELETE'))(
-    '%s of another user’s session: the 404 of a missing session',
+    '%s of another user’s session: the 404 of a missing session, whichever payload version',
     async (method) => {
       const request = requests[method as keyof typeof requests];
-      const theirs = await invoke(createHttpApiEvent({ ...request, caller: 'mallory' }));
-      const missing = await invoke(createHttpApiEvent({ ...request, sessionId: 'missing' }));
+      for (const eventOf of [createHttpApiEvent, createRestApiEvent]) {
+        const theirs = await invoke(eventOf({ ...request, caller: 'mallory' }));
+        const missing = await invoke(eventOf({ ...request, sessionId: 'missing' }));
 
-      expect(theirs.statusCode).toBe(404);
-      expect(theirs.rawBody).toBe(missing.rawBody);
-      expect(theirs.headers).toEqual(missing.headers);
+        expect(theirs.statusCode).toBe(404);
+        expect(theirs.rawBody).toBe(missing.rawBody);
+        expect(theirs.headers).toEqual(missing.headers);
+      }
       await expectSessionUnchanged();
     },
   );

@@ -175,6 +175,24 @@ describe('413: the session would outgrow DynamoDB', () => {
     expect(response.body.type).toBe('urn:chat-config:problem:session-too-large');
     expect(await table.get('crowded')).toEqual(crowded);
   });
+
+  it("tells nothing of another user's crowded session: the 404 of a missing one, not the 413", async () => {
+    // GIVEN Bob's crowded session, which the same config would take past 400 KB
+    const crowded = { sessionId: 'crowded-bob', ownerId: 'bob', messages: 'm'.repeat(350_000) };
+    await table.put(crowded);
+    const body = { config: { system_prompt: 'p'.repeat(65_536) } };
+
+    // WHEN Alice sends it, to Bob's session and to one that does not exist
+    for (const method of ['POST', 'PUT']) {
+      const theirs = await invoke(createHttpApiEvent({ method, sessionId: 'crowded-bob', body }));
+      const missing = await invoke(createHttpApiEvent({ method, sessionId: 'no-such-session', body }));
+
+      // THEN
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.rawBody).toBe(missing.rawBody);
+    }
+    expect(await table.get('crowded-bob')).toEqual(crowded);
+  });
 });
 
 describe('404: the session does not exist', () => {

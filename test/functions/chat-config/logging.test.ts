@@ -65,6 +65,22 @@ describe('audit log', () => {
   });
 });
 
+describe('the caller in the logs', () => {
+  it('names the verified caller on every line of a request, the rejections included, and only for that request', async () => {
+    const invoke = createTestHandler(table.store, logger);
+
+    const probe = await invoke(createHttpApiEvent({ caller: 'mallory', body: { config: { model: 'x' } } }));
+    const anonymous = await invoke(createHttpApiEvent({ caller: null, body: { config: { model: 'x' } } }));
+
+    expect([probe.statusCode, anonymous.statusCode]).toEqual([404, 401]);
+    expect(logs.lines().filter((line) => line.message === 'Request rejected')).toEqual([
+      expect.objectContaining({ status: 404, callerId: 'mallory' }),
+      // The next invocation keeps nothing of the one before.
+      expect.not.objectContaining({ callerId: expect.anything() }),
+    ]);
+  });
+});
+
 describe('audit log of a patch', () => {
   it('writes one JSON line per patch with the session, the caller, the names the patch set or removed, and the version', async () => {
     const invoke = createTestHandler(table.store, logger);
