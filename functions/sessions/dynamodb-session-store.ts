@@ -268,10 +268,12 @@ export class DynamoDbSessionStore implements SessionStore {
       return { written: true, attributes: output.Attributes ?? {} };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // The exception carries DynamoDB's typed attributes: the DocumentClient converts only successful outputs.
-      const item = error.Item === undefined ? undefined : unmarshall(error.Item);
-      if (item?.[this.ownerAttribute] !== ownerId) throw new SessionNotFoundError();
-      return { written: false, item };
+      // The exception carries DynamoDB's typed attributes: the DocumentClient converts only successful outputs. The
+      // owner is compared on them, so that nothing of another owner's session is even converted.
+      if (error.Item === undefined || error.Item[this.ownerAttribute]?.S !== ownerId) {
+        throw new SessionNotFoundError();
+      }
+      return { written: false, item: unmarshall(error.Item) };
     }
   }
 
