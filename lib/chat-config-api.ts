@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CorsHttpMethod,
@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../functions/sessions/session-item';
 import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
+import { propChecks } from './prop-checks';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
 export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem'];
@@ -268,11 +269,7 @@ const ACCESS_LOG_FIELDS = {
 };
 
 const validated = (scope: Construct, props: ChatConfigApiProps) => {
-  // Thrown at synth, naming the construct, so the operator knows which setting to fix before anything deploys.
-  const fail = (message: string): never => {
-    throw new Error(`${scope.node.path}: ${message}`);
-  };
-  const known = (value: unknown) => !Token.isUnresolved(value);
+  const { fail, known } = propChecks(scope);
   const settings = {
     stageName: props.stageName ?? CHAT_CONFIG_API_DEFAULTS.stageName,
     // Either limit may be set alone; the other keeps its default.

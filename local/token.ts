@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { MAX_CALLER_ID_LENGTH } from '../functions/http/caller';
-import { DEMO_SESSION } from './dynamodb-local';
+import { DEMO_SESSION } from './demo-session';
 import { DEFAULT_TOKEN_LIFETIME, loadLocalIssuer } from './local-issuer';
 
 const USAGE = `Usage: npm run token -- [--sub <user id>] [--scope "<scope> <scope>"] [--expires-in <span>]

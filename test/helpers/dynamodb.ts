@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoDbSessionStore } from '../../functions/sessions/dynamodb-session-store';
 import { ensureSessionsTable, localDynamoDbClient } from '../../local/dynamodb-local';
@@ -20,6 +25,10 @@ export interface TestTable {
   readonly store: DynamoDbSessionStore;
   put(item: Record<string, unknown>): Promise<void>;
   get(sessionId: string): Promise<Record<string, unknown> | undefined>;
+  /** Puts an item given in DynamoDB's typed attributes: values the DocumentClient cannot write as such. */
+  putRaw(item: Record<string, AttributeValue>): Promise<void>;
+  /** The item exactly as DynamoDB holds it (typed attributes, as JSON): what "byte for byte unchanged" compares. */
+  getRaw(sessionId: string): Promise<string>;
   drop(): Promise<void>;
 }
 
@@ -43,6 +52,21 @@ export const createTestTable = async (tableName = `sessions-${randomUUID()}`): P
           new GetCommand({ TableName: tableName, Key: { sessionId }, ConsistentRead: true }),
         )
       ).Item,
+    putRaw: async (item) => {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+    },
+    getRaw: async (sessionId) =>
+      JSON.stringify(
+        (
+          await client.send(
+            new GetItemCommand({
+              TableName: tableName,
+              Key: { sessionId: { S: sessionId } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item,
+      ),
     drop: async () => {
       await client.send(new DeleteTableCommand({ TableName: tableName }));
       client.destroy();

@@ -72,6 +72,8 @@ export const useSessionFixture = (item: { readonly sessionId: string } & Record<
     },
     put: (value) => ready().table.put(value),
     get: (sessionId) => ready().table.get(sessionId),
+    putRaw: (value) => ready().table.putRaw(value),
+    getRaw: (sessionId) => ready().table.getRaw(sessionId),
     drop: () => ready().table.drop(),
   };
   return {

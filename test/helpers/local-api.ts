@@ -4,15 +4,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createLocalHttpApi } from '../../local/http-api';
-import { createJwtAuthorizer, type JwtAuthorizer } from '../../local/jwt-authorizer';
+import type { JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { testIssuer } from './tokens';
 
 /** The local authorizer, trusting this test file's issuer (see `bearer`). */
-export const testAuthorizer = async (): Promise<JwtAuthorizer> => {
-  const issuer = await testIssuer();
-  return createJwtAuthorizer({ issuer: issuer.issuer, audience: [issuer.audience], keys: issuer.keys });
-};
+export const testAuthorizer = async (): Promise<JwtAuthorizer> => (await testIssuer()).authorizer();
 
 /**
  * A local API serving the handler on `store`, as `npm start` serves it, on a free port of 127.0.0.1: every route

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DEMO_SESSION, LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
+import { DEMO_SESSION } from '../../local/demo-session';
+import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 

@@ -1,7 +1,5 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { UnsecuredJWT } from 'jose';
-import { localDynamoDbClient } from '../../local/dynamodb-local';
 import {
   createLocalIssuer,
   generateSigningKey,
@@ -42,23 +40,6 @@ afterAll(async () => {
   await table.drop();
 });
 beforeEach(async () => table.put(ALICES));
-
-/** The item exactly as DynamoDB holds it, typed attributes and all: what "unchanged" is compared on. */
-const rawItem = async (sessionId: string): Promise<string> => {
-  const client = localDynamoDbClient(table.endpoint);
-  try {
-    const { Item } = await client.send(
-      new GetItemCommand({
-        TableName: table.tableName,
-        Key: { sessionId: { S: sessionId } },
-        ConsistentRead: true,
-      }),
-    );
-    return JSON.stringify(Item);
-  } finally {
-    client.destroy();
-  }
-};
 
 const WRITES: Record<string, { contentType: string; body: string }> = {
   POST: { contentType: 'application/json', body: '{"config": {"system_prompt": "mallory was here"}}' },
@@ -119,7 +100,7 @@ describe('another user', () => {
   it.each(METHODS)(
     '%s on Alice’s session: the very 404 of a missing session, and Alice’s item byte for byte unchanged',
     async (method) => {
-      const before = await rawItem('alices');
+      const before = await table.getRaw('alices');
       const mallory = await bearer('mallory');
 
       const theirs = await request(method, { authorization: mallory });
@@ -127,7 +108,7 @@ describe('another user', () => {
 
       expect(theirs.status).toBe(404);
       expect(theirs).toEqual(missing);
-      expect(await rawItem('alices')).toBe(before);
+      expect(await table.getRaw('alices')).toBe(before);
     },
   );
 
@@ -141,7 +122,7 @@ describe('another user', () => {
   ])(
     'learns nothing from %s: the very 404 of a missing session (no 412, 304 or ETag)',
     async (_, headers) => {
-      const before = await rawItem('alices');
+      const before = await table.getRaw('alices');
       const mallory = await bearer('mallory');
 
       for (const method of 'if-match' in headers ? METHODS : ['GET']) {
@@ -154,7 +135,7 @@ describe('another user', () => {
         expect(theirs.status).toBe(404);
         expect(theirs).toEqual(missing);
       }
-      expect(await rawItem('alices')).toBe(before);
+      expect(await table.getRaw('alices')).toBe(before);
     },
   );
 
@@ -248,7 +229,7 @@ describe('tokens API Gateway refuses (401, the function is not invoked)', () => 
   ];
 
   it.each(cases)('%s', async (_, authorizationOf, reason) => {
-    const before = await rawItem('alices');
+    const before = await table.getRaw('alices');
     const authorization = await authorizationOf();
 
     for (const method of METHODS) {
@@ -257,7 +238,7 @@ describe('tokens API Gateway refuses (401, the function is not invoked)', () => 
       expect(JSON.parse(response.body)).toEqual({ message: 'Unauthorized' });
       expect(response.headers['www-authenticate']).toMatch(reason);
     }
-    expect(await rawItem('alices')).toBe(before);
+    expect(await table.getRaw('alices')).toBe(before);
   });
 
   it('accepts a token whose aud names this API, whatever its client_id', async () => {
@@ -282,7 +263,7 @@ describe('scopes (403 from the authorizer)', () => {
     ['GET', 'openid profile', 403],
     ['PATCH', '', 403],
   ])('%s with scope "%s": %i', async (method, scope, status) => {
-    const before = await rawItem('alices');
+    const before = await table.getRaw('alices');
 
     const response = await request(method, {
       authorization: await bearer('alice', { scopes: scope.split(' ').filter(Boolean) }),
@@ -292,7 +273,7 @@ describe('scopes (403 from the authorizer)', () => {
     if (status === 403) {
       expect(JSON.parse(response.body)).toEqual({ message: 'Forbidden' });
       expect(response.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
-      expect(await rawItem('alices')).toBe(before);
+      expect(await table.getRaw('alices')).toBe(before);
     }
   });
 });
@@ -301,7 +282,7 @@ describe('a route left without its authorizer', () => {
   it.each(METHODS)(
     '%s reaching the function without claims is refused with 401 and changes nothing',
     async (method) => {
-      const before = await rawItem('alices');
+      const before = await table.getRaw('alices');
 
       const response = await request(method, { base: openApi.baseUrl, authorization: await bearer('alice') });
 
@@ -312,7 +293,7 @@ describe('a route left without its authorizer', () => {
         status: 401,
         type: 'urn:chat-config:problem:unauthorized',
       });
-      expect(await rawItem('alices')).toBe(before);
+      expect(await table.getRaw('alices')).toBe(before);
     },
   );
 });

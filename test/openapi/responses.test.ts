@@ -15,8 +15,8 @@ const servers: { close: () => void }[] = [];
 const seen = new Set<string>();
 
 /** A local API on `store`, as `npm start` serves it. */
-const serve = async (store: SessionStore, requireIfMatch = false, authorizer = true): Promise<string> => {
-  const server = await serveLocalApi(store, { requireIfMatch, authorizer });
+const serve = async (store: SessionStore, options?: Parameters<typeof serveLocalApi>[1]): Promise<string> => {
+  const server = await serveLocalApi(store, options);
   servers.push(server);
   return server.baseUrl;
 };
@@ -32,9 +32,9 @@ let readOnly: string;
 beforeAll(async () => {
   table = await createTestTable();
   api = await serve(table.store);
-  strictApi = await serve(table.store, true);
+  strictApi = await serve(table.store, { requireIfMatch: true });
   // A route deployed without its authorizer: the function itself refuses (401).
-  unguardedApi = await serve(table.store, false, false);
+  unguardedApi = await serve(table.store, { authorizer: false });
   alice = await bearer('alice');
   readOnly = await bearer('alice', { scopes: ['chat-config/read'] });
   // DynamoDB refusing connections (503), and a table that does not exist (an unexpected failure, 500).

@@ -63,4 +63,23 @@ describe('the Lambda entry at init', () => {
     expect(stderr).toBe('');
     expect(failed).toBe(false);
   });
+
+  it.each(['config', 'configVersion', 'sessionId'])(
+    'fails its cold start naming OWNER_ATTRIBUTE when it is %s, an attribute this API writes or keys on',
+    async (ownerAttribute) => {
+      const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', OWNER_ATTRIBUTE: ownerAttribute });
+
+      expect(failed).toBe(true);
+      expect(stderr).toContain(
+        `Environment variable OWNER_ATTRIBUTE is wrong: the owner attribute cannot be "${ownerAttribute}"`,
+      );
+    },
+  );
+
+  it('starts with the owner attribute an operator names', async () => {
+    const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', OWNER_ATTRIBUTE: 'userId' });
+
+    expect(stderr).toBe('');
+    expect(failed).toBe(false);
+  });
 });

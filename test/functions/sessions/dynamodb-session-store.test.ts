@@ -1,4 +1,3 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createDocumentClient,
@@ -9,7 +8,6 @@ import {
   SessionNotFoundError,
   UnversionedConfigError,
 } from '../../../functions/sessions/errors';
-import { localDynamoDbClient } from '../../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 
 let table: TestTable;
@@ -410,19 +408,12 @@ describe('DynamoDbSessionStore ownership', () => {
 
   it('reports another owner’s session missing without converting it (a number the SDK cannot read is no 500)', async () => {
     // GIVEN Bob's session, holding a number the SDK refuses to convert (a fraction beyond 2^53)
-    const client = localDynamoDbClient(table.endpoint);
-    await client.send(
-      new PutItemCommand({
-        TableName: table.tableName,
-        Item: {
-          sessionId: { S: 'bobs-big-number' },
-          ownerId: { S: 'bob' },
-          configVersion: { N: '2' },
-          config: { M: { max_tokens: { N: '12345678901234567890.5' } } },
-        },
-      }),
-    );
-    client.destroy();
+    await table.putRaw({
+      sessionId: { S: 'bobs-big-number' },
+      ownerId: { S: 'bob' },
+      configVersion: { N: '2' },
+      config: { M: { max_tokens: { N: '12345678901234567890.5' } } },
+    });
 
     // THEN
     for (const name of ['replaceConfig', 'patchConfig'] as const) {
