@@ -10,8 +10,14 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponse
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
 import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
+import { MAX_HEADER_VALUE_BYTES } from '../functions/http/events';
 import { problemHeadersOf, problemOf } from '../functions/http/problem-details';
-import { JSON_MEDIA_TYPE, MAX_BODY_BYTES, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
+import {
+  JSON_MEDIA_TYPE,
+  MAX_BODY_BYTES,
+  MAX_JSON_DEPTH,
+  MERGE_PATCH_MEDIA_TYPE,
+} from '../functions/http/request-body';
 import {
   chatConfigPatchSchema,
   chatConfigSchema,
@@ -25,6 +31,7 @@ import {
   PayloadTooLargeError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  RequestHeaderFieldsTooLargeError,
   SessionNotFoundError,
   SessionTooLargeError,
   StoreUnavailableError,
@@ -154,7 +161,7 @@ const RESPONSES = {
   },
   badRequest: problems(
     'BadRequest',
-    'Bad Request: malformed JSON, a body of the wrong shape, a bad session id, a malformed If-Match or If-None-Match, or If-None-Match on a write',
+    `Bad Request: malformed JSON, a body that is not UTF-8 or nests deeper than ${MAX_JSON_DEPTH} levels, a body of the wrong shape, a bad session id, a malformed If-Match or If-None-Match, or If-None-Match on a write`,
     [new BadRequestError('The request body is not valid JSON')],
   ),
   notFound: problems(
@@ -192,6 +199,11 @@ const RESPONSES = {
         { path: '/colour', message: 'Unknown field (a stored value: replace the whole config to drop it)' },
       ]),
     ],
+  ),
+  headerFieldsTooLarge: problems(
+    'RequestHeaderFieldsTooLarge',
+    `Request Header Fields Too Large: the header values exceed ${MAX_HEADER_VALUE_BYTES} bytes in all. API Gateway refuses such requests itself (its quota counts the request line too); the function applies the limit behind any other front`,
+    [new RequestHeaderFieldsTooLargeError(MAX_HEADER_VALUE_BYTES)],
   ),
   preconditionRequired: problems(
     'PreconditionRequired',
@@ -267,6 +279,7 @@ const writeOperation = (
     422: unprocessable,
     428: RESPONSES.preconditionRequired,
     429: RESPONSES.throttled,
+    431: RESPONSES.headerFieldsTooLarge,
     500: RESPONSES.internalError,
     503: RESPONSES.unavailable,
   },
@@ -334,6 +347,7 @@ export const buildOpenApiDocument = () =>
             404: RESPONSES.notFound,
             412: RESPONSES.preconditionFailed,
             429: RESPONSES.throttled,
+            431: RESPONSES.headerFieldsTooLarge,
             500: RESPONSES.internalError,
             503: RESPONSES.unavailable,
           },

@@ -3,10 +3,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { callerOf } from '../http/caller';
-import { type ApiGatewayEvent, type ApiGatewayResult, methodOf, requestIdOf } from '../http/events';
+import {
+  type ApiGatewayEvent,
+  type ApiGatewayResult,
+  headerValueBytesOf,
+  MAX_HEADER_VALUE_BYTES,
+  methodOf,
+  requestIdOf,
+} from '../http/events';
 import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
-import { MethodNotAllowedError, StoreUnavailableError } from '../sessions/errors';
+import {
+  MethodNotAllowedError,
+  RequestHeaderFieldsTooLargeError,
+  StoreUnavailableError,
+} from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
 import { chatConfigOperations } from './operations';
 import { CHAT_CONFIG_METHODS, WRITE_MEDIA_TYPES } from './routes';
@@ -50,6 +61,9 @@ export const createChatConfigHandler = ({
       .use(httpHeaderNormalizer())
       .before(({ event }) => {
         logger.appendKeys({ requestId: requestIdOf(event) });
+        if (headerValueBytesOf(event) > MAX_HEADER_VALUE_BYTES) {
+          throw new RequestHeaderFieldsTooLargeError(MAX_HEADER_VALUE_BYTES);
+        }
         // Before anything else: a request without a verified caller learns nothing, not even which methods exist.
         // Every line logged for the request then names the caller, the 404s of probing included.
         logger.appendKeys({ callerId: callerOf(event) });

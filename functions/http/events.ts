@@ -24,3 +24,19 @@ export const jsonResponse = (
   headers: { 'content-type': contentType, 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(body),
 });
+
+/**
+ * Largest size of a request's header values, in bytes: API Gateway's own limit (10,240 with the request line), applied
+ * again behind any other front (a REST API, `sam local`, a direct invocation).
+ */
+export const MAX_HEADER_VALUE_BYTES = 10_240;
+
+/**
+ * The size of a request's header values, in bytes of UTF-8: what API Gateway's HTTP APIs cap at 10,240 (with the
+ * request line) before the function runs.
+ */
+export const headerValueBytesOf = (event: ApiGatewayEvent): number => {
+  let bytes = 0;
+  for (const value of Object.values(event.headers ?? {})) bytes += Buffer.byteLength(value ?? '', 'utf8');
+  return bytes;
+};

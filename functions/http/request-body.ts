@@ -11,6 +11,12 @@ import { type ApiGatewayEvent, methodOf } from './events';
 /** Largest request body accepted, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 512 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a body. A valid one nests 3 levels (`{"config": {"stop": [...]}}`);
+ * the margin is for members the API ignores.
+ */
+export const MAX_JSON_DEPTH = 32;
+
 // The text @middy/http-json-body-parser throws for a `__proto__` or `constructor.prototype` key: the only 422 it
 // throws that is not a syntax error. A test pins it, so an upgrade that changes it fails loudly.
 const FORBIDDEN_KEY_MESSAGE = 'Forbidden key in JSON body';
@@ -23,6 +29,41 @@ export const JSON_MEDIA_TYPE = 'application/json';
 
 /** The media type of a JSON Merge Patch (RFC 7396), which `PATCH` takes. */
 export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json';
+
+// Fatal: a body that is not UTF-8 is refused rather than read with U+FFFD in place of its bad bytes.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text: API Gateway base64-encodes what it does not take for text, and JSON is UTF-8 (RFC 8259 §8.1). */
+const textOf = (body: string, isBase64Encoded: boolean | undefined): string => {
+  if (!isBase64Encoded) return body;
+  try {
+    return utf8.decode(Buffer.from(body, 'base64'));
+  } catch {
+    throw new BadRequestError('The request body is not valid UTF-8');
+  }
+};
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`: a scan of the brackets outside strings, before any
+ * parsing, so that no parser or reviver recurses into a hostile body. It does not validate; the parser does.
+ */
+export const nestsDeeperThan = (text: string, max: number): boolean => {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+};
 
 const mediaTypeOf = (contentType: string | undefined): string =>
   (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
@@ -42,9 +83,10 @@ const isAccepted = (mediaType: string, accepted: string): boolean =>
 export type RequestMediaTypes = Readonly<Record<string, string>>;
 
 /**
- * Checks the content type against the method's media type (415), rejects bodies over `maxBytes` (413), then parses
- * JSON with Middy's parser (base64 decoded, prototype keys refused) and turns its errors into this API's: 400 for a
- * missing or malformed body, 422 for a forbidden key.
+ * Checks the content type against the method's media type (415), rejects bodies over `maxBytes` (413), decodes base64
+ * (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400), then parses JSON with Middy's parser
+ * (prototype keys refused) and turns its errors into this API's: 400 for a missing or malformed body, 422 for a
+ * forbidden key.
  */
 export const jsonRequestBody = (
   mediaTypes: RequestMediaTypes,
@@ -61,6 +103,16 @@ export const jsonRequestBody = (
         throw new UnsupportedMediaTypeError(accepted);
       if (body != null && Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') > maxBytes) {
         throw new PayloadTooLargeError(maxBytes);
+      }
+      if (body != null) {
+        const text = textOf(body, isBase64Encoded);
+        if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+          throw new BadRequestError(
+            `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+          );
+        }
+        request.event.body = text;
+        request.event.isBase64Encoded = false;
       }
       try {
         parse(request);

@@ -18,32 +18,62 @@ const boundedNumber = (min: number, max: number) =>
     }),
   );
 
-/** Text of `min` to `max` UTF-16 units that is valid Unicode (no lone surrogate, which DynamoDB's UTF-8 cannot hold). */
-const text = (min: number, max: number) =>
+/**
+ * The limits of a config's fields. Each bounds its field on its own, so that together they bound the whole config
+ * (see `MAX_CONFIG_BYTES`), PATCHes included, without reading what is stored.
+ */
+export const CONFIG_LIMITS = {
+  modelLength: 128,
+  stopSequenceLength: 256,
+  stopSequences: 4,
+  systemPromptLength: 65_536,
+  /** What DynamoDB stores of a string is its UTF-8. */
+  systemPromptBytes: 65_536,
+} as const;
+
+/**
+ * Upper bound of a valid config's size, as DynamoDB counts it (names and UTF-8 values) and as JSON: every field at
+ * its limit. Well under DynamoDB's 400 KB item, which also holds the rest of the session. A test checks the bound.
+ */
+export const MAX_CONFIG_BYTES = 72 * 1024;
+
+/**
+ * Text of `min` to `max` UTF-16 units (and at most `maxBytes` in UTF-8) that is valid Unicode (no lone surrogate,
+ * which DynamoDB's UTF-8 cannot hold).
+ */
+const text = (min: number, max: number, maxBytes = 3 * max) =>
   z.string().check(
     z.minLength(min),
     z.maxLength(max),
     z.refine((s) => s.isWellFormed(), {
       error: 'Invalid string: contains a lone surrogate (not valid Unicode)',
     }),
+    z.refine((s) => s.length * 3 <= maxBytes || Buffer.byteLength(s, 'utf8') <= maxBytes, {
+      error: `Too big: expected string to have <=${maxBytes} bytes in UTF-8`,
+    }),
   );
 
-const stopSequence = text(1, 256);
+const stopSequence = text(1, CONFIG_LIMITS.stopSequenceLength);
 
 // The fields of a config, each valid or not on its own: no rule spans two fields. A merge patch (PATCH) relies on
 // it: a patch whose fields are each valid, applied to a valid config, gives a valid config, so the store can apply
 // it field by field in one write, never reading the whole config first. A test fails if a cross-field rule appears.
 const chatConfigFields = {
-  model: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9 ._:/@-]+$/)),
+  model: z
+    .string()
+    .check(z.minLength(1), z.maxLength(CONFIG_LIMITS.modelLength), z.regex(/^[A-Za-z0-9 ._:/@-]+$/)),
   temperature: boundedNumber(0, 2),
   max_tokens: z.int().check(z.gte(1), z.lte(1_000_000)),
   top_p: boundedNumber(0, 1),
   presence_penalty: boundedNumber(-2, 2),
   frequency_penalty: boundedNumber(-2, 2),
-  stop: z.union([stopSequence, z.array(stopSequence).check(z.maxLength(4))], {
-    error: 'Invalid input: expected a string or an array of at most 4 strings, each 1 to 256 characters',
+  stop: z.union([stopSequence, z.array(stopSequence).check(z.maxLength(CONFIG_LIMITS.stopSequences))], {
+    error: `Invalid input: expected a string or an array of at most ${CONFIG_LIMITS.stopSequences} strings, each 1 to ${CONFIG_LIMITS.stopSequenceLength} characters`,
   }),
-  system_prompt: text(0, 65_536),
+  system_prompt: text(0, CONFIG_LIMITS.systemPromptLength, CONFIG_LIMITS.systemPromptBytes).register(
+    z.globalRegistry,
+    { description: `At most ${CONFIG_LIMITS.systemPromptBytes} bytes in UTF-8` },
+  ),
 };
 
 type ChatConfigFields = typeof chatConfigFields;

@@ -87,6 +87,17 @@ export class SessionTooLargeError extends HttpError {
   }
 }
 
+/** The request's header values are larger than the endpoint accepts (`limitBytes` in all). */
+export class RequestHeaderFieldsTooLargeError extends HttpError {
+  readonly statusCode = 431;
+  readonly type = 'urn:chat-config:problem:header-fields-too-large';
+  readonly title = 'Request Header Fields Too Large';
+
+  constructor(readonly limitBytes: number) {
+    super(`The request's header values must not exceed ${limitBytes} bytes in all`);
+  }
+}
+
 /** The body is not of the media type the method takes (`accepted`). */
 export class UnsupportedMediaTypeError extends HttpError {
   readonly statusCode = 415;

@@ -156,6 +156,7 @@ describe('real responses, checked against openapi/openapi.json', () => {
     ).toBe(403);
     expect(await call({ method: 'GET', sessionId: 'nobody' })).toBe(404);
     expect(await call({ method: 'GET', headers: { 'if-match': '"2"' } })).toBe(412);
+    expect(await call({ method: 'GET', headers: { 'x-padding': 'h'.repeat(11_000) } })).toBe(431);
     expect(await call({ method: 'GET', base: brokenApi })).toBe(500);
     expect(await call({ method: 'GET', base: unreachableApi })).toBe(503);
   });
@@ -177,6 +178,7 @@ describe('real responses, checked against openapi/openapi.json', () => {
     expect(await call({ method, headers: { 'content-type': 'text/plain' }, body })).toBe(415);
     expect(await call({ method, headers, body: invalid })).toBe(422);
     expect(await call({ method, headers, body, base: strictApi })).toBe(428);
+    expect(await call({ method, headers: { ...headers, 'x-padding': 'h'.repeat(11_000) }, body })).toBe(431);
     expect(await call({ method, headers, body, base: brokenApi })).toBe(500);
     expect(await call({ method, headers, body, base: unreachableApi })).toBe(503);
   });

@@ -5,10 +5,12 @@ import {
   chatConfigSchema,
   isMalformedPatch,
   isMalformedRequest,
+  MAX_CONFIG_BYTES,
   replaceConfigRequestSchema,
   sessionIdSchema,
   toFieldViolations,
 } from '../../../functions/sessions/config-schema';
+import { LARGEST_CONFIG } from '../../helpers/configs';
 
 const violationsOf = (body: unknown) => {
   const result = replaceConfigRequestSchema.safeParse(body);
@@ -49,6 +51,8 @@ describe('chatConfigSchema', () => {
     ['system_prompt', ''],
     ['system_prompt', 'emoji 😀 and CJK 漢字'],
     ['system_prompt', 'p'.repeat(65_536)],
+    ['system_prompt', '漢'.repeat(21_845)],
+    ['system_prompt', '😀'.repeat(16_384)],
   ])('accepts %s = %j', (field, value) => {
     expect(chatConfigSchema.safeParse({ [field]: value }).success).toBe(true);
   });
@@ -78,6 +82,9 @@ describe('chatConfigSchema', () => {
     ['stop', [1]],
     ['stop', null],
     ['system_prompt', 'p'.repeat(65_537)],
+    ['system_prompt', '漢'.repeat(21_846)],
+    ['system_prompt', '😀'.repeat(16_385)],
+    ['system_prompt', `${'é'.repeat(32_768)}!`],
     ['system_prompt', null],
     ['system_prompt', 'lone \ud800 surrogate'],
     ['stop', ['\udc00']],
@@ -86,6 +93,20 @@ describe('chatConfigSchema', () => {
 
     expect(violations.length).toBeGreaterThan(0);
     for (const violation of violations) expect(violation.path.startsWith(`/config/${field}`)).toBe(true);
+  });
+
+  it('says a system prompt is too big in bytes', () => {
+    expect(violationsOf({ config: { system_prompt: '漢'.repeat(21_846) } })).toEqual([
+      { path: '/config/system_prompt', message: 'Too big: expected string to have <=65536 bytes in UTF-8' },
+    ]);
+  });
+
+  it('bounds a whole config by MAX_CONFIG_BYTES: every field at its limit, in the widest characters', () => {
+    expect(chatConfigSchema.safeParse(LARGEST_CONFIG).success).toBe(true);
+
+    // Its JSON takes more bytes than DynamoDB counts for the same map; the bound is a fifth of DynamoDB's item.
+    expect(Buffer.byteLength(JSON.stringify(LARGEST_CONFIG))).toBeLessThanOrEqual(MAX_CONFIG_BYTES);
+    expect(MAX_CONFIG_BYTES).toBeLessThanOrEqual((400 * 1024) / 5);
   });
 
   it('names each unknown field by its path', () => {
