@@ -53,6 +53,13 @@ const SCHEMAS = {
   ChatConfigPatch: chatConfigPatchSchema,
   ReplaceConfigRequest: replaceConfigRequestSchema,
   SessionConfig: storedSessionConfigSchema,
+  // What a session never written through this API holds: whatever another system stored, which no schema checked.
+  UnvalidatedSessionConfig: z.strictObject({
+    sessionId: z.string(),
+    config: z.record(z.string(), z.unknown()),
+    version: z.literal(0),
+    updatedAt: z.null(),
+  }),
   ConfigUpdated: z.extend(storedSessionConfigSchema, { message: z.literal(UPDATE_SUCCEEDED) }),
 };
 
@@ -333,12 +340,16 @@ export const buildOpenApiDocument = () =>
           responses: {
             200: {
               description:
-                'The config as stored. A session never written through this API has version 0, `updatedAt` null, and its config as it is (`{}` if none): another system may have stored fields this schema refuses',
+                'The config as stored. A session never written through this API has version 0, `updatedAt` null, and its config as it is (`{}` if none): another system may have stored fields the ChatConfig schema refuses',
               headers: z.object({
                 ETag: entityTag,
                 'Cache-Control': z.literal('private, no-cache'),
               }),
-              content: { [JSON_MEDIA_TYPE]: { schema: SCHEMAS.SessionConfig } },
+              content: {
+                [JSON_MEDIA_TYPE]: {
+                  schema: z.union([SCHEMAS.SessionConfig, SCHEMAS.UnvalidatedSessionConfig]),
+                },
+              },
             },
             304: RESPONSES.notModified,
             400: RESPONSES.badRequest,
