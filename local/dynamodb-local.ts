@@ -81,17 +81,27 @@ export const localDynamoDbClient = (endpoint: string): DynamoDBClient => {
   return new DynamoDBClient({ endpoint });
 };
 
-/** Starts an in-memory DynamoDB Local on `port` (by default a free one) and waits until it answers. */
+export interface DynamoDbLocalOptions {
+  /** @default - a free one */
+  readonly port?: number;
+  /** An absolute path to a folder to keep the data in, so that it survives a restart. @default - in memory */
+  readonly dbPath?: string;
+  /** @default 30_000 */
+  readonly readyTimeoutMs?: number;
+}
+
+/** Starts a DynamoDB Local on `port` and waits until it answers. */
 export const startDynamoDbLocal = async ({
   port: requestedPort = 0,
+  dbPath,
   readyTimeoutMs = 30_000,
-} = {}): Promise<DynamoDbLocal> => {
+}: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   assertJava();
   const port = requestedPort || (await freePort());
   // No telemetry from a development tool unless asked for (the wrapper passes no extra flags, but the environment).
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
   // sharedDb: one database whatever the credentials, so tooling and the handler see the same tables.
-  const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  const child = spawn({ port, sharedDb: true, stdio: 'ignore', ...(dbPath ? { path: dbPath } : {}) });
   const exited = once(child, 'exit');
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => {
