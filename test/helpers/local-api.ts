@@ -13,17 +13,14 @@ export const testAuthorizer = async (): Promise<JwtAuthorizer> => (await testIss
 
 /**
  * A local API serving the handler on `store`, as `npm start` serves it, on a free port of 127.0.0.1: every route
- * checks tokens of the test issuer (see `bearer`), unless `authorizer` is false (a misconfigured route).
+ * checks tokens of the test issuer (see `bearer`), unless `authorizer` is false (a misconfigured route). The handler
+ * logs nothing unless given a `logger`.
  */
 export const serveLocalApi = async (
   store: SessionStore,
-  { requireIfMatch = false, authorizer = true } = {},
+  { requireIfMatch = false, authorizer = true, logger = new Logger({ logLevel: 'SILENT' }) } = {},
 ): Promise<{ baseUrl: string; close: () => void }> => {
-  const handler = createChatConfigHandler({
-    store,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    requireIfMatch,
-  });
+  const handler = createChatConfigHandler({ store, logger, requireIfMatch });
   const server = createLocalHttpApi({
     routes: CHAT_CONFIG_ROUTES,
     handler,

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { printFigure } from '../helpers/figures';
+import { serveLocalApi } from '../helpers/local-api';
+import { type CapturedLogs, captureLogs } from '../helpers/logs';
+import { bearer } from '../helpers/tokens';
+import type { LoadPlan, LoadResult } from './load-generator';
+
+// Load: the local API (authorizer, handler, DynamoDB Local) under a bounded load from a second process on loopback:
+// autocannon, 32 connections for 30 s (LOAD_SECONDS), mixed GET/PUT/PATCH over 100 sessions. It stops by itself.
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
+const SESSIONS = Array.from({ length: 100 }, (_, i) => `load-${i}`);
+const SEEDED_VERSION = 1;
+const SENTINEL = 'zq-sentinel-load';
+
+let table: TestTable;
+let api: { baseUrl: string; close: () => void };
+let logs: CapturedLogs;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  for (const sessionId of SESSIONS) {
+    await table.put({
+      sessionId,
+      ownerId: 'alice',
+      config: { model: 'gpt-4' },
+      configVersion: SEEDED_VERSION,
+    });
+  }
+  logs = captureLogs();
+  api = await serveLocalApi(table.store, { logger: new Logger({ serviceName: 'chat-config' }) });
+});
+afterAll(async () => {
+  api.close();
+  logs.restore();
+  await table.drop();
+});
+
+/** Runs the load generator in a process of its own, and reads its one line of results. */
+const runLoad = async (plan: LoadPlan): Promise<LoadResult> => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/reliability/load-generator.ts', JSON.stringify(plan)],
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: (plan.seconds + 60) * 1000 },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`The load generator exited with ${code}: ${stderr}`);
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as LoadResult;
+};
+
+describe('load: the local API under 32 connections from another process', () => {
+  it(
+    `answers ${SECONDS} s of mixed GET/PUT/PATCH over ${SESSIONS.length} sessions without an unexpected answer`,
+    async () => {
+      // WHEN
+      const result = await runLoad({
+        baseUrl: api.baseUrl,
+        authorization: await bearer('alice', { expiresIn: SECONDS + 600 }),
+        sessions: SESSIONS,
+        missingSession: 'load-missing',
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        sentinel: SENTINEL,
+      });
+
+      // THEN no error, no time-out, and only what the mix expects: 200/304 to GET, 200/412 to writes, 404 when missing
+      expect(result.errors).toBe(0);
+      expect(result.timeouts).toBe(0);
+      expect(result.unexpected).toEqual({});
+      expect(Object.keys(result.statuses).sort()).toEqual(['200', '304', '404', '412']);
+      expect(result.requests).toBeGreaterThan(SECONDS * 10);
+      // ... no write lost: each session's version counts at least its seed and the writes acknowledged to it; and
+      // beyond those, at most one write a connection, the one in flight when the time was up (autocannon drops it)
+      let landedUnanswered = 0;
+      for (const sessionId of SESSIONS) {
+        const acknowledged = SEEDED_VERSION + (result.writesBySession[sessionId] ?? 0);
+        const version = (await table.get(sessionId))?.configVersion as number;
+        expect({ sessionId, short: version < acknowledged }).toEqual({ sessionId, short: false });
+        landedUnanswered += version - acknowledged;
+      }
+      expect(landedUnanswered).toBeLessThanOrEqual(CONNECTIONS);
+      // ... and no config value logged
+      expect(logs.lines().length).toBeGreaterThan(0);
+      expect(logs.text()).not.toContain(SENTINEL);
+
+      const statuses = Object.entries(result.statuses).map(([status, count]) => `${status}: ${count}`);
+      const writes = Object.values(result.writesBySession).reduce((total, n) => total + n, 0);
+      const { p50, p90, p99, max } = result.latencyMs;
+      printFigure(
+        `load: ${CONNECTIONS} connections × ${SECONDS} s from a second process, GET/PUT/PATCH over ${SESSIONS.length} sessions: ${result.requests} requests (${Math.round(result.requestsPerSecond)} req/s; ${statuses.join(', ')}), 0 errors, 0 unexpected; latency p50 ${p50} ms, p90 ${p90} ms, p99 ${p99} ms, max ${max} ms; ${writes} writes acknowledged, none lost (${landedUnanswered} more landed unanswered at the cut-off); ${logs.lines().length} log lines without a config value`,
+      );
+    },
+    (SECONDS + 120) * 1000,
+  );
+});
