@@ -149,8 +149,9 @@ describe('DynamoDB Local killed mid-run, then restarted on its data', () => {
       }
     })();
 
-    // WHEN DynamoDB Local is killed while writes run, stays down 2 s, and comes back on the same data
-    await sleep(500);
+    // WHEN DynamoDB Local is killed while writes run (a few have been answered), stays down 2 s, and comes back on
+    // the same data
+    while (outcomes.length < 5) await sleep(10);
     await dynamodb.stop();
     await sleep(2_000);
     writing = false;
@@ -183,7 +184,7 @@ describe('DynamoDB Local killed mid-run, then restarted on its data', () => {
     expect(recovered.response.statusCode).toBe(200);
     expect(recovered.response.body.version).toBe(after.configVersion + 1);
     figures.push(
-      `killed mid-run → ${acknowledged.length} writes 200 before, ${refused.length} 503 while down (slowest ${ms(refused.map((o) => o.elapsedMs))}), item whole, 200 again ${Math.round(recovered.elapsedMs)} ms after restart`,
+      `killed mid-run → ${acknowledged.length} writes 200 before, ${refused.length} 503 while down (slowest ${ms(refused.map((o) => o.elapsedMs))}), item whole, the first write after the restart 200 in ${Math.round(recovered.elapsedMs)} ms`,
     );
   }, 60_000);
 });

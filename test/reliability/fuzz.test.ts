@@ -229,7 +229,8 @@ describe('fuzz: generated requests through the handler on DynamoDB Local', () =>
       succeeded.add(request.method);
     };
 
-    await Promise.all(
+    // Every lane runs to its end (or its failure) before the first failure, with its seed, is reported.
+    const lanes = await Promise.allSettled(
       Array.from({ length: LANES }, (_, lane) =>
         fc.assert(
           fc.asyncProperty(fuzzRequest, (request) => check(lane, request)),
@@ -237,6 +238,7 @@ describe('fuzz: generated requests through the handler on DynamoDB Local', () =>
         ),
       ),
     );
+    for (const lane of lanes) if (lane.status === 'rejected') throw lane.reason;
 
     // No key reached Object.prototype, and no session appeared that was not there.
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
