@@ -14,11 +14,14 @@ export interface LoadPlan {
   readonly sessions: readonly string[];
   readonly missingSession: string;
   readonly connections: number;
+  /** Seconds of the same load first, not measured (DynamoDB Local's JVM compiles its hot paths), then `seconds`. */
+  readonly warmupSeconds: number;
   readonly seconds: number;
   /** Text every config sent holds, which the logs must never show. */
   readonly sentinel: string;
 }
 
+/** What was measured after the warm-up, but the counts of errors, time-outs and writes, which count it too. */
 export interface LoadResult {
   readonly requests: number;
   readonly errors: number;
@@ -62,10 +65,12 @@ interface Sent {
 
 const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)] as T;
 
-const result = await autocannon({
+// `warmup` is an option of autocannon's (its README) that its type definitions leave out.
+const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
   url: plan.baseUrl,
   connections: plan.connections,
   duration: plan.seconds,
+  warmup: { connections: plan.connections, duration: plan.warmupSeconds },
   timeout: 10,
   requests: [
     {
@@ -111,15 +116,17 @@ const result = await autocannon({
       },
     },
   ],
-});
+};
+const result = await autocannon(options);
 
+const { warmup } = result as typeof result & { warmup?: { errors: number; timeouts: number } };
 const statuses = Object.fromEntries(
   Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, Number(count)]),
 );
 const output: LoadResult = {
   requests: result.requests.total,
-  errors: result.errors,
-  timeouts: result.timeouts,
+  errors: result.errors + (warmup?.errors ?? 0),
+  timeouts: result.timeouts + (warmup?.timeouts ?? 0),
   statuses,
   latencyMs: {
     p50: result.latency.p50,

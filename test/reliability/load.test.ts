@@ -13,6 +13,7 @@ import type { LoadPlan, LoadResult } from './load-generator';
 // autocannon, 32 connections for 30 s (LOAD_SECONDS), mixed GET/PUT/PATCH over 100 sessions. It stops by itself.
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
+const WARMUP_SECONDS = 5;
 const SESSIONS = Array.from({ length: 100 }, (_, i) => `load-${i}`);
 const SEEDED_VERSION = 1;
 const SENTINEL = 'zq-sentinel-load';
@@ -45,7 +46,7 @@ const runLoad = async (plan: LoadPlan): Promise<LoadResult> => {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'test/reliability/load-generator.ts', JSON.stringify(plan)],
-    { stdio: ['ignore', 'pipe', 'pipe'], timeout: (plan.seconds + 60) * 1000 },
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: (plan.warmupSeconds + plan.seconds + 60) * 1000 },
   );
   let stdout = '';
   let stderr = '';
@@ -71,6 +72,7 @@ describe('load: the local API under 32 connections from another process', () => 
         sessions: SESSIONS,
         missingSession: 'load-missing',
         connections: CONNECTIONS,
+        warmupSeconds: WARMUP_SECONDS,
         seconds: SECONDS,
         sentinel: SENTINEL,
       });
@@ -82,7 +84,8 @@ describe('load: the local API under 32 connections from another process', () => 
       expect(Object.keys(result.statuses).sort()).toEqual(['200', '304', '404', '412']);
       expect(result.requests).toBeGreaterThan(SECONDS * 10);
       // ... no write lost: each session's version counts at least its seed and the writes acknowledged to it; and
-      // beyond those, at most one write a connection, the one in flight when the time was up (autocannon drops it)
+      // beyond those, at most one write a connection at the end of the warm-up and of the run, the one in flight when
+      // the time was up (autocannon drops it)
       let landedUnanswered = 0;
       for (const sessionId of SESSIONS) {
         const acknowledged = SEEDED_VERSION + (result.writesBySession[sessionId] ?? 0);
@@ -90,7 +93,7 @@ describe('load: the local API under 32 connections from another process', () => 
         expect({ sessionId, short: version < acknowledged }).toEqual({ sessionId, short: false });
         landedUnanswered += version - acknowledged;
       }
-      expect(landedUnanswered).toBeLessThanOrEqual(CONNECTIONS);
+      expect(landedUnanswered).toBeLessThanOrEqual(2 * CONNECTIONS);
       // ... and no config value logged
       expect(logs.lines().length).toBeGreaterThan(0);
       expect(logs.text()).not.toContain(SENTINEL);
@@ -99,9 +102,9 @@ describe('load: the local API under 32 connections from another process', () => 
       const writes = Object.values(result.writesBySession).reduce((total, n) => total + n, 0);
       const { p50, p90, p99, max } = result.latencyMs;
       printFigure(
-        `load: ${CONNECTIONS} connections × ${SECONDS} s from a second process, GET/PUT/PATCH over ${SESSIONS.length} sessions: ${result.requests} requests (${Math.round(result.requestsPerSecond)} req/s; ${statuses.join(', ')}), 0 errors, 0 unexpected; latency p50 ${p50} ms, p90 ${p90} ms, p99 ${p99} ms, max ${max} ms; ${writes} writes acknowledged, none lost (${landedUnanswered} more landed unanswered at the cut-off); ${logs.lines().length} log lines without a config value`,
+        `load: ${CONNECTIONS} connections × ${SECONDS} s (after ${WARMUP_SECONDS} s of warm-up) from a second process, GET/PUT/PATCH over ${SESSIONS.length} sessions: ${result.requests} requests (${Math.round(result.requestsPerSecond)} req/s; ${statuses.join(', ')}), 0 errors, 0 unexpected; latency p50 ${p50} ms, p90 ${p90} ms, p99 ${p99} ms, max ${max} ms; ${writes} writes acknowledged, none lost (${landedUnanswered} more landed unanswered at the cut-off); ${logs.lines().length} log lines without a config value`,
       );
     },
-    (SECONDS + 120) * 1000,
+    (WARMUP_SECONDS + SECONDS + 120) * 1000,
   );
 });
