@@ -115,7 +115,14 @@ export const createLocalHttpApi = ({
       return send(res, authorization.statusCode, authorization.body, authorization.headers);
     }
 
-    const body = await readBody(req);
+    let body: Buffer | undefined;
+    try {
+      body = await readBody(req);
+    } catch {
+      // The client went away before its body was in: there is nothing to invoke, nor anybody to answer.
+      res.destroy();
+      return;
+    }
     if (!body) return send(res, 413, '{"message":"Request Entity Too Large"}');
 
     const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
@@ -156,7 +163,7 @@ export const createLocalHttpApi = ({
   };
   return createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
-      // The handler failed (Lambda would log it too), or the client went away mid-request.
+      // The handler failed (Lambda would log it too).
       console.error('Invocation failed:', error);
       if (!res.headersSent) send(res, 500, '{"message":"Internal Server Error"}');
       else res.destroy();

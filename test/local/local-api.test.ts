@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createLocalHttpApi } from '../../local/http-api';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
@@ -144,6 +145,35 @@ describe('status codes over HTTP', () => {
 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Not Found' });
+  });
+});
+
+describe('a client that goes away mid-request', () => {
+  it('invokes nothing and logs no failure', async () => {
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const invoked = jest.fn(async () => ({ statusCode: 200, body: '' }));
+    const api = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler: invoked }).listen(0, '127.0.0.1');
+    await once(api, 'listening');
+    try {
+      // GIVEN a request whose body is announced but only half sent
+      const socket = connect((api.address() as AddressInfo).port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        'PUT /api/chat-sessions/abc123/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"config"',
+      );
+      await sleep(100);
+
+      // WHEN the client goes away
+      socket.destroy();
+      await sleep(100);
+
+      // THEN
+      expect(invoked).not.toHaveBeenCalled();
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+      api.close();
+    }
   });
 });
 
