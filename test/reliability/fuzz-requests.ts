@@ -22,6 +22,8 @@ export const FUZZ_SESSIONS = {
 export type ConditionChoice = 'current' | 'stale' | 'next' | 'star' | 'weak-current' | 'list' | 'garbage';
 
 export interface FuzzRequest {
+  /** The event's payload: an HTTP API's (2.0), or a REST API's (1.0, header names in any case). */
+  readonly payload: 'HTTP' | 'REST';
   readonly method: string;
   /** `null`: the event has no path parameter. */
   readonly sessionId: string | null;
@@ -363,6 +365,7 @@ const extraHeaders = fc.oneof(
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = method
   .chain((chosen) =>
     fc.record({
+      payload: fc.constantFrom<'HTTP' | 'REST'>('HTTP', 'HTTP', 'HTTP', 'REST'),
       method: fc.constant(chosen),
       sessionId,
       caller,

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { chatConfigPatchSchema, chatConfigSchema } from '../../functions/sessions/config-schema';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
-import { createHttpApiEvent } from '../helpers/events';
+import { createHttpApiEvent, createRestApiEvent } from '../helpers/events';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
 import { type CapturedLogs, captureLogs } from '../helpers/logs';
@@ -101,13 +101,21 @@ const eventOf = (request: FuzzRequest, version: number) => {
     headers['if-match'] = conditionValue(request.ifMatch, version, request.garbageCondition);
   if (request.ifNoneMatch)
     headers['if-none-match'] = conditionValue(request.ifNoneMatch, version, request.garbageCondition);
-  const event = createHttpApiEvent({
+  const common = {
     method: request.method,
     sessionId: request.sessionId,
     caller: request.caller,
-    headers,
     ...(request.body === undefined ? {} : { body: request.body, isBase64Encoded: request.isBase64Encoded }),
-  });
+  };
+  if (request.payload === 'REST') {
+    // A REST API passes header names as the client wrote them.
+    const named = Object.entries(headers).map(([name, value], i) => [
+      i % 2 === 0 ? name.toUpperCase() : name.replace(/(^|-)[a-z]/g, (m) => m.toUpperCase()),
+      value,
+    ]);
+    return createRestApiEvent({ ...common, headers: Object.fromEntries(named) });
+  }
+  const event = createHttpApiEvent({ ...common, headers });
   // The method exactly as generated (the local API upper-cases it), as a direct invocation may send it.
   return {
     ...event,
