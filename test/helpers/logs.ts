@@ -1,5 +1,11 @@
 import { jest } from '@jest/globals';
 
+/**
+ * Stands for a secret in a config value: the reliability suites put it in every config value they send, where it may
+ * reach DynamoDB and a response, never a log line.
+ */
+export const SENTINEL = 'zq-sentinel';
+
 /** Everything written to stdout and stderr while capturing, as text and as the JSON lines Powertools writes. */
 export interface CapturedLogs {
   text(): string;

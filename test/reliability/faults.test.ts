@@ -22,7 +22,7 @@ import { createHttpApiEvent } from '../helpers/events';
 import { REFUSING_ENDPOINT, startSilentDynamoDb, startThrottlingProxy } from '../helpers/fake-dynamodb';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { type CapturedLogs, captureLogs } from '../helpers/logs';
+import { type CapturedLogs, captureLogs, SENTINEL } from '../helpers/logs';
 
 // Faults: DynamoDB refusing connections, killed mid-run, frozen, throttling, and a Lambda deadline coming first.
 // Whatever breaks, the client gets a 503 with Retry-After within 3 s, the session is never half-written, and the
@@ -30,8 +30,6 @@ import { type CapturedLogs, captureLogs } from '../helpers/logs';
 
 // A request must not be held much longer than the store's own deadline, whatever DynamoDB does.
 const MAX_HOLD_MS = 3_000;
-// Stands for a secret in a system prompt: it may reach DynamoDB, never a log line, whatever fails.
-const SENTINEL = 'zq-sentinel-faults';
 
 const storeAt = (endpoint: string, tableName = 'sessions') =>
   new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { CONFIG_LIMITS } from '../../functions/sessions/config-schema';
+import { SENTINEL } from '../helpers/logs';
 
 /**
  * Generators of requests for the fuzz suite: mostly plausible ones (so that writes do happen), and adversarial bodies,
- * headers, ids, methods and callers. Every text a config value may carry holds `SENTINEL`, which no log line may show.
+ * headers, ids, methods and callers. Every text a config value may carry holds `SENTINEL`.
  */
-
-export const SENTINEL = 'zq-sentinel';
 
 /** The sessions requests aim at, by who owns them; `missing` does not exist. */
 export const FUZZ_SESSIONS = {

@@ -9,15 +9,9 @@ import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../helpers/events';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { type CapturedLogs, captureLogs } from '../helpers/logs';
+import { type CapturedLogs, captureLogs, SENTINEL } from '../helpers/logs';
 import { openApiViolations } from '../helpers/openapi';
-import {
-  type ConditionChoice,
-  FUZZ_SESSIONS,
-  type FuzzRequest,
-  fuzzRequest,
-  SENTINEL,
-} from './fuzz-requests';
+import { type ConditionChoice, FUZZ_SESSIONS, type FuzzRequest, fuzzRequest } from './fuzz-requests';
 
 // Fuzz: thousands of generated requests through the handler on DynamoDB Local, each checked against what must hold
 // whatever arrives. Replay a failure with FUZZ_SEED=<seed> (printed with it); FUZZ_RUNS sets the number of requests.

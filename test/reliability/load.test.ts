@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { printFigure } from '../helpers/figures';
 import { serveLocalApi } from '../helpers/local-api';
-import { type CapturedLogs, captureLogs } from '../helpers/logs';
+import { type CapturedLogs, captureLogs, SENTINEL } from '../helpers/logs';
 import { bearer } from '../helpers/tokens';
 import type { LoadPlan, LoadResult } from './load-generator';
 
@@ -16,7 +16,6 @@ const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 const WARMUP_SECONDS = 5;
 const SESSIONS = Array.from({ length: 100 }, (_, i) => `load-${i}`);
 const SEEDED_VERSION = 1;
-const SENTINEL = 'zq-sentinel-load';
 
 let table: TestTable;
 let api: { baseUrl: string; close: () => void };
