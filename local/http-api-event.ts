@@ -58,28 +58,24 @@ export interface VerifiedAccessToken {
   readonly jti: string;
 }
 
-/** What API Gateway's JWT authorizer passes on to the function for that token. */
-export const authorizerContextOf = ({
+/** The claims of such a token, as a Cognito user pool writes them: valid for an hour, Cognito's default. */
+export const accessTokenClaims = ({ sub, issuer, clientId, issuedAt, scopes, jti }: VerifiedAccessToken) => ({
   sub,
-  issuer,
-  clientId,
-  issuedAt,
-  scopes,
+  iss: issuer,
+  client_id: clientId,
+  token_use: 'access',
+  scope: scopes.join(' '),
+  auth_time: issuedAt,
+  iat: issuedAt,
+  exp: issuedAt + 3600,
   jti,
-}: VerifiedAccessToken): JwtAuthorizerContext => ({
-  claims: claimsAsPassedOn({
-    sub,
-    iss: issuer,
-    client_id: clientId,
-    token_use: 'access',
-    scope: scopes.join(' '),
-    auth_time: issuedAt,
-    iat: issuedAt,
-    exp: issuedAt + 3600,
-    jti,
-    username: sub,
-  }),
-  scopes: [...scopes],
+  username: sub,
+});
+
+/** What API Gateway's JWT authorizer passes on to the function for that token. */
+export const authorizerContextOf = (token: VerifiedAccessToken): JwtAuthorizerContext => ({
+  claims: claimsAsPassedOn(accessTokenClaims(token)),
+  scopes: [...token.scopes],
 });
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -13,6 +13,7 @@ import {
   SignJWT,
 } from 'jose';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
+import { accessTokenClaims } from './http-api-event';
 import { createJwtAuthorizer, type JwtAuthorizer } from './jwt-authorizer';
 
 /**
@@ -21,13 +22,13 @@ import { createJwtAuthorizer, type JwtAuthorizer } from './jwt-authorizer';
  */
 
 /** The `iss` of local tokens (`.invalid`: a name that never resolves, so no real issuer can be confused with it). */
-export const LOCAL_ISSUER = 'https://issuer.chat-config.invalid';
+const LOCAL_ISSUER = 'https://issuer.chat-config.invalid';
 
 /** The app client local tokens are issued to (`client_id`), the audience the local authorizer accepts. */
 export const LOCAL_AUDIENCE = 'chat-config-local';
 
 /** Where the local issuer's private key is kept unless LOCAL_ISSUER_KEY_FILE names another file (git ignores it). */
-export const DEFAULT_KEY_FILE = fileURLToPath(new URL('./.issuer/signing-key.jwk.json', import.meta.url));
+const DEFAULT_KEY_FILE = fileURLToPath(new URL('./.issuer/signing-key.jwk.json', import.meta.url));
 
 // RS256: API Gateway's JWT authorizers take RSA signatures only, and Cognito signs with RS256.
 const ALGORITHM = 'RS256';
@@ -68,27 +69,26 @@ export const generateSigningKey = async (): Promise<JWK> => {
 export const createLocalIssuer = async (signingKey: JWK): Promise<LocalIssuer> => {
   const privateKey = await importJWK(signingKey, ALGORITHM);
   const { kty, n, e, kid } = signingKey;
-  const publicKey: JWK = { kty, n, e, kid, alg: ALGORITHM, use: 'sig' };
+  const keys = { keys: [{ kty, n, e, kid, alg: ALGORITHM, use: 'sig' }] };
   return {
     issuer: LOCAL_ISSUER,
     audience: LOCAL_AUDIENCE,
-    keys: { keys: [publicKey] },
-    authorizer: () =>
-      createJwtAuthorizer({ issuer: LOCAL_ISSUER, audience: [LOCAL_AUDIENCE], keys: { keys: [publicKey] } }),
+    keys,
+    authorizer: () => createJwtAuthorizer({ issuer: LOCAL_ISSUER, audience: [LOCAL_AUDIENCE], keys }),
     sign: async ({ sub, scopes = ALL_SCOPES, expiresIn = DEFAULT_TOKEN_LIFETIME, claims = {} }) => {
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({
-        iss: LOCAL_ISSUER,
-        sub,
-        client_id: LOCAL_AUDIENCE,
-        token_use: 'access',
-        scope: scopes.join(' '),
-        username: sub,
-        iat: now,
-        jti: randomUUID(),
+        ...accessTokenClaims({
+          sub,
+          issuer: LOCAL_ISSUER,
+          clientId: LOCAL_AUDIENCE,
+          issuedAt: now,
+          scopes,
+          jti: randomUUID(),
+        }),
         ...claims,
       }).setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' });
-      // jose reads a number as a time, not a lifetime.
+      // The token's own lifetime, unless the claims name an `exp` (jose reads a number as a time, not a lifetime).
       if (!('exp' in claims))
         jwt.setExpirationTime(typeof expiresIn === 'number' ? now + expiresIn : expiresIn);
       return jwt.sign(privateKey);

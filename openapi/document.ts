@@ -54,8 +54,7 @@ const SCHEMAS = {
   ReplaceConfigRequest: replaceConfigRequestSchema,
   SessionConfig: storedSessionConfigSchema,
   // What a session never written through this API holds: whatever another system stored, which no schema checked.
-  UnvalidatedSessionConfig: z.strictObject({
-    sessionId: z.string(),
+  UnvalidatedSessionConfig: z.extend(storedSessionConfigSchema, {
     config: z.record(z.string(), z.unknown()),
     version: z.literal(0),
     updatedAt: z.null(),
@@ -310,7 +309,7 @@ const replaceOperation = (method: string, operationId: string, summary: string) 
   );
 
 /** Builds the document. */
-export const buildOpenApiDocument = () =>
+const buildOpenApiDocument = () =>
   createDocument({
     openapi: '3.1.0',
     info: {
@@ -341,10 +340,7 @@ export const buildOpenApiDocument = () =>
             200: {
               description:
                 'The config as stored. A session never written through this API has version 0, `updatedAt` null, and its config as it is (`{}` if none): another system may have stored fields the ChatConfig schema refuses',
-              headers: z.object({
-                ETag: entityTag,
-                'Cache-Control': z.literal('private, no-cache'),
-              }),
+              headers: z.extend(etagHeader, { 'Cache-Control': z.literal('private, no-cache') }),
               content: {
                 [JSON_MEDIA_TYPE]: {
                   schema: z.union([SCHEMAS.SessionConfig, SCHEMAS.UnvalidatedSessionConfig]),

@@ -25,7 +25,7 @@ export const RESOURCE_SERVER = 'chat-config';
 export const SCOPE_NAMES = { read: 'read', write: 'write' } as const;
 
 /** The OAuth scopes of this API, as tokens carry them (`<resource server>/<scope name>`). */
-export const CHAT_CONFIG_SCOPES = {
+const CHAT_CONFIG_SCOPES = {
   read: `${RESOURCE_SERVER}/${SCOPE_NAMES.read}`,
   write: `${RESOURCE_SERVER}/${SCOPE_NAMES.write}`,
 } as const;

@@ -47,7 +47,7 @@ const textOf = (body: string, isBase64Encoded: boolean | undefined): string => {
  * Whether JSON text nests arrays and objects deeper than `max`: a scan of the brackets outside strings, before any
  * parsing, so that no parser or reviver recurses into a hostile body. It does not validate; the parser does.
  */
-export const nestsDeeperThan = (text: string, max: number): boolean => {
+const nestsDeeperThan = (text: string, max: number): boolean => {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

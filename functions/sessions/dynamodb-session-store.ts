@@ -90,15 +90,23 @@ const WRITTEN_NAMES = {
 const versionOf = (value: unknown): number =>
   typeof value === 'number' && Number.isInteger(value) ? value : 0;
 
+/** The attributes this API writes, as an item (or the old values of a write) holds them: any type, or none. */
+const writtenOf = (item: Record<string, unknown>) => ({
+  version: item[SESSION_ATTRIBUTES.version],
+  config: item[SESSION_ATTRIBUTES.config],
+  updatedAt: item[SESSION_ATTRIBUTES.updatedAt],
+});
+
 // What a session holds is returned as stored. `updatedAt` counts only as the time of a write by this API (the session
 // has a version): another system may keep its own `updatedAt` on the item.
 const toStoredSessionConfig = (sessionId: string, item: Record<string, unknown>): StoredSessionConfig => {
-  const version = versionOf(item.configVersion);
+  const written = writtenOf(item);
+  const version = versionOf(written.version);
   return {
     sessionId,
-    config: isRecord(item.config) ? item.config : {},
+    config: isRecord(written.config) ? written.config : {},
     version,
-    updatedAt: version > 0 && typeof item.updatedAt === 'string' ? item.updatedAt : null,
+    updatedAt: version > 0 && typeof written.updatedAt === 'string' ? written.updatedAt : null,
   };
 };
 
@@ -191,13 +199,13 @@ export class DynamoDbSessionStore implements SessionStore {
       values: { ':config': request.config },
       returnValues: 'UPDATED_OLD',
     });
-    if (!outcome.written) throw new PreconditionFailedError(versionOf(outcome.item.configVersion));
-    const previous = outcome.attributes;
+    if (!outcome.written) throw new PreconditionFailedError(versionOf(writtenOf(outcome.item).version));
+    const previous = writtenOf(outcome.attributes);
     return {
       current: {
         sessionId: request.sessionId,
         config: request.config,
-        version: versionOf(previous.configVersion) + 1,
+        version: versionOf(previous.version) + 1,
         updatedAt: request.updatedAt,
       },
       previousConfig: isRecord(previous.config) ? previous.config : {},
@@ -221,13 +229,12 @@ export class DynamoDbSessionStore implements SessionStore {
       returnValues: 'ALL_NEW',
     });
     if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
-    const { configVersion, config } = outcome.item;
-    if (typeof configVersion === 'number' && isRecord(config))
-      throw new PreconditionFailedError(configVersion);
+    const { version, config } = writtenOf(outcome.item);
+    if (typeof version === 'number' && isRecord(config)) throw new PreconditionFailedError(version);
     // RFC 7396: a target that is not an object is patched as `{}`.
     throw new UnversionedConfigError({
       config: isRecord(config) ? config : {},
-      version: versionOf(configVersion),
+      version: versionOf(version),
     });
   }
 

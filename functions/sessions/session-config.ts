@@ -13,7 +13,7 @@ import {
   UnversionedConfigError,
   ValidationError,
 } from './errors';
-import type { SessionOwnership, SessionStore, StoredSessionConfig } from './session-store';
+import type { ConfigRead, ConfigWrite, SessionStore, StoredSessionConfig } from './session-store';
 
 /**
  * Where the audit trail goes: who changed which session, which fields, to which version. Only ids, field names and
@@ -29,12 +29,8 @@ export interface SessionConfigDependencies {
   readonly now?: () => Date;
 }
 
-/** What every write takes besides its config or patch: the session, and the caller, who must own it. */
-export interface WriteOptions extends SessionOwnership {
-  /** Write only over one of these versions (`If-Match`); absent, over any. */
-  readonly expectedVersions?: readonly number[] | undefined;
-  readonly signal?: AbortSignal | undefined;
-}
+/** What every write takes besides its config or patch: the store's write, but the time, which the use case stamps. */
+type WriteOptions = Omit<ConfigWrite, 'updatedAt'>;
 
 /** Names of the fields whose value differs between two configs (added, removed or changed), sorted. */
 export const changedFields = (
@@ -48,7 +44,7 @@ export const changedFields = (
 /** Reads the configuration of an existing chat session of the caller (`ownerId`). */
 export const readSessionConfig = (
   { store }: Pick<SessionConfigDependencies, 'store'>,
-  read: SessionOwnership & { signal?: AbortSignal | undefined },
+  read: ConfigRead,
 ): Promise<StoredSessionConfig> => store.getConfig(read);
 
 /**

@@ -14,7 +14,7 @@ export interface ConfigReplacement {
 }
 
 /** Whose session it is: every read and write finds only a session of this owner, in the same request. */
-export interface SessionOwnership {
+interface SessionOwnership {
   readonly sessionId: string;
   /** The caller's user id: a session of another owner (or of none) is as missing as one that does not exist. */
   readonly ownerId: string;
