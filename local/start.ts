@@ -51,9 +51,13 @@ const main = async () => {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   process.env.TABLE_NAME = tableName;
 
+  // Imported only now: like Lambda, the handler reads its environment once, at init. Before the table is touched, so
+  // that a wrong setting fails the start with nothing written, and the demo owner is seeded where the handler looks.
+  const { handler, ownerAttribute } = await import('../functions/chat-config/handler');
+
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
-  await seedDemoSession(client, tableName, process.env.OWNER_ATTRIBUTE || undefined);
+  await seedDemoSession(client, tableName, ownerAttribute);
   client.destroy();
 
   // Every route checks tokens as the deployed API's authorizer does, against the local issuer's key.
@@ -61,8 +65,6 @@ const main = async () => {
   const authorizer = issuer.authorizer();
   const demoToken = await issuer.sign({ sub: DEMO_SESSION.ownerId, expiresIn: DEMO_TOKEN_LIFETIME });
 
-  // Imported only now: like Lambda, the handler reads its environment once, at init.
-  const { handler } = await import('../functions/chat-config/handler');
   const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler, authorizer });
   server.listen(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {

@@ -22,8 +22,11 @@ const logger = new Logger({
 // Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
 // the cold start.
 const requireIfMatch = getBooleanFromEnv({ key: 'REQUIRE_IF_MATCH', defaultValue: false });
-// The attribute naming each session's owner, for tables that call it otherwise.
-const ownerAttribute = getStringFromEnv({ key: 'OWNER_ATTRIBUTE', defaultValue: DEFAULT_OWNER_ATTRIBUTE });
+/** The attribute naming each session's owner, for tables that call it otherwise: as read and checked here, once. */
+export const ownerAttribute = getStringFromEnv({
+  key: 'OWNER_ATTRIBUTE',
+  defaultValue: DEFAULT_OWNER_ATTRIBUTE,
+});
 const ownerAttributeIsWrong = ownerAttributeProblem(ownerAttribute);
 if (ownerAttributeIsWrong !== undefined) {
   throw new Error(`Environment variable OWNER_ATTRIBUTE is wrong: ${ownerAttributeIsWrong}`);

@@ -6,6 +6,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { freePort, localDynamoDbClient } from '../../local/dynamodb-local';
@@ -145,6 +146,54 @@ describe('npm start', () => {
 
     expect(banner).toContain(`table ${tableName}`);
     expect(response.status).toBe(200);
+  });
+
+  it('seeds the demo owner in OWNER_ATTRIBUTE as the handler reads it (trimmed)', async () => {
+    const tableName = `start-${randomUUID()}`;
+    const api = startLocalApi(
+      {
+        PORT: '0',
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        TABLE_NAME: tableName,
+        OWNER_ATTRIBUTE: ' userId ',
+        PATH: PATH_WITHOUT_JAVA,
+      },
+      START_SCRIPT,
+    );
+    started = api.child;
+    const url = /Local API listening on (\S+)/.exec(await api.banner)?.[1];
+
+    const response = await fetch(`${url}/api/chat-sessions/demo/config`, {
+      headers: { authorization: `Bearer ${await token('--sub', 'demo-user')}` },
+    });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('fails naming OWNER_ATTRIBUTE when it is one this API writes, before it writes anything', async () => {
+    const tableName = `start-${randomUUID()}`;
+    const api = startLocalApi(
+      {
+        PORT: '0',
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        TABLE_NAME: tableName,
+        OWNER_ATTRIBUTE: 'sessionId',
+        PATH: PATH_WITHOUT_JAVA,
+      },
+      START_SCRIPT,
+    );
+    started = api.child;
+
+    const [code] = await api.exited;
+
+    expect(code).toBe(1);
+    expect(api.output().stderr).toContain('OWNER_ATTRIBUTE');
+    const client = localDynamoDbClient(testEndpoint());
+    try {
+      expect((await client.send(new ListTablesCommand({}))).TableNames).not.toContain(tableName);
+    } finally {
+      client.destroy();
+    }
   });
 
   it('takes the tokens npm run token prints: the user, the scopes (both by default), the lifetime', async () => {
