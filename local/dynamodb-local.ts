@@ -131,7 +131,9 @@ export const startDynamoDbLocal = async ({
   } finally {
     client.destroy();
   }
-  return { endpoint, pid: child.pid ?? 0, stop };
+  // A pid of 0 would signal the whole process group.
+  if (child.pid === undefined) throw new Error('DynamoDB Local started without a process id');
+  return { endpoint, pid: child.pid, stop };
 };
 
 /** The sessions table `npm start` creates and seeds unless TABLE_NAME names another. */

@@ -28,13 +28,25 @@ export interface TestTable {
   /** Puts an item given in DynamoDB's typed attributes: values the DocumentClient cannot write as such. */
   putRaw(item: Record<string, AttributeValue>): Promise<void>;
   /** The item exactly as DynamoDB holds it (typed attributes, as JSON): what "byte for byte unchanged" compares. */
-  getRaw(sessionId: string): Promise<string>;
+  getRaw(sessionId: string): Promise<string | undefined>;
   drop(): Promise<void>;
 }
 
-/** Creates the table, named `tableName` or else uniquely, on this run's DynamoDB Local. */
-export const createTestTable = async (tableName = `sessions-${randomUUID()}`): Promise<TestTable> => {
-  const endpoint = testEndpoint();
+/**
+ * A store on `tableName` at `endpoint`, built as the Lambda builds its own (the same client settings): for endpoints
+ * other than a test table's, such as one that refuses connections or a proxy.
+ */
+export const storeAt = (endpoint: string, tableName: string): DynamoDbSessionStore =>
+  new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);
+
+/**
+ * Creates the table, named `tableName` or else uniquely, on this run's DynamoDB Local, or on the DynamoDB Local at
+ * `endpoint`.
+ */
+export const createTestTable = async (
+  tableName = `sessions-${randomUUID()}`,
+  endpoint = testEndpoint(),
+): Promise<TestTable> => {
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
   const documents = DynamoDBDocumentClient.from(client);

@@ -17,8 +17,7 @@ export interface TestResponse {
 /** The Middy handler on `store`, with a logger that writes nothing unless `logger` is given. */
 export const createTestHandler = (
   store: SessionStore,
-  logger = new Logger({ logLevel: 'SILENT' }),
-  { requireIfMatch = false } = {},
+  { logger = new Logger({ logLevel: 'SILENT' }), requireIfMatch = false } = {},
 ) => {
   const handler = createChatConfigHandler({ store, logger, requireIfMatch });
   return async (
@@ -39,6 +38,16 @@ export const createTestHandler = (
       rawBody: result.body,
     };
   };
+};
+
+/** Asserts that a response is a problem (RFC 9457) of `status`, whose `detail` matches `detail` when given. */
+export const expectProblem = (response: TestResponse, status: number, detail?: string | RegExp): void => {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toBe('application/problem+json');
+  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  expect(response.body.detail).toEqual(expect.any(String));
+  expect(response.body.error).toEqual(expect.any(String));
+  if (detail !== undefined) expect(response.body.detail).toMatch(detail);
 };
 
 /**

@@ -1,4 +1,5 @@
-import { jest } from '@jest/globals';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, expect, jest } from '@jest/globals';
 
 /**
  * Stands for a secret in a config value: the reliability suites put it in every config value they send, where it may
@@ -35,3 +36,33 @@ export const captureLogs = (): CapturedLogs => {
     },
   };
 };
+
+/**
+ * For a test file that sends `SENTINEL` in config values: captures everything it logs, from its first `beforeAll` to
+ * its last `afterAll`, with whole events asked for (`POWERTOOLS_LOGGER_LOG_EVENT`, which the handler must ignore).
+ * Log through `verboseLogger()` for every line there is.
+ */
+export const useSentinelLogs = () => {
+  let logs: CapturedLogs | undefined;
+  beforeAll(() => {
+    process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+    logs = captureLogs();
+  });
+  afterAll(() => {
+    logs?.restore();
+    delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;
+  });
+  return {
+    /** Asserts that lines were logged and that none holds `SENTINEL`; gives their number. */
+    expectNoConfigValueLogged: (): number => {
+      if (logs === undefined) throw new Error('useSentinelLogs: used outside a test');
+      const lines = logs.lines();
+      expect(lines.length).toBeGreaterThan(0);
+      expect(logs.text()).not.toContain(SENTINEL);
+      return lines.length;
+    },
+  };
+};
+
+/** The function's logger at its most verbose level. */
+export const verboseLogger = (): Logger => new Logger({ serviceName: 'chat-config', logLevel: 'DEBUG' });

@@ -1,10 +1,14 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { AggregatedResult, Reporter } from '@jest/reporters';
+
+/** The prefix of the temporary folder the global setup makes for a run's figures, which this reporter removes. */
+export const FIGURES_DIR_PREFIX = 'chat-config-figures-';
 
 const figuresOfRun = (): string => {
   const file = process.env.TEST_FIGURES_FILE;
-  if (!file) return '';
+  // Only the folder the global setup made: a run without tests skips the setup, and the variable may then be anyone's.
+  if (!file || !basename(dirname(file)).startsWith(FIGURES_DIR_PREFIX)) return '';
   try {
     return readFileSync(file, 'utf8');
   } catch {

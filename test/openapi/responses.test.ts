@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
-import { createDocumentClient, DynamoDbSessionStore } from '../../functions/sessions/dynamodb-session-store';
+import { MAX_HEADER_VALUE_BYTES } from '../../functions/http/events';
+import { MAX_BODY_BYTES } from '../../functions/http/request-body';
 import type { SessionStore } from '../../functions/sessions/session-store';
-import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { createTestTable, storeAt, type TestTable } from '../helpers/dynamodb';
+import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 import { serveLocalApi } from '../helpers/local-api';
 import { documentedStatuses, openApiViolations } from '../helpers/openapi';
 import { bearer } from '../helpers/tokens';
@@ -38,12 +40,8 @@ beforeAll(async () => {
   alice = await bearer('alice');
   readOnly = await bearer('alice', { scopes: ['chat-config/read'] });
   // DynamoDB refusing connections (503), and a table that does not exist (an unexpected failure, 500).
-  unreachableApi = await serve(
-    new DynamoDbSessionStore(createDocumentClient({ endpoint: 'http://127.0.0.1:9' }), table.tableName),
-  );
-  brokenApi = await serve(
-    new DynamoDbSessionStore(createDocumentClient({ endpoint: table.endpoint }), 'no-table'),
-  );
+  unreachableApi = await serve(storeAt(REFUSING_ENDPOINT, table.tableName));
+  brokenApi = await serve(storeAt(table.endpoint, 'no-table'));
 });
 afterAll(async () => {
   for (const server of servers) server.close();
@@ -156,7 +154,9 @@ describe('real responses, checked against openapi/openapi.json', () => {
     ).toBe(403);
     expect(await call({ method: 'GET', sessionId: 'nobody' })).toBe(404);
     expect(await call({ method: 'GET', headers: { 'if-match': '"2"' } })).toBe(412);
-    expect(await call({ method: 'GET', headers: { 'x-padding': 'h'.repeat(11_000) } })).toBe(431);
+    expect(
+      await call({ method: 'GET', headers: { 'x-padding': 'h'.repeat(MAX_HEADER_VALUE_BYTES + 1) } }),
+    ).toBe(431);
     expect(await call({ method: 'GET', base: brokenApi })).toBe(500);
     expect(await call({ method: 'GET', base: unreachableApi })).toBe(503);
   });
@@ -174,11 +174,19 @@ describe('real responses, checked against openapi/openapi.json', () => {
     expect(await call({ method, headers, body, authorization: readOnly })).toBe(403);
     expect(await call({ method, headers, body, sessionId: 'nobody' })).toBe(404);
     expect(await call({ method, headers: { ...headers, 'if-match': '"1"' }, body })).toBe(412);
-    expect(await call({ method, headers, body: JSON.stringify({ pad: 'x'.repeat(600_000) }) })).toBe(413);
+    expect(await call({ method, headers, body: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }) })).toBe(
+      413,
+    );
     expect(await call({ method, headers: { 'content-type': 'text/plain' }, body })).toBe(415);
     expect(await call({ method, headers, body: invalid })).toBe(422);
     expect(await call({ method, headers, body, base: strictApi })).toBe(428);
-    expect(await call({ method, headers: { ...headers, 'x-padding': 'h'.repeat(11_000) }, body })).toBe(431);
+    expect(
+      await call({
+        method,
+        headers: { ...headers, 'x-padding': 'h'.repeat(MAX_HEADER_VALUE_BYTES + 1) },
+        body,
+      }),
+    ).toBe(431);
     expect(await call({ method, headers, body, base: brokenApi })).toBe(500);
     expect(await call({ method, headers, body, base: unreachableApi })).toBe(503);
   });

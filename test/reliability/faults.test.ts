@@ -2,27 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createDocumentClient,
-  DynamoDbSessionStore,
-  STORE_TIME_LIMITS,
-} from '../../functions/sessions/dynamodb-session-store';
-import {
-  type DynamoDbLocal,
-  ensureSessionsTable,
-  freePort,
-  localDynamoDbClient,
-  startDynamoDbLocal,
-} from '../../local/dynamodb-local';
-import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { STORE_TIME_LIMITS } from '../../functions/sessions/dynamodb-session-store';
+import { type DynamoDbLocal, freePort, startDynamoDbLocal } from '../../local/dynamodb-local';
+import { createTestTable, storeAt, type TestTable } from '../helpers/dynamodb';
 import { createHttpApiEvent } from '../helpers/events';
-import { REFUSING_ENDPOINT, startSilentDynamoDb, startThrottlingProxy } from '../helpers/fake-dynamodb';
+import { REFUSING_ENDPOINT, startDynamoDbProxy } from '../helpers/fake-dynamodb';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { type CapturedLogs, captureLogs, SENTINEL } from '../helpers/logs';
+import { SENTINEL, useSentinelLogs, verboseLogger } from '../helpers/logs';
 
 // Faults: DynamoDB refusing connections, killed mid-run, frozen, throttling, and a Lambda deadline coming first.
 // Whatever breaks, the client gets a 503 with Retry-After within 3 s, the session is never half-written, and the
@@ -31,25 +19,12 @@ import { type CapturedLogs, captureLogs, SENTINEL } from '../helpers/logs';
 // A request must not be held much longer than the store's own deadline, whatever DynamoDB does.
 const MAX_HOLD_MS = 3_000;
 
-const storeAt = (endpoint: string, tableName = 'sessions') =>
-  new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);
-
-let logs: CapturedLogs;
-const logger = () => new Logger({ serviceName: 'chat-config', logLevel: 'DEBUG' });
+const { expectNoConfigValueLogged } = useSentinelLogs();
 const figures: string[] = [];
-const worst503Ms: number[] = [];
+const every503Ms: number[] = [];
 
-beforeAll(() => {
-  logs = captureLogs();
-});
-afterAll(() => {
-  logs.restore();
-  const text = logs.text();
-  expect(text).not.toContain(SENTINEL);
-  printFigure(
-    `faults: ${figures.join('; ')}; every 503 within ${Math.ceil(Math.max(...worst503Ms))} ms, ${text.split('\n').length - 1} log lines without a config value`,
-  );
-});
+const handlerOn = (endpoint: string, tableName: string) =>
+  createTestHandler(storeAt(endpoint, tableName), { logger: verboseLogger() });
 
 const timed = async (request: Promise<TestResponse>) => {
   const started = performance.now();
@@ -58,13 +33,13 @@ const timed = async (request: Promise<TestResponse>) => {
 };
 
 const expectUnavailable = ({ response, elapsedMs }: { response: TestResponse; elapsedMs: number }) => {
+  every503Ms.push(elapsedMs);
   expect(response.statusCode).toBe(503);
   expect(response.headers['retry-after']).toBe('1');
   expect(response.headers['content-type']).toBe('application/problem+json');
   expect(response.body).toMatchObject({ status: 503, error: 'Failed to update chat configuration' });
   expect(response.rawBody).not.toMatch(/Exception|ECONN|Timeout|127\.0\.0\.1|sessions|sentinel/);
   expect(elapsedMs).toBeLessThan(MAX_HOLD_MS);
-  worst503Ms.push(elapsedMs);
 };
 
 /** A config whose fields all tell which write it was: a mix of two writes could not pass for either. */
@@ -76,28 +51,9 @@ const configOf = (write: number) => ({
 
 const ms = (values: number[]) => `${Math.round(Math.max(...values))} ms`;
 
-/** Runs `use` with a DocumentClient on `endpoint`, then lets its connections go. */
-const documentsAt = async <T>(endpoint: string, use: (documents: DynamoDBDocumentClient) => Promise<T>) => {
-  const documents = DynamoDBDocumentClient.from(localDynamoDbClient(endpoint));
-  try {
-    return await use(documents);
-  } finally {
-    documents.destroy();
-  }
-};
-
-/** `session-1` of the `sessions` table at `endpoint`, read consistently. */
-const itemAt = (endpoint: string) =>
-  documentsAt(endpoint, async (documents) => {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: 'sessions', Key: { sessionId: 'session-1' }, ConsistentRead: true }),
-    );
-    return Item as Record<string, unknown> & { configVersion: number };
-  });
-
 describe('DynamoDB refuses connections', () => {
   it('answers 503 with Retry-After within 3 s', async () => {
-    const invoke = createTestHandler(storeAt(REFUSING_ENDPOINT), logger());
+    const invoke = handlerOn(REFUSING_ENDPOINT, 'sessions');
 
     const outcome = await timed(invoke(createHttpApiEvent({ body: { config: configOf(1) } })));
 
@@ -108,49 +64,48 @@ describe('DynamoDB refuses connections', () => {
 
 describe('DynamoDB Local killed mid-run, then restarted on its data', () => {
   const original = { sessionId: 'session-1', ownerId: 'alice', config: configOf(0), configVersion: 10 };
-  let dataDir: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'dynamodb-data-'));
   let port: number;
-  let dynamodb: DynamoDbLocal;
+  let dynamodb: DynamoDbLocal | undefined;
+  let table: TestTable;
 
+  // On the same port and data each time: the clients already made reconnect to it.
   const start = async () => {
     dynamodb = await startDynamoDbLocal({ port, dbPath: dataDir });
+    return dynamodb;
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'dynamodb-data-'));
     port = await freePort();
-    await start();
-    const client = localDynamoDbClient(dynamodb.endpoint);
-    await ensureSessionsTable(client, 'sessions');
-    client.destroy();
+    table = await createTestTable('sessions', (await start()).endpoint);
   });
   afterAll(async () => {
+    await table?.drop();
     await dynamodb?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('answers 503 within 3 s while it is down; the item is then whole, and writes succeed again', async () => {
     // GIVEN a writer sending configs one after another
-    await documentsAt(dynamodb.endpoint, (documents) =>
-      documents.send(new PutCommand({ TableName: 'sessions', Item: original })),
-    );
-    const invoke = createTestHandler(storeAt(dynamodb.endpoint), logger());
+    await table.put(original);
+    const invoke = handlerOn(table.endpoint, 'sessions');
     const outcomes: { write: number; status: number; elapsedMs: number }[] = [];
     let writing = true;
     const writer = (async () => {
       for (let write = 1; writing; write++) {
-        const { response, elapsedMs } = await timed(
-          invoke(createHttpApiEvent({ body: { config: configOf(write) } })),
-        );
-        outcomes.push({ write, status: response.statusCode, elapsedMs });
-        if (response.statusCode === 503) expectUnavailable({ response, elapsedMs });
+        const outcome = await timed(invoke(createHttpApiEvent({ body: { config: configOf(write) } })));
+        outcomes.push({ write, status: outcome.response.statusCode, elapsedMs: outcome.elapsedMs });
+        if (outcome.response.statusCode === 503) expectUnavailable(outcome);
       }
     })();
 
     // WHEN DynamoDB Local is killed while writes run (a few have been answered), stays down 2 s, and comes back on
     // the same data
-    while (outcomes.length < 5) await sleep(10);
-    await dynamodb.stop();
+    const answered = (async () => {
+      while (outcomes.length < 5) await sleep(10);
+    })();
+    await Promise.race([answered, writer]);
+    await dynamodb?.stop();
     await sleep(2_000);
     writing = false;
     await writer;
@@ -167,7 +122,7 @@ describe('DynamoDB Local killed mid-run, then restarted on its data', () => {
       Array.from({ length: lastAcknowledged }, (_, i) => i + 1),
     );
     // ... and the item is whole: the last acknowledged write, or the one in flight at the kill, never a mix
-    const after = await itemAt(dynamodb.endpoint);
+    const after = (await table.get('session-1')) as Record<string, unknown> & { configVersion: number };
     const landed = after.configVersion - original.configVersion;
     expect([lastAcknowledged, lastAcknowledged + 1]).toContain(landed);
     expect(after).toEqual({
@@ -189,45 +144,44 @@ describe('DynamoDB Local killed mid-run, then restarted on its data', () => {
 
 describe('DynamoDB Local frozen (SIGSTOP: connections accepted, nothing answered)', () => {
   const original = { sessionId: 'session-1', ownerId: 'alice', config: configOf(0), configVersion: 1 };
-  let frozen: DynamoDbLocal;
-  let invoke: ReturnType<typeof createTestHandler>;
+  const frozen = {} as { dynamodb: DynamoDbLocal; table: TestTable };
 
   beforeAll(async () => {
-    frozen = await startDynamoDbLocal();
-    const client = localDynamoDbClient(frozen.endpoint);
-    await ensureSessionsTable(client, 'sessions');
-    client.destroy();
-    invoke = createTestHandler(storeAt(frozen.endpoint), logger());
+    frozen.dynamodb = await startDynamoDbLocal();
+    frozen.table = await createTestTable('sessions', frozen.dynamodb.endpoint);
   });
   afterAll(async () => {
-    process.kill(frozen.pid, 'SIGCONT');
-    await frozen.stop();
+    await frozen.table?.drop();
+    await frozen.dynamodb?.stop();
   });
 
-  /** Sends the request while DynamoDB Local is stopped, and lets it run again once the answer is in. */
-  const whileFrozen = async (request: () => Promise<TestResponse>) => {
-    process.kill(frozen.pid, 'SIGSTOP');
+  /** Runs `action` while DynamoDB Local is stopped, and lets it run again after. */
+  const whileFrozen = async <T>(action: () => Promise<T>): Promise<T> => {
+    process.kill(frozen.dynamodb.pid, 'SIGSTOP');
     try {
-      return await timed(request());
+      return await action();
     } finally {
-      process.kill(frozen.pid, 'SIGCONT');
+      process.kill(frozen.dynamodb.pid, 'SIGCONT');
     }
   };
 
   it('gives up within 3 s; the item is then intact or fully written, and writes succeed again', async () => {
     // GIVEN
-    await documentsAt(frozen.endpoint, (documents) =>
-      documents.send(new PutCommand({ TableName: 'sessions', Item: original })),
-    );
+    await frozen.table.put(original);
+    const invoke = handlerOn(frozen.dynamodb.endpoint, 'sessions');
 
     // WHEN
-    const outcome = await whileFrozen(() => invoke(createHttpApiEvent({ body: { config: configOf(1) } })));
+    const outcome = await whileFrozen(() =>
+      timed(invoke(createHttpApiEvent({ body: { config: configOf(1) } }))),
+    );
 
     // THEN
     expectUnavailable(outcome);
     // Attempts the store gave up on may still land once DynamoDB resumes: each one whole, never a mix.
     await sleep(500);
-    const after = await itemAt(frozen.endpoint);
+    const after = (await frozen.table.get('session-1')) as Record<string, unknown> & {
+      configVersion: number;
+    };
     const landed = after.configVersion - original.configVersion;
     expect(after).toEqual(
       landed === 0
@@ -247,14 +201,28 @@ describe('DynamoDB Local frozen (SIGSTOP: connections accepted, nothing answered
     );
   });
 
-  it('answers 503 before a Lambda deadline that comes first', async () => {
-    const outcome = await whileFrozen(() =>
-      invoke(createHttpApiEvent({ body: { config: configOf(3) } }), 1_000),
-    );
+  it('answers 503 before a Lambda deadline that comes first, and stops the store call, retries included', async () => {
+    // GIVEN a Lambda with 1 s left (the 503 goes out 0.5 s before the end), its attempts counted on the way
+    const counter = await startDynamoDbProxy(frozen.dynamodb.endpoint);
+    try {
+      const invoke = handlerOn(counter.endpoint, 'sessions');
 
-    expectUnavailable(outcome);
-    expect(outcome.elapsedMs).toBeLessThan(1_000);
-    figures.push(`frozen with 1 s of Lambda left → 503 in ${ms([outcome.elapsedMs])}`);
+      // WHEN
+      const outcome = await whileFrozen(async () => {
+        const answered = await timed(invoke(createHttpApiEvent({ body: { config: configOf(3) } }), 1_000));
+        // Still frozen: without the abort, the attempt's 1 s time-out would be followed by a retry.
+        await sleep(STORE_TIME_LIMITS.requestTimeoutMs + 500);
+        return answered;
+      });
+
+      // THEN the first attempt was the last: without the abort, a retry would follow its 1 s time-out
+      expectUnavailable(outcome);
+      expect(outcome.elapsedMs).toBeLessThan(1_000);
+      expect(counter.requests()).toBe(1);
+      figures.push(`frozen with 1 s of Lambda left → 503 in ${ms([outcome.elapsedMs])}, no attempt after it`);
+    } finally {
+      await counter.close();
+    }
   });
 });
 
@@ -269,9 +237,9 @@ describe('DynamoDB throttling (injected on the transport: DynamoDB Local never t
 
   it('retries a throttled write, which then lands once', async () => {
     await table.put(original);
-    const proxy = await startThrottlingProxy(table.endpoint, (request) => request === 1);
+    const proxy = await startDynamoDbProxy(table.endpoint, { throttles: (request) => request === 1 });
     try {
-      const invoke = createTestHandler(storeAt(proxy.endpoint, table.tableName), logger());
+      const invoke = handlerOn(proxy.endpoint, table.tableName);
 
       const { response, elapsedMs } = await timed(
         invoke(createHttpApiEvent({ body: { config: configOf(1) } })),
@@ -293,9 +261,9 @@ describe('DynamoDB throttling (injected on the transport: DynamoDB Local never t
 
   it('retries within its attempt budget, then answers 503 with Retry-After, and changes nothing', async () => {
     await table.put(original);
-    const proxy = await startThrottlingProxy(table.endpoint, () => true);
+    const proxy = await startDynamoDbProxy(table.endpoint, { throttles: () => true });
     try {
-      const invoke = createTestHandler(storeAt(proxy.endpoint, table.tableName), logger());
+      const invoke = handlerOn(proxy.endpoint, table.tableName);
 
       const outcome = await timed(invoke(createHttpApiEvent({ body: { config: configOf(1) } })));
 
@@ -312,23 +280,12 @@ describe('DynamoDB throttling (injected on the transport: DynamoDB Local never t
   });
 });
 
-describe('a Lambda deadline before DynamoDB answers', () => {
-  it('stops the store call, retries included, once the 503 is sent', async () => {
-    // GIVEN a DynamoDB that never answers, and a Lambda with 1 s left (the 503 goes out 0.5 s before the end)
-    const silent = await startSilentDynamoDb();
-    try {
-      const invoke = createTestHandler(storeAt(silent.endpoint), logger());
+describe('logs', () => {
+  it('hold no config value, whatever failed', () => {
+    const lines = expectNoConfigValueLogged();
 
-      // WHEN
-      const outcome = await timed(invoke(createHttpApiEvent({ body: { config: configOf(1) } }), 1_000));
-      await sleep(STORE_TIME_LIMITS.requestTimeoutMs + 500);
-
-      // THEN the first attempt was the last: without the abort, a retry would follow its 1 s time-out
-      expectUnavailable(outcome);
-      expect(silent.requests()).toBe(1);
-      figures.push(`deadline 1 s away → 503 in ${ms([outcome.elapsedMs])}, no attempt after it`);
-    } finally {
-      await silent.close();
-    }
+    printFigure(
+      `faults: ${figures.join('; ')}; every 503 within ${ms(every503Ms)}, ${lines} log lines without a config value`,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { MAX_HEADER_VALUE_BYTES } from '../../../functions/http/events';
 import { MAX_JSON_DEPTH } from '../../../functions/http/request-body';
 import { LARGEST_CONFIG } from '../../helpers/configs';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
-import { type TestResponse, useSessionFixture } from '../../helpers/handler';
+import { expectProblem, useSessionFixture } from '../../helpers/handler';
 
 const ORIGINAL_ITEM = {
   sessionId: 'session-1',
@@ -14,12 +14,6 @@ const ORIGINAL_ITEM = {
 };
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ORIGINAL_ITEM);
-
-const expectRefused = (response: TestResponse, status: number, detail: string | RegExp) => {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toBe('application/problem+json');
-  expect(response.body.detail).toMatch(detail);
-};
 
 /** `{"config": {...}, "extra": [[...]]}` nesting `depth` levels in all. */
 const nested = (depth: number, open = '[', close = ']') =>
@@ -41,7 +35,7 @@ describe('JSON nesting depth', () => {
   ])('answers 400 to %s nesting deeper, and changes nothing', async (_, body) => {
     const response = await invoke(createHttpApiEvent({ body }));
 
-    expectRefused(
+    expectProblem(
       response,
       400,
       `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
@@ -72,8 +66,8 @@ describe('JSON nesting depth', () => {
       createHttpApiEvent({ body: Buffer.from(nested(40)).toString('base64'), isBase64Encoded: true }),
     );
 
-    expectRefused(patch, 400, /deeper than/);
-    expectRefused(base64, 400, /deeper than/);
+    expectProblem(patch, 400, /deeper than/);
+    expectProblem(base64, 400, /deeper than/);
     await expectSessionUnchanged();
   });
 });
@@ -105,7 +99,7 @@ describe('UTF-8', () => {
       createHttpApiEvent({ body: json.toString('base64'), isBase64Encoded: true }),
     );
 
-    expectRefused(response, 400, 'The request body is not valid UTF-8');
+    expectProblem(response, 400, 'The request body is not valid UTF-8');
     await expectSessionUnchanged();
   });
 });
@@ -133,7 +127,7 @@ describe('header sizes', () => {
         event({ method, body: { config: {} }, headers: withHeaderValues(MAX_HEADER_VALUE_BYTES + 1) }),
       );
 
-      expectRefused(
+      expectProblem(
         response,
         431,
         `The request's header values must not exceed ${MAX_HEADER_VALUE_BYTES} bytes`,
@@ -160,11 +154,10 @@ describe('prototype pollution', () => {
   ])('answers 422 to %s, changes nothing and pollutes no prototype', async (_, body) => {
     const response = await invoke(createHttpApiEvent({ body }));
 
-    expectRefused(response, 422, /invalid/);
+    expectProblem(response, 422, /invalid/);
     expect(response.body.errors).toEqual([
       { path: '', message: 'Forbidden key: __proto__ or constructor.prototype' },
     ]);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
     await expectSessionUnchanged();
   });

@@ -1,10 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  createDocumentClient,
-  DynamoDbSessionStore,
-} from '../../../functions/sessions/dynamodb-session-store';
-import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { createTestTable, storeAt, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent } from '../../helpers/events';
 import { REFUSING_ENDPOINT } from '../../helpers/fake-dynamodb';
 import { createTestHandler } from '../../helpers/handler';
@@ -40,7 +36,7 @@ afterEach(() => {
 describe('audit log', () => {
   it('writes one JSON line per update with the session, the caller, the changed field names, the version and request ids', async () => {
     // GIVEN
-    const invoke = createTestHandler(table.store, logger);
+    const invoke = createTestHandler(table.store, { logger });
     const event = createHttpApiEvent({
       body: { config: { system_prompt: SECRET, temperature: 1, model: 'gpt-4' } },
     });
@@ -67,7 +63,7 @@ describe('audit log', () => {
 
 describe('the caller in the logs', () => {
   it('names the verified caller on every line of a request, the rejections included, and only for that request', async () => {
-    const invoke = createTestHandler(table.store, logger);
+    const invoke = createTestHandler(table.store, { logger });
 
     const probe = await invoke(createHttpApiEvent({ caller: 'mallory', body: { config: { model: 'x' } } }));
     const anonymous = await invoke(createHttpApiEvent({ caller: null, body: { config: { model: 'x' } } }));
@@ -83,7 +79,7 @@ describe('the caller in the logs', () => {
 
 describe('audit log of a patch', () => {
   it('writes one JSON line per patch with the session, the caller, the names the patch set or removed, and the version', async () => {
-    const invoke = createTestHandler(table.store, logger);
+    const invoke = createTestHandler(table.store, { logger });
 
     const response = await invoke(
       createHttpApiEvent({
@@ -110,40 +106,46 @@ describe('config values never reach the logs', () => {
   const secretBody = { config: { system_prompt: SECRET, model: SECRET, stop: [SECRET] } };
 
   it.each([
-    ['a successful update', createHttpApiEvent({ body: secretBody })],
-    ['a missing session (404)', createHttpApiEvent({ sessionId: 'missing', body: secretBody })],
-    ['another user’s session (404)', createHttpApiEvent({ caller: 'mallory', body: secretBody })],
-    ['no verified caller (401)', createHttpApiEvent({ caller: null, body: secretBody })],
+    ['a successful update', 200, createHttpApiEvent({ body: secretBody })],
+    ['a missing session (404)', 404, createHttpApiEvent({ sessionId: 'missing', body: secretBody })],
+    ['another user’s session (404)', 404, createHttpApiEvent({ caller: 'mallory', body: secretBody })],
+    ['no verified caller (401)', 401, createHttpApiEvent({ caller: null, body: secretBody })],
     [
       'a request with a bearer token (not logged either)',
+      200,
       createHttpApiEvent({
         body: secretBody,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
       }),
     ],
-    ['malformed JSON (400)', createHttpApiEvent({ body: `{"config": {"system_prompt": "${SECRET}"` })],
+    ['malformed JSON (400)', 400, createHttpApiEvent({ body: `{"config": {"system_prompt": "${SECRET}"` })],
     [
       'a schema violation (422)',
+      422,
       createHttpApiEvent({ body: { config: { system_prompt: SECRET, temperature: SECRET, other: SECRET } } }),
     ],
-    ['a prototype key (422)', createHttpApiEvent({ body: `{"config": {"__proto__": "${SECRET}"}}` })],
+    ['a prototype key (422)', 422, createHttpApiEvent({ body: `{"config": {"__proto__": "${SECRET}"}}` })],
     [
       'a body too large (413)',
+      413,
       createHttpApiEvent({ body: { config: { system_prompt: SECRET.repeat(60_000) } } }),
     ],
     [
       'a body that is not JSON (415)',
+      415,
       createHttpApiEvent({ body: SECRET, headers: { 'content-type': 'text/plain' } }),
     ],
     [
       'a stale If-Match (412)',
+      412,
       createHttpApiEvent({
         body: secretBody,
         headers: { 'content-type': 'application/json', 'if-match': '"7"' },
       }),
     ],
     [
-      'a patch',
+      'a patch (200)',
+      200,
       createHttpApiEvent({
         method: 'PATCH',
         body: { system_prompt: SECRET, stop: [SECRET] },
@@ -152,44 +154,40 @@ describe('config values never reach the logs', () => {
     ],
     [
       'a patch that breaks the schema (422)',
+      422,
       createHttpApiEvent({
         method: 'PATCH',
         body: { system_prompt: SECRET, temperature: SECRET, [SECRET]: null },
         headers: { 'content-type': 'application/merge-patch+json' },
       }),
     ],
-  ])('logs no config value on %s', async (_, event) => {
-    const invoke = createTestHandler(table.store, logger);
+  ])('logs no config value on %s', async (_, status, event) => {
+    const invoke = createTestHandler(table.store, { logger });
 
-    await invoke(event);
-
+    expect((await invoke(event)).statusCode).toBe(status);
     expect(logs.lines().length).toBeGreaterThan(0);
     expect(logs.text()).not.toContain(SECRET);
   });
 
   it.each([
-    ['a read (200)', {}],
-    ['a read not modified (304)', { 'if-none-match': '*' }],
-    ['a read with a stale If-Match (412)', { 'if-match': '"9"' }],
-  ])('logs no stored config value on %s', async (_, headers) => {
+    ['a read (200)', 200, {}],
+    ['a read not modified (304)', 304, { 'if-none-match': '*' }],
+    ['a read with a stale If-Match (412)', 412, { 'if-match': '"9"' }],
+  ])('logs no stored config value on %s', async (_, status, headers) => {
     await table.put({
       sessionId: 'session-1',
       ownerId: 'alice',
       config: { system_prompt: SECRET, model: SECRET },
     });
-    const invoke = createTestHandler(table.store, logger);
+    const invoke = createTestHandler(table.store, { logger });
 
-    await invoke(createHttpApiEvent({ method: 'GET', headers }));
-
+    expect((await invoke(createHttpApiEvent({ method: 'GET', headers }))).statusCode).toBe(status);
     // (A successful read logs nothing at all; a 412 logs its rejection.)
     expect(logs.text()).not.toContain(SECRET);
   });
 
   it('logs the failure but no config value when DynamoDB fails (500)', async () => {
-    const invoke = createTestHandler(
-      new DynamoDbSessionStore(createDocumentClient({ endpoint: table.endpoint }), 'no-such-table'),
-      logger,
-    );
+    const invoke = createTestHandler(storeAt(table.endpoint, 'no-such-table'), { logger });
 
     const response = await invoke(createHttpApiEvent({ body: secretBody }));
 
@@ -205,8 +203,8 @@ describe('config values never reach the logs', () => {
   });
 
   it('logs the failure but no config value when DynamoDB is unreachable (503)', async () => {
-    const store = new DynamoDbSessionStore(createDocumentClient({ endpoint: REFUSING_ENDPOINT }), 't');
-    const invoke = createTestHandler(store, logger);
+    const store = storeAt(REFUSING_ENDPOINT, 't');
+    const invoke = createTestHandler(store, { logger });
 
     const response = await invoke(createHttpApiEvent({ body: secretBody }));
 

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
 import { createTestHandler, useSessionFixture } from '../../helpers/handler';
@@ -16,9 +15,7 @@ const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
 let invokeRequiringIfMatch: ReturnType<typeof createTestHandler>;
 
 beforeAll(async () => {
-  invokeRequiringIfMatch = createTestHandler(table.store, new Logger({ logLevel: 'SILENT' }), {
-    requireIfMatch: true,
-  });
+  invokeRequiringIfMatch = createTestHandler(table.store, { requireIfMatch: true });
 });
 
 /** A write of each method, with the given extra headers. */

@@ -128,9 +128,20 @@ describe('chatConfigSchema', () => {
 });
 
 describe('chatConfigPatchSchema', () => {
-  it('has exactly the fields of the config', () => {
-    expect(Object.keys(chatConfigPatchSchema.shape)).toEqual(Object.keys(chatConfigSchema.shape));
-    expect(Object.keys(chatConfigSchema.shape)).toEqual(CHAT_CONFIG_FIELD_NAMES);
+  it('has exactly the fields of the config, those the original endpoint took', () => {
+    const fields = [
+      'model',
+      'temperature',
+      'max_tokens',
+      'top_p',
+      'presence_penalty',
+      'frequency_penalty',
+      'stop',
+      'system_prompt',
+    ];
+    expect(Object.keys(chatConfigPatchSchema.shape)).toEqual(fields);
+    expect(Object.keys(chatConfigSchema.shape)).toEqual(fields);
+    expect(CHAT_CONFIG_FIELD_NAMES).toEqual(fields);
   });
 
   it('takes null for every field, and otherwise exactly the values the config takes', () => {

@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import {
-  PreconditionFailedError,
-  StoreUnavailableError,
-  UnversionedConfigError,
-} from '../../../functions/sessions/errors';
+import { PreconditionFailedError, StoreUnavailableError } from '../../../functions/sessions/errors';
 import {
   changedFields,
   mergePatch,
@@ -117,16 +113,20 @@ describe('mergePatch', () => {
 });
 
 describe('patchSessionConfig on a config this API did not write', () => {
-  // A stand-in for what DynamoDB Local cannot be made to do on cue: concurrent writers that, round after round, land
-  // a write between the patch finding an unversioned config and its conditional replace.
-  const alwaysConflicting = () => {
-    const replaceConfig = jest.fn<SessionStore['replaceConfig']>(async () => {
-      throw new PreconditionFailedError(1);
+  // The store on DynamoDB Local, with another writer landing at the worst moments, round after round: it writes the
+  // config unversioned (as a system that does not know this API) before each patch, so that the patch must merge, and
+  // a version before each conditional replace, so that the replace finds the config changed.
+  const unversioned = { sessionId: 's-1', ownerId: 'alice', config: { model: 'm' } };
+  const withInterleavingWriter = () => {
+    const replaceConfig = jest.fn<SessionStore['replaceConfig']>(async (request) => {
+      await table.put({ ...unversioned, configVersion: 1 });
+      return table.store.replaceConfig(request);
     });
     const store: SessionStore = {
-      getConfig: () => Promise.reject(new Error('getConfig was not expected')),
-      patchConfig: async () => {
-        throw new UnversionedConfigError({ config: { model: 'm' }, version: 0 });
+      getConfig: (request) => table.store.getConfig(request),
+      patchConfig: async (request) => {
+        await table.put(unversioned);
+        return table.store.patchConfig(request);
       },
       replaceConfig,
     };
@@ -134,7 +134,7 @@ describe('patchSessionConfig on a config this API did not write', () => {
   };
 
   it('writes the merge on condition that the version is still the one found, and retries at most 3 times, then 503', async () => {
-    const { store, replaceConfig } = alwaysConflicting();
+    const { store, replaceConfig } = withInterleavingWriter();
 
     const patch = patchSessionConfig(
       { store, audit: { info: jest.fn() } },
@@ -146,17 +146,20 @@ describe('patchSessionConfig on a config this API did not write', () => {
     expect(replaceConfig).toHaveBeenCalledWith(
       expect.objectContaining({ config: { model: 'm', temperature: 1 }, expectedVersions: [0] }),
     );
+    // Nothing of the patch landed over the other writer's version.
+    expect(await table.get('s-1')).toEqual({ ...unversioned, configVersion: 1 });
   });
 
   it('answers a conflict with 412 at once when the client named the version it read', async () => {
-    const { store, replaceConfig } = alwaysConflicting();
+    const { store, replaceConfig } = withInterleavingWriter();
 
     const patch = patchSessionConfig(
       { store, audit: { info: jest.fn() } },
       { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 }, expectedVersions: [0] },
     );
 
-    await expect(patch).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(patch).rejects.toEqual(new PreconditionFailedError(1));
     expect(replaceConfig).toHaveBeenCalledTimes(1);
+    expect(await table.get('s-1')).toEqual({ ...unversioned, configVersion: 1 });
   });
 });
