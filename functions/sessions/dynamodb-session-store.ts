@@ -289,17 +289,29 @@ export class DynamoDbSessionStore implements SessionStore {
    * left to the caller, who knows what it checked).
    */
   private async run<T>(send: (abortSignal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const deadline = AbortSignal.timeout(STORE_TIME_LIMITS.deadlineMs);
-    const abortSignal = signal ? AbortSignal.any([deadline, signal]) : deadline;
+    // One controller, aborted by the deadline or by the caller's signal, both let go of when the call ends.
+    // (`AbortSignal.timeout` with `AbortSignal.any` would do the same, but the timer still fires after the call has
+    // ended, and `npm run bench` measured the pair at about 8 % of an invocation's CPU.)
+    const controller = new AbortController();
+    const abort = () => controller.abort(signal?.reason);
+    const deadline = setTimeout(
+      () => controller.abort(new DOMException('The store call ran out of time', 'TimeoutError')),
+      STORE_TIME_LIMITS.deadlineMs,
+    );
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
     try {
-      return await send(abortSignal);
+      return await send(controller.signal);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw error;
       if (isItemTooLarge(error)) throw new SessionTooLargeError();
-      if (abortSignal.aborted || isRetryable(error)) {
+      if (controller.signal.aborted || isRetryable(error)) {
         throw new StoreUnavailableError({ cause: error });
       }
       throw error;
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', abort);
     }
   }
 }
