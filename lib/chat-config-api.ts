@@ -13,7 +13,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, Billing, type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
@@ -35,6 +35,24 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   memorySize: 1024,
   timeout: Duration.seconds(5),
 } as const;
+
+/**
+ * How the function's code is bundled: one minified ES module with the AWS SDK inside. `npm run bench` builds its
+ * comparison bundles with these same settings.
+ */
+export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  // The packages' ES builds: smaller than their CommonJS builds, and quicker to load.
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  // File and line numbers in stack traces, without shipping every dependency's source in the map.
+  sourcesContent: false,
+  // What runs in Lambda is what ran in the tests: the SDK versions of package-lock.json, not the runtime's.
+  bundleAwsSDK: true,
+  externalModules: [],
+};
 
 // The store gives DynamoDB 2.5 s and the handler answers 503 500 ms before the Lambda deadline: a shorter timeout
 // would cut the store's own deadline short. API Gateway HTTP APIs stop waiting for an integration after 30 s.
@@ -168,18 +186,7 @@ export class ChatConfigApi extends Construct {
         OWNER_ATTRIBUTE: settings.ownerAttribute,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // File and line numbers in stack traces, without shipping every dependency's source in the map.
-        sourcesContent: false,
-        // What runs in Lambda is what ran in the tests: the SDK versions of package-lock.json, not the runtime's.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
+      bundling: CHAT_CONFIG_BUNDLING,
     });
     this.table.grant(this.function, ...CHAT_CONFIG_TABLE_ACTIONS);
 

@@ -1,0 +1,57 @@
+/** What `npm run bench` prints and records: the figures, each ratio against its target, and the machine. */
+import { execFileSync } from 'node:child_process';
+import { cpus, release, totalmem, type } from 'node:os';
+
+/** A ratio the issue sets a target for: `ours / other` at most (or, for throughput, at least) `target`. */
+export interface Ratio {
+  readonly measure: string;
+  readonly value: number;
+  readonly target: number;
+  readonly atLeast?: boolean;
+}
+
+export const isMet = ({ value, target, atLeast = false }: Ratio): boolean =>
+  atLeast ? value >= target : value <= target;
+
+export const machine = () => ({
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${type()} ${release()}`,
+  node: process.version,
+});
+
+/** The commit measured, `-dirty` when the work tree had changes. */
+export const commit = (): string => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+};
+
+const digits = (value: number, fraction = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: fraction, maximumFractionDigits: fraction });
+
+export const format = {
+  bytes: (value: number) => digits(value),
+  ms: (value: number) => digits(value, 1),
+  mib: (value: number) => digits(value / 2 ** 20, 1),
+  us: (value: number) => digits(value),
+  perSecond: (value: number) => digits(value),
+  ratio: (value: number) => digits(value, 2),
+};
+
+/** `1.26 (≤ 1.15 ✗)`: a ratio with its target and whether it is met. */
+export const ratioCell = (ratio: Ratio | undefined): string =>
+  ratio === undefined
+    ? ''
+    : `${format.ratio(ratio.value)} (${ratio.atLeast ? '≥' : '≤'} ${format.ratio(ratio.target)} ${isMet(ratio) ? '✓' : '✗'})`;
+
+/** A Markdown table, as the README's Performance section shows it. */
+export const markdownTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+};

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: builds floor, peer and ours (bench/bundles.ts) and measures, each the median of rounds that
+ * alternate the bundles: their size, their cold init, their CPU per warm invocation, and ours' throughput against a
+ * raw `UpdateCommand` on DynamoDB Local. Prints a table of the figures and of each ratio against its target, and
+ * writes bench/results.json. It never fails on a number; it fails if a bundle does not answer as it should.
+ *
+ * Settings (environment): BENCH_ROUNDS (20), BENCH_INVOCATIONS per warm round (1000), BENCH_ROUND_MS per throughput
+ * round (1000), BENCH_CPU_PROF_DIR (a folder: the warm CPU process writes a `--cpu-prof` profile there).
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
+import {
+  ensureSessionsTable,
+  LOCAL_AWS_ENV,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+} from '../local/dynamodb-local';
+import { BUNDLE_NAMES, type BundleName, buildBundles } from './bundles';
+import { measureColdInit, medians } from './cold-init';
+import { commit, format, isMet, machine, markdownTable, type Ratio, ratioCell } from './report';
+import { pairedRatio } from './stats';
+import type { ThroughputInput, ThroughputResult } from './throughput';
+import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const EVENT_FILE = join(projectRoot, 'events', '200-config-replaced.json');
+const RESULTS_FILE = join(projectRoot, 'bench', 'results.json');
+const TABLE_NAME = 'bench-sessions';
+const CONCURRENCIES = [1, 16];
+
+const setting = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] || fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const settings = {
+  rounds: setting('BENCH_ROUNDS', 20),
+  invocationsPerRound: setting('BENCH_INVOCATIONS', 1_000),
+  warmUpInvocations: 1_000,
+  roundMs: setting('BENCH_ROUND_MS', 1_000),
+  warmUpMs: 2_000,
+};
+const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
+
+/** Runs a bench script in a child process with `env`, and returns what it sends back. */
+const runChild = async <T>(
+  script: string,
+  input: unknown,
+  env: NodeJS.ProcessEnv,
+  execArgv: string[] = [],
+) => {
+  const child = fork(join(projectRoot, 'bench', script), [JSON.stringify(input)], {
+    cwd: projectRoot,
+    env,
+    execArgv: ['--import', 'tsx', ...execArgv],
+    // The handlers' logs are not read: written to /dev/null, as cheaply as the Lambda runtime takes them.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const messages: T[] = [];
+  child.on('message', (message) => messages.push(message as T));
+  const [code] = await once(child, 'exit');
+  const [message] = messages;
+  if (code !== 0 || message === undefined) throw new Error(`bench/${script} failed (exit code ${code})`);
+  return message;
+};
+
+if (!process.version.startsWith('v24.')) {
+  throw new Error(`The bench runs on Node.js 24, the Lambda runtime nodejs24.x; this is ${process.version}`);
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'chat-config-bench-'));
+try {
+  console.log('Building floor, peer and ours (npm run synth)…');
+  const { bundles, functionEnvironment, oursOverFloor } = await buildBundles(workDir);
+  const files = Object.fromEntries(BUNDLE_NAMES.map((name) => [name, bundles[name].file]));
+  // What Lambda gives the function, for every bundle alike: the template's variables, and its own.
+  const lambdaEnv = {
+    PATH: process.env.PATH,
+    ...LOCAL_AWS_ENV,
+    ...functionEnvironment,
+    TABLE_NAME,
+    AWS_LAMBDA_FUNCTION_NAME: 'chat-config-bench',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  };
+
+  console.log(`Cold init: ${settings.rounds} rounds of 4 processes…`);
+  const coldInit = measureColdInit(files, lambdaEnv, settings.rounds);
+
+  console.log(
+    `Warm CPU: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
+  );
+  const warmCpu = await runChild<WarmCpuResult>(
+    'warm-cpu.ts',
+    {
+      bundles: files,
+      eventFile: EVENT_FILE,
+      rounds: settings.rounds,
+      invocationsPerRound: settings.invocationsPerRound,
+      warmUpInvocations: settings.warmUpInvocations,
+    } satisfies WarmCpuInput,
+    lambdaEnv,
+    cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
+  );
+
+  console.log(`Throughput: ${settings.rounds} rounds of ${settings.roundMs} ms per side and concurrency…`);
+  const dynamoDb = await startDynamoDbLocal();
+  let throughput: ThroughputResult;
+  try {
+    const client = localDynamoDbClient(dynamoDb.endpoint);
+    await ensureSessionsTable(client, TABLE_NAME);
+    client.destroy();
+    throughput = await runChild<ThroughputResult>(
+      'throughput.ts',
+      {
+        endpoint: dynamoDb.endpoint,
+        tableName: TABLE_NAME,
+        ownerAttribute: functionEnvironment.OWNER_ATTRIBUTE?.trim() || DEFAULT_OWNER_ATTRIBUTE,
+        oursFile: bundles.ours.file,
+        eventFile: EVENT_FILE,
+        concurrencies: CONCURRENCIES,
+        rounds: settings.rounds,
+        roundMs: settings.roundMs,
+        warmUpMs: settings.warmUpMs,
+      } satisfies ThroughputInput,
+      { ...lambdaEnv, DYNAMODB_ENDPOINT: dynamoDb.endpoint },
+    );
+  } finally {
+    await dynamoDb.stop();
+  }
+
+  const coldMs = medians(coldInit.netMs);
+  const rss = medians(coldInit.peakRssBytes);
+  const warm = warmCpu.median;
+  const of = (values: Record<string, number>, name: BundleName) => values[name] ?? Number.NaN;
+  // Each ratio is the median of the rounds' own ratios: both sides of a round ran minutes apart at most.
+  const cold = coldInit.netMs as Record<BundleName, number[]>;
+  const cpu = warmCpu.microsecondsPerInvocation as Record<BundleName, number[]>;
+  const ratios: Record<string, Ratio> = {
+    bundleFloor: {
+      measure: 'bundle bytes, ours/floor',
+      value: bundles.ours.bytes / bundles.floor.bytes,
+      target: 1.15,
+    },
+    bundlePeer: {
+      measure: 'bundle bytes, ours/peer',
+      value: bundles.ours.bytes / bundles.peer.bytes,
+      target: 0.5,
+    },
+    coldFloor: { measure: 'cold init, ours/floor', value: pairedRatio(cold.ours, cold.floor), target: 1.15 },
+    coldPeer: { measure: 'cold init, ours/peer', value: pairedRatio(cold.ours, cold.peer), target: 0.7 },
+    warmFloor: { measure: 'warm CPU, ours/floor', value: pairedRatio(cpu.ours, cpu.floor), target: 1.1 },
+  };
+  for (const concurrency of CONCURRENCIES) {
+    const figures = throughput[String(concurrency)];
+    ratios[`throughput${concurrency}`] = {
+      measure: `throughput at concurrency ${concurrency}, ours/raw`,
+      value: pairedRatio(figures?.ours.perSecond ?? [], figures?.raw.perSecond ?? []),
+      target: 0.95,
+      atLeast: true,
+    };
+  }
+
+  const row = (label: string, values: (name: BundleName) => string, floor?: Ratio, peer?: Ratio) => [
+    label,
+    ...BUNDLE_NAMES.map(values),
+    ratioCell(floor),
+    ratioCell(peer),
+  ];
+  const bundleTable = markdownTable(
+    ['', 'floor', 'peer', 'ours', 'ours/floor', 'ours/peer'],
+    [
+      row('bundle (bytes)', (n) => format.bytes(bundles[n].bytes), ratios.bundleFloor, ratios.bundlePeer),
+      row('bundle gzip -9 (bytes)', (n) => format.bytes(bundles[n].gzipBytes)),
+      row(
+        'cold init (ms, net of node -e 0)',
+        (n) => format.ms(of(coldMs, n)),
+        ratios.coldFloor,
+        ratios.coldPeer,
+      ),
+      row('peak RSS after init (MiB)', (n) => format.mib(of(rss, n))),
+      row('warm CPU (µs per invocation)', (n) => format.us(of(warm, n)), ratios.warmFloor),
+    ],
+  );
+  const throughputTable = markdownTable(
+    ['concurrency', 'raw (req/s)', 'ours (req/s)', 'ours/raw', 'p50 raw / ours (ms)', 'p99 raw / ours (ms)'],
+    CONCURRENCIES.map((concurrency) => {
+      const figures = throughput[String(concurrency)];
+      const pair = (key: 'p50Ms' | 'p99Ms') =>
+        `${format.ms(figures?.raw.median[key] ?? Number.NaN)} / ${format.ms(figures?.ours.median[key] ?? Number.NaN)}`;
+      return [
+        String(concurrency),
+        format.perSecond(figures?.raw.median.perSecond ?? Number.NaN),
+        format.perSecond(figures?.ours.median.perSecond ?? Number.NaN),
+        ratioCell(ratios[`throughput${concurrency}`]),
+        pair('p50Ms'),
+        pair('p99Ms'),
+      ];
+    }),
+  );
+  const bytesTable = markdownTable(
+    ['in ours, not in floor', 'bytes'],
+    oursOverFloor.map(({ source, bytes }) => [source, format.bytes(bytes)]),
+  );
+
+  const results = {
+    commit: commit(),
+    ranAt: new Date().toISOString(),
+    machine: machine(),
+    settings,
+    bundles: Object.fromEntries(
+      BUNDLE_NAMES.map((name) => [name, { bytes: bundles[name].bytes, gzipBytes: bundles[name].gzipBytes }]),
+    ),
+    oursOverFloor,
+    coldInit: {
+      medianNetMs: coldMs,
+      medianPeakRssBytes: rss,
+      medianBareNodeMs: medians({ bare: coldInit.bareNodeMs }).bare,
+      rounds: coldInit,
+    },
+    warmCpu: { medianMicroseconds: warm, rounds: warmCpu.microsecondsPerInvocation },
+    throughput,
+    ratios: Object.values(ratios).map((ratio) => ({ ...ratio, met: isMet(ratio) })),
+  };
+  // Three decimals say all that rounds of noisy timings can.
+  const rounded = (_: string, value: unknown) =>
+    typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, rounded, 2)}\n`);
+
+  console.log(`\n${bundleTable}\n\n${throughputTable}\n\n${bytesTable}\n`);
+  console.log(
+    `Medians of ${settings.rounds} rounds; commit ${results.commit}, ${results.machine.cpu} × ${results.machine.cores}, Node.js ${results.machine.node}. Written to bench/results.json.`,
+  );
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
