@@ -5,8 +5,8 @@
  * openapi/openapi.json; a test fails when that file differs from what this module builds.
  */
 import { readFileSync } from 'node:fs';
-import * as z from 'zod/mini';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { type ConversionConfig, toJsonSchema } from '@valibot/to-json-schema';
+import * as v from 'valibot';
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
 import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
@@ -46,28 +46,81 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-const entityTag = z.string().check(z.regex(ENTITY_TAG_PATTERN));
+type Json = Record<string, unknown>;
 
-const SCHEMAS = {
-  ChatConfig: chatConfigSchema,
-  ChatConfigPatch: chatConfigPatchSchema,
-  ReplaceConfigRequest: replaceConfigRequestSchema,
-  SessionConfig: storedSessionConfigSchema,
-  // What a session never written through this API holds: whatever another system stored, which no schema checked.
-  UnvalidatedSessionConfig: z.extend(storedSessionConfigSchema, {
-    config: z.record(z.string(), z.unknown()),
-    version: z.literal(0),
-    updatedAt: z.null(),
-  }),
-  ConfigUpdated: z.extend(storedSessionConfigSchema, { message: z.literal(UPDATE_SUCCEEDED) }),
+/** Where a document's part is defined once, and what points at it. */
+const refTo = (kind: 'schemas' | 'responses', id: string) => ({ $ref: `#/components/${kind}/${id}` });
+
+const CONVERSION: ConversionConfig = {
+  // OpenAPI 3.1's own dialect.
+  target: 'draft-2020-12',
+  // The rules JSON Schema cannot state (a lone surrogate, bytes of UTF-8, DynamoDB's smallest number) are left to
+  // descriptions; a test checks that the rest agrees with the validation.
+  ignoreActions: ['check'],
+  // "Unknown field" for each field a config does not name: JSON Schema says it as `additionalProperties: false`.
+  overrideSchema: ({ valibotSchema, jsonSchema }) =>
+    valibotSchema.type === 'object_with_rest' &&
+    (valibotSchema as unknown as { rest: { type: string } }).rest.type === 'never'
+      ? { ...jsonSchema, additionalProperties: false }
+      : undefined,
 };
 
-const fieldViolation = z.strictObject({
-  path: z
-    .string()
-    .register(z.globalRegistry, { description: 'JSON Pointer (RFC 6901) into the request body' }),
-  message: z.string(),
+/**
+ * A schema as JSON Schema; each of `shared` it holds as a reference to the component of that name (which must not be
+ * the schema itself).
+ */
+const jsonSchemaOf = (schema: v.GenericSchema, shared: Record<string, v.GenericSchema> = {}): Json => {
+  const { $schema, $defs, ...json } = toJsonSchema(schema, { ...CONVERSION, definitions: shared }) as Json;
+  return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/'));
+};
+
+const SHARED = { ChatConfig: chatConfigSchema };
+
+const SCHEMAS = {
+  ChatConfig: jsonSchemaOf(chatConfigSchema),
+  ChatConfigPatch: jsonSchemaOf(chatConfigPatchSchema),
+  ReplaceConfigRequest: jsonSchemaOf(replaceConfigRequestSchema, SHARED),
+  SessionConfig: jsonSchemaOf(storedSessionConfigSchema, SHARED),
+  // What a session never written through this API holds: whatever another system stored, which no schema checked.
+  UnvalidatedSessionConfig: jsonSchemaOf(
+    v.strictObject({
+      ...storedSessionConfigSchema.entries,
+      config: v.record(v.string(), v.unknown()),
+      version: v.literal(0),
+      updatedAt: v.null(),
+    }),
+  ),
+  ConfigUpdated: jsonSchemaOf(
+    v.strictObject({ ...storedSessionConfigSchema.entries, message: v.literal(UPDATE_SUCCEEDED) }),
+    SHARED,
+  ),
+};
+
+const entityTag = jsonSchemaOf(v.pipe(v.string(), v.regex(ENTITY_TAG_PATTERN)));
+
+const fieldViolation = v.strictObject({
+  path: v.pipe(v.string(), v.description('JSON Pointer (RFC 6901) into the request body')),
+  message: v.string(),
 });
+
+/** Response headers, every one always sent. */
+const headersOf = (headers: Record<string, { schema: Json; description?: string }>) =>
+  Object.fromEntries(
+    Object.entries(headers).map(([name, { schema, description }]) => [
+      name,
+      { required: true, ...(description === undefined ? {} : { description }), schema },
+    ]),
+  );
+
+const literal = (value: string | number) => jsonSchemaOf(v.literal(value));
+
+/** A response as the document defines it once, under `components.responses`. */
+interface ResponseComponent {
+  readonly id: string;
+  readonly description: string;
+  readonly headers?: Json;
+  readonly content?: Json;
+}
 
 type Problem = ReturnType<typeof problemOf> & { errors?: unknown };
 
@@ -79,23 +132,24 @@ const problems = (
   id: string,
   description: string,
   errors: readonly unknown[],
-  headers?: ZodOpenApiResponseObject['headers'],
-): ZodOpenApiResponseObject => {
+  headers?: Json,
+): ResponseComponent => {
   const bodies = errors.map((error) => problemOf(error) as Problem);
   const [first] = bodies;
   if (first === undefined) throw new Error(`${description}: no error given`);
   const distinct = (pick: (body: Problem) => string) =>
     [...new Set(bodies.map(pick))] as [string, ...string[]];
-  const schema = z.strictObject({
-    type: z.enum(distinct((body) => body.type)),
-    title: z.enum(distinct((body) => body.title)),
-    status: z.literal(first.status),
-    detail: z.string(),
-    error: z.enum(distinct((body) => body.error)),
-    ...('errors' in first
-      ? { errors: z.array(fieldViolation).check(z.minLength(1), z.maxLength(MAX_LISTED_VIOLATIONS)) }
-      : {}),
-  });
+  const entries: v.ObjectEntries = {
+    type: v.picklist(distinct((body) => body.type)),
+    title: v.picklist(distinct((body) => body.title)),
+    status: v.literal(first.status),
+    detail: v.string(),
+    error: v.picklist(distinct((body) => body.error)),
+  };
+  if ('errors' in first) {
+    entries.errors = v.pipe(v.array(fieldViolation), v.minLength(1), v.maxLength(MAX_LISTED_VIOLATIONS));
+  }
+  const schema = jsonSchemaOf(v.strictObject(entries));
   return {
     id,
     description,
@@ -111,32 +165,36 @@ const problems = (
   };
 };
 
-const etagHeader = z.object({
-  ETag: entityTag.register(z.globalRegistry, { description: 'The version of the config, as an entity tag' }),
-});
+const ETAG = {
+  ETag: { schema: entityTag, description: 'The version of the config, as an entity tag' },
+};
 
-const unsupportedMediaType = (id: string, accepted: string): ZodOpenApiResponseObject => {
+const unsupportedMediaType = (id: string, accepted: string): ResponseComponent => {
   const error = new UnsupportedMediaTypeError(accepted);
   // The headers the handler sends with it (Accept, and Accept-Patch for a patch), each with its one value.
-  const headers = Object.entries(problemHeadersOf(error)).map(([name, value]) => [name, z.literal(value)]);
+  const headers = Object.entries(problemHeadersOf(error)).map(([name, value]) => [
+    name,
+    { schema: literal(value) },
+  ]);
   return problems(
     id,
     `Unsupported Media Type: the body must be sent as ${accepted}`,
     [error],
-    z.object(Object.fromEntries(headers)),
+    headersOf(Object.fromEntries(headers)),
   );
 };
 
 /** An answer of API Gateway itself, before the function runs: `{"message": "..."}`. */
 const gatewayBody = (message: string) => ({
-  [JSON_MEDIA_TYPE]: { schema: z.strictObject({ message: z.literal(message) }) },
+  [JSON_MEDIA_TYPE]: { schema: jsonSchemaOf(v.strictObject({ message: v.literal(message) })) },
 });
 
-const wwwAuthenticate = z.object({
-  'WWW-Authenticate': z.string().register(z.globalRegistry, {
+const wwwAuthenticate = headersOf({
+  'WWW-Authenticate': {
+    schema: { type: 'string' },
     description:
       'The Bearer scheme; from the authorizer also `error` and `error_description` saying why (RFC 6750 §3), e.g. `Bearer scope="" error="invalid_token" error_description="the token has expired"`',
-  }),
+  },
 });
 
 const unauthorizedByFunction = problems(
@@ -163,7 +221,7 @@ const RESPONSES = {
   notModified: {
     id: 'NotModified',
     description: 'Not Modified: `If-None-Match` names the current version (or is `*`); no body',
-    headers: etagHeader,
+    headers: headersOf(ETAG),
   },
   badRequest: problems(
     'BadRequest',
@@ -179,7 +237,7 @@ const RESPONSES = {
     'PreconditionFailed',
     'Precondition Failed: `If-Match` does not name the current version; nothing is written. `ETag` is the current one',
     [new PreconditionFailedError(7)],
-    etagHeader,
+    headersOf(ETAG),
   ),
   contentTooLarge: problems(
     'ContentTooLarge',
@@ -230,24 +288,31 @@ const RESPONSES = {
     'ServiceUnavailable',
     'Service Unavailable: DynamoDB is throttling, unreachable or too slow; retry after `Retry-After` seconds',
     [new StoreUnavailableError()],
-    z.object({ 'Retry-After': z.int().register(z.globalRegistry, { description: 'Seconds to wait' }) }),
+    headersOf({ 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } }),
   ),
-} satisfies Record<string, ZodOpenApiResponseObject>;
+} satisfies Record<string, ResponseComponent>;
 
-const SESSION_ID = z.object({
-  sessionId: sessionIdSchema.register(z.globalRegistry, {
-    description: 'The chat session: 1 to 128 of A-Z a-z 0-9 _ -',
-  }),
+/** Where an operation points at a response the document defines once. */
+const ref = ({ id }: ResponseComponent) => refTo('responses', id);
+
+const SESSION_ID = {
+  in: 'path',
+  name: 'sessionId',
+  required: true,
+  description: 'The chat session: 1 to 128 of A-Z a-z 0-9 _ -',
+  schema: jsonSchemaOf(sessionIdSchema),
+};
+
+/** An optional request header of entity tags. */
+const condition = (name: string, description: string) => ({
+  in: 'header',
+  name,
+  description: `${description} \`*\` or up to ${MAX_ENTITY_TAGS} entity tags, e.g. \`"7"\`.`,
+  schema: { type: 'string' },
 });
 
-const condition = (description: string) =>
-  z.optional(
-    z.string().register(z.globalRegistry, {
-      description: `${description} \`*\` or up to ${MAX_ENTITY_TAGS} entity tags, e.g. \`"7"\`.`,
-    }),
-  );
-
 const ifMatchOnWrite = condition(
+  'If-Match',
   'Write only if the config is at one of these versions (strong comparison), else 412. Required (and `*` refused, 428) when the deployment sets requireIfMatch.',
 );
 
@@ -258,36 +323,36 @@ const writeOperation = (
   method: string,
   operationId: string,
   summary: string,
-  requestBody: ZodOpenApiOperationObject['requestBody'],
+  requestBody: Json,
   {
     unsupportedMediaType,
     unprocessable,
-  }: Record<'unsupportedMediaType' | 'unprocessable', ZodOpenApiResponseObject>,
-): ZodOpenApiOperationObject => ({
+  }: Record<'unsupportedMediaType' | 'unprocessable', ResponseComponent>,
+) => ({
   operationId,
   summary,
   security: securityOf(method),
-  requestParams: { path: SESSION_ID, header: z.object({ 'If-Match': ifMatchOnWrite }) },
+  parameters: [SESSION_ID, ifMatchOnWrite],
   requestBody,
   responses: {
     200: {
       description: 'The config as stored by this write, with its new version as `ETag`',
-      headers: etagHeader,
-      content: { [JSON_MEDIA_TYPE]: { schema: SCHEMAS.ConfigUpdated } },
+      headers: headersOf(ETAG),
+      content: { [JSON_MEDIA_TYPE]: { schema: refTo('schemas', 'ConfigUpdated') } },
     },
-    400: RESPONSES.badRequest,
-    401: RESPONSES.unauthorized,
-    403: RESPONSES.forbidden,
-    404: RESPONSES.notFound,
-    412: RESPONSES.preconditionFailed,
-    413: RESPONSES.contentTooLarge,
-    415: unsupportedMediaType,
-    422: unprocessable,
-    428: RESPONSES.preconditionRequired,
-    429: RESPONSES.throttled,
-    431: RESPONSES.headerFieldsTooLarge,
-    500: RESPONSES.internalError,
-    503: RESPONSES.unavailable,
+    400: ref(RESPONSES.badRequest),
+    401: ref(RESPONSES.unauthorized),
+    403: ref(RESPONSES.forbidden),
+    404: ref(RESPONSES.notFound),
+    412: ref(RESPONSES.preconditionFailed),
+    413: ref(RESPONSES.contentTooLarge),
+    415: ref(unsupportedMediaType),
+    422: ref(unprocessable),
+    428: ref(RESPONSES.preconditionRequired),
+    429: ref(RESPONSES.throttled),
+    431: ref(RESPONSES.headerFieldsTooLarge),
+    500: ref(RESPONSES.internalError),
+    503: ref(RESPONSES.unavailable),
   },
 });
 
@@ -300,7 +365,7 @@ const replaceOperation = (method: string, operationId: string, summary: string) 
       required: true,
       content: {
         [JSON_MEDIA_TYPE]: {
-          schema: SCHEMAS.ReplaceConfigRequest,
+          schema: refTo('schemas', 'ReplaceConfigRequest'),
           example: { config: { model: 'gpt-4', temperature: 0.7, max_tokens: 2000 } },
         },
       },
@@ -308,95 +373,97 @@ const replaceOperation = (method: string, operationId: string, summary: string) 
     { unsupportedMediaType: RESPONSES.unsupportedJson, unprocessable: RESPONSES.unprocessableReplace },
   );
 
+/** Every response the document defines once, by its id. */
+const responseComponents = () =>
+  Object.fromEntries(Object.values(RESPONSES).flatMap(({ id, ...response }) => [[id, response]]));
+
 /** Builds the document. */
-const buildOpenApiDocument = () =>
-  createDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'Chat session config API',
-      version,
-      description:
-        'Reads and updates the configuration of one chat session. Every response but 304 carries JSON; ' +
-        "errors are problem details (RFC 9457) that also carry the original endpoint's `error` sentence. " +
-        "The config's version is its ETag: send it back in `If-Match` to write only over what you read. " +
-        'Every operation takes a bearer token, and serves only the sessions of the user it names.',
-    },
-    paths: {
-      [CHAT_CONFIG_PATH]: {
-        get: {
-          operationId: 'getChatConfig',
-          summary: 'Read the config, its version and the time of its last write',
-          security: securityOf('GET'),
-          requestParams: {
-            path: SESSION_ID,
-            header: z.object({
-              'If-None-Match': condition(
-                'Answer 304 without a body if the config is at one of these versions.',
-              ),
-              'If-Match': condition('Answer 412 unless the config is at one of these versions.'),
-            }),
-          },
-          responses: {
-            200: {
-              description:
-                'The config as stored. A session never written through this API has version 0, `updatedAt` null, and its config as it is (`{}` if none): another system may have stored fields the ChatConfig schema refuses',
-              headers: z.extend(etagHeader, { 'Cache-Control': z.literal('private, no-cache') }),
-              content: {
-                [JSON_MEDIA_TYPE]: {
-                  schema: z.union([SCHEMAS.SessionConfig, SCHEMAS.UnvalidatedSessionConfig]),
+const buildOpenApiDocument = () => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Chat session config API',
+    version,
+    description:
+      'Reads and updates the configuration of one chat session. Every response but 304 carries JSON; ' +
+      "errors are problem details (RFC 9457) that also carry the original endpoint's `error` sentence. " +
+      "The config's version is its ETag: send it back in `If-Match` to write only over what you read. " +
+      'Every operation takes a bearer token, and serves only the sessions of the user it names.',
+  },
+  paths: {
+    [CHAT_CONFIG_PATH]: {
+      get: {
+        operationId: 'getChatConfig',
+        summary: 'Read the config, its version and the time of its last write',
+        security: securityOf('GET'),
+        parameters: [
+          SESSION_ID,
+          condition('If-None-Match', 'Answer 304 without a body if the config is at one of these versions.'),
+          condition('If-Match', 'Answer 412 unless the config is at one of these versions.'),
+        ],
+        responses: {
+          200: {
+            description:
+              'The config as stored. A session never written through this API has version 0, `updatedAt` null, and its config as it is (`{}` if none): another system may have stored fields the ChatConfig schema refuses',
+            headers: headersOf({ ...ETAG, 'Cache-Control': { schema: literal('private, no-cache') } }),
+            content: {
+              [JSON_MEDIA_TYPE]: {
+                schema: {
+                  anyOf: [refTo('schemas', 'SessionConfig'), refTo('schemas', 'UnvalidatedSessionConfig')],
                 },
               },
             },
-            304: RESPONSES.notModified,
-            400: RESPONSES.badRequest,
-            401: RESPONSES.unauthorized,
-            403: RESPONSES.forbidden,
-            404: RESPONSES.notFound,
-            412: RESPONSES.preconditionFailed,
-            429: RESPONSES.throttled,
-            431: RESPONSES.headerFieldsTooLarge,
-            500: RESPONSES.internalError,
-            503: RESPONSES.unavailable,
           },
+          304: ref(RESPONSES.notModified),
+          400: ref(RESPONSES.badRequest),
+          401: ref(RESPONSES.unauthorized),
+          403: ref(RESPONSES.forbidden),
+          404: ref(RESPONSES.notFound),
+          412: ref(RESPONSES.preconditionFailed),
+          429: ref(RESPONSES.throttled),
+          431: ref(RESPONSES.headerFieldsTooLarge),
+          500: ref(RESPONSES.internalError),
+          503: ref(RESPONSES.unavailable),
         },
-        post: replaceOperation(
-          'POST',
-          'updateChatConfig',
-          'Replace the whole config (as the original endpoint did)',
-        ),
-        put: replaceOperation('PUT', 'replaceChatConfig', 'Replace the whole config'),
-        patch: writeOperation(
-          'PATCH',
-          'patchChatConfig',
-          'Merge a JSON Merge Patch (RFC 7396) into the config: set the fields given, remove those set to null',
-          {
-            required: true,
-            content: {
-              [MERGE_PATCH_MEDIA_TYPE]: {
-                schema: SCHEMAS.ChatConfigPatch,
-                example: { temperature: 0.2, system_prompt: null },
-              },
+      },
+      post: replaceOperation(
+        'POST',
+        'updateChatConfig',
+        'Replace the whole config (as the original endpoint did)',
+      ),
+      put: replaceOperation('PUT', 'replaceChatConfig', 'Replace the whole config'),
+      patch: writeOperation(
+        'PATCH',
+        'patchChatConfig',
+        'Merge a JSON Merge Patch (RFC 7396) into the config: set the fields given, remove those set to null',
+        {
+          required: true,
+          content: {
+            [MERGE_PATCH_MEDIA_TYPE]: {
+              schema: refTo('schemas', 'ChatConfigPatch'),
+              example: { temperature: 0.2, system_prompt: null },
             },
           },
-          {
-            unsupportedMediaType: RESPONSES.unsupportedMergePatch,
-            unprocessable: RESPONSES.unprocessablePatch,
-          },
-        ),
-      },
-    },
-    components: {
-      schemas: SCHEMAS,
-      securitySchemes: {
-        [SECURITY_SCHEME]: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: `An OAuth 2.0 access token (a JWT) of the deployment's issuer: by default its Cognito user pool, through its app client's authorization code flow. Each operation names the scope it requires (${ALL_SCOPES.join(', ')}); API Gateway checks the token before the function runs, and the function serves only the user it names (\`sub\`), on that user's own sessions.`,
         },
+        {
+          unsupportedMediaType: RESPONSES.unsupportedMergePatch,
+          unprocessable: RESPONSES.unprocessablePatch,
+        },
+      ),
+    },
+  },
+  components: {
+    schemas: SCHEMAS,
+    responses: responseComponents(),
+    securitySchemes: {
+      [SECURITY_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: `An OAuth 2.0 access token (a JWT) of the deployment's issuer: by default its Cognito user pool, through its app client's authorization code flow. Each operation names the scope it requires (${ALL_SCOPES.join(', ')}); API Gateway checks the token before the function runs, and the function serves only the user it names (\`sub\`), on that user's own sessions.`,
       },
     },
-  });
+  },
+});
 
 /** The document as `npm run openapi` writes it. */
 export const openApiFile = (): string => `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;

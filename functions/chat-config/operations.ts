@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import {
@@ -8,7 +8,7 @@ import {
   isMalformedRequest,
   replaceConfigRequestSchema,
   sessionIdSchema,
-  toFieldViolations,
+  validate,
 } from '../sessions/config-schema';
 import { BadRequestError, PreconditionFailedError, ValidationError } from '../sessions/errors';
 import {
@@ -45,11 +45,11 @@ export interface OperationRequest {
 export type Operation = (request: OperationRequest) => Promise<ApiGatewayResult>;
 
 const sessionIdOf = (event: ApiGatewayEvent): string => {
-  const sessionId = sessionIdSchema.safeParse(event.pathParameters?.sessionId);
+  const sessionId = v.safeParse(sessionIdSchema, event.pathParameters?.sessionId);
   if (!sessionId.success) {
     throw new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -');
   }
-  return sessionId.data;
+  return sessionId.output;
 };
 
 const written = (stored: StoredSessionConfig): ApiGatewayResult =>
@@ -76,19 +76,23 @@ const read =
     return jsonResponse(200, stored, 'application/json', headers);
   };
 
-/** How a body that fails its schema is answered: a malformed one is a 400, any other failure a 422. */
+/** How a body is checked: a malformed one is a 400; one that then fails its schema a 422. */
 interface BodyRules {
-  readonly isMalformed: (error: z.core.$ZodError) => boolean;
+  readonly isMalformed: (body: unknown) => boolean;
   readonly malformed: string;
   /** Rewords a violation, where a likely mistake deserves a hint. */
   readonly explain?: (violation: FieldViolation) => FieldViolation;
 }
 
-const parseBody = <S extends z.core.$ZodType>(schema: S, body: unknown, rules: BodyRules): z.output<S> => {
-  const result = z.safeParse(schema, body);
-  if (result.success) return result.data;
-  if (rules.isMalformed(result.error)) throw new BadRequestError(rules.malformed);
-  throw new ValidationError(toFieldViolations(result.error).map(rules.explain ?? ((violation) => violation)));
+const parseBody = <S extends typeof replaceConfigRequestSchema | typeof chatConfigPatchSchema>(
+  schema: S,
+  body: unknown,
+  rules: BodyRules,
+): v.InferOutput<S> => {
+  if (rules.isMalformed(body)) throw new BadRequestError(rules.malformed);
+  const result = validate(schema, body);
+  if (result.success) return result.output;
+  throw new ValidationError(result.violations.map(rules.explain ?? ((violation) => violation)));
 };
 
 const REPLACE_RULES: BodyRules = {

@@ -1,21 +1,40 @@
-import * as z from 'zod/mini';
-import { en } from 'zod/v4/locales';
-
-// zod/mini ships without messages ("Invalid input"); the English locale gives clients sentences they can act on.
-z.config(en());
+import * as v from 'valibot';
 
 // DynamoDB stores numbers down to 1e-130 in magnitude and refuses smaller ones (underflow): such a value is the
 // client's mistake (422), not a store failure (500).
 const DYNAMODB_SMALLEST_MAGNITUDE = 1e-130;
 
+/** What a value is, in a message: `null`, `array` and `NaN` by name, anything else by its `typeof`. */
+const kindOf = (input: unknown): string => {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  if (Number.isNaN(input)) return 'NaN';
+  return typeof input;
+};
+
+// The sentences clients read in a 422's `errors`, one per rule: written here rather than taken from the library, so
+// that they stay as the API documents them whatever the library says.
+const expected = (what: string) => (issue: v.BaseIssue<unknown>) =>
+  `Invalid input: expected ${what}, received ${kindOf(issue.input)}`;
+const atLeast =
+  (what: string, unit = '') =>
+  (issue: v.BaseIssue<unknown>) =>
+    `Too small: expected ${what} ${unit ? `to have >=${issue.requirement} ${unit}` : `to be >=${issue.requirement}`}`;
+const atMost =
+  (what: string, unit = '') =>
+  (issue: v.BaseIssue<unknown>) =>
+    `Too big: expected ${what} ${unit ? `to have <=${issue.requirement} ${unit}` : `to be <=${issue.requirement}`}`;
+
 /** A number in [min, max] that DynamoDB can store. */
 const boundedNumber = (min: number, max: number) =>
-  z.number().check(
-    z.gte(min),
-    z.lte(max),
-    z.refine((n) => n === 0 || Math.abs(n) >= DYNAMODB_SMALLEST_MAGNITUDE, {
-      error: `Too small: expected 0 or a magnitude of at least ${DYNAMODB_SMALLEST_MAGNITUDE}`,
-    }),
+  v.pipe(
+    v.number(expected('number')),
+    v.minValue(min, atLeast('number')),
+    v.maxValue(max, atMost('number')),
+    v.check(
+      (n) => n === 0 || Math.abs(n) >= DYNAMODB_SMALLEST_MAGNITUDE,
+      `Too small: expected 0 or a magnitude of at least ${DYNAMODB_SMALLEST_MAGNITUDE}`,
+    ),
   );
 
 /**
@@ -42,15 +61,15 @@ export const MAX_CONFIG_BYTES = 72 * 1024;
  * which DynamoDB's UTF-8 cannot hold).
  */
 const text = (min: number, max: number, maxBytes = 3 * max) =>
-  z.string().check(
-    z.minLength(min),
-    z.maxLength(max),
-    z.refine((s) => s.isWellFormed(), {
-      error: 'Invalid string: contains a lone surrogate (not valid Unicode)',
-    }),
-    z.refine((s) => s.length * 3 <= maxBytes || Buffer.byteLength(s, 'utf8') <= maxBytes, {
-      error: `Too big: expected string to have <=${maxBytes} bytes in UTF-8`,
-    }),
+  v.pipe(
+    v.string(expected('string')),
+    v.minLength(min, atLeast('string', 'characters')),
+    v.maxLength(max, atMost('string', 'characters')),
+    v.check((s) => s.isWellFormed(), 'Invalid string: contains a lone surrogate (not valid Unicode)'),
+    v.check(
+      (s) => s.length * 3 <= maxBytes || Buffer.byteLength(s, 'utf8') <= maxBytes,
+      `Too big: expected string to have <=${maxBytes} bytes in UTF-8`,
+    ),
   );
 
 const stopSequence = text(1, CONFIG_LIMITS.stopSequenceLength);
@@ -59,20 +78,35 @@ const stopSequence = text(1, CONFIG_LIMITS.stopSequenceLength);
 // it: a patch whose fields are each valid, applied to a valid config, gives a valid config, so the store can apply
 // it field by field in one write, never reading the whole config first. A test fails if a cross-field rule appears.
 const chatConfigFields = {
-  model: z
-    .string()
-    .check(z.minLength(1), z.maxLength(CONFIG_LIMITS.modelLength), z.regex(/^[A-Za-z0-9 ._:/@-]+$/)),
+  model: v.pipe(
+    v.string(expected('string')),
+    v.minLength(1, atLeast('string', 'characters')),
+    v.maxLength(CONFIG_LIMITS.modelLength, atMost('string', 'characters')),
+    v.regex(/^[A-Za-z0-9 ._:/@-]+$/, (issue) => `Invalid string: must match pattern ${issue.requirement}`),
+  ),
   temperature: boundedNumber(0, 2),
-  max_tokens: z.int().check(z.gte(1), z.lte(1_000_000)),
+  max_tokens: v.pipe(
+    v.number(expected('number')),
+    v.integer(expected('int')),
+    v.minValue(1, atLeast('number')),
+    v.maxValue(1_000_000, atMost('number')),
+  ),
   top_p: boundedNumber(0, 1),
   presence_penalty: boundedNumber(-2, 2),
   frequency_penalty: boundedNumber(-2, 2),
-  stop: z.union([stopSequence, z.array(stopSequence).check(z.maxLength(CONFIG_LIMITS.stopSequences))], {
-    error: `Invalid input: expected a string or an array of at most ${CONFIG_LIMITS.stopSequences} strings, each 1 to ${CONFIG_LIMITS.stopSequenceLength} characters`,
-  }),
-  system_prompt: text(0, CONFIG_LIMITS.systemPromptLength, CONFIG_LIMITS.systemPromptBytes).register(
-    z.globalRegistry,
-    { description: `At most ${CONFIG_LIMITS.systemPromptBytes} bytes in UTF-8` },
+  stop: v.union(
+    [
+      stopSequence,
+      v.pipe(
+        v.array(stopSequence, expected('array')),
+        v.maxLength(CONFIG_LIMITS.stopSequences, atMost('array', 'items')),
+      ),
+    ],
+    `Invalid input: expected a string or an array of at most ${CONFIG_LIMITS.stopSequences} strings, each 1 to ${CONFIG_LIMITS.stopSequenceLength} characters`,
+  ),
+  system_prompt: v.pipe(
+    text(0, CONFIG_LIMITS.systemPromptLength, CONFIG_LIMITS.systemPromptBytes),
+    v.description(`At most ${CONFIG_LIMITS.systemPromptBytes} bytes in UTF-8`),
   ),
 };
 
@@ -81,66 +115,81 @@ type ChatConfigFields = typeof chatConfigFields;
 /** The names of a config's fields, in the schema's order. */
 export const CHAT_CONFIG_FIELD_NAMES = Object.keys(chatConfigFields) as (keyof ChatConfigFields)[];
 
+/**
+ * An object of `entries` that names each unknown field by its own path ("Unknown field"); a strict object would name
+ * the first one only. Its type is that of the entries, without the rest's `never` index signature.
+ */
+const configObject = <E extends v.ObjectEntries>(
+  entries: E,
+): v.GenericSchema<unknown, v.InferOutput<v.ObjectSchema<E, undefined>>> & { readonly entries: E } =>
+  v.objectWithRest(entries, v.never('Unknown field'), expected('object'));
+
 /** Every field optional: what a config holds. */
 const optionalFields = Object.fromEntries(
-  CHAT_CONFIG_FIELD_NAMES.map((name) => [name, z.optional(chatConfigFields[name])]),
-) as { [K in keyof ChatConfigFields]: z.ZodMiniOptional<ChatConfigFields[K]> };
+  CHAT_CONFIG_FIELD_NAMES.map((name) => [name, v.optional(chatConfigFields[name])]),
+) as { [K in keyof ChatConfigFields]: v.OptionalSchema<ChatConfigFields[K], undefined> };
 
 /** Every field optional or `null`: what a merge patch holds, `null` removing the field. */
 const patchFields = Object.fromEntries(
-  CHAT_CONFIG_FIELD_NAMES.map((name) => [name, z.optional(z.nullable(chatConfigFields[name]))]),
-) as { [K in keyof ChatConfigFields]: z.ZodMiniOptional<z.ZodMiniNullable<ChatConfigFields[K]>> };
+  CHAT_CONFIG_FIELD_NAMES.map((name) => [name, v.optional(v.nullable(chatConfigFields[name]))]),
+) as {
+  [K in keyof ChatConfigFields]: v.OptionalSchema<
+    v.NullableSchema<ChatConfigFields[K], undefined>,
+    undefined
+  >;
+};
 
 /**
  * The configuration of one chat session: the single source of validation, of the `ChatConfig` type and of the
  * OpenAPI document. Every field is optional; unknown fields are rejected by name.
  */
-export const chatConfigSchema = z.strictObject(optionalFields);
+export const chatConfigSchema = configObject(optionalFields);
 
 /**
  * Body of a `PATCH`: a JSON Merge Patch (RFC 7396) of the config. A field set to a value replaces it (an array
  * whole), a field set to `null` is removed, an absent field is kept. The values are those of `chatConfigSchema`.
  */
-export const chatConfigPatchSchema = z.strictObject(patchFields);
+export const chatConfigPatchSchema = configObject(patchFields);
 
 /** A validated merge patch of a config. */
-export type ChatConfigPatch = z.infer<typeof chatConfigPatchSchema>;
+export type ChatConfigPatch = v.InferOutput<typeof chatConfigPatchSchema>;
 
 /** A validated chat session configuration. */
-export type ChatConfig = z.infer<typeof chatConfigSchema>;
+export type ChatConfig = v.InferOutput<typeof chatConfigSchema>;
 
 /**
  * Body of a full replace (`POST`/`PUT`): `{"config": {...}}`. Other top-level members are ignored, as the original
  * endpoint ignored them; inside `config`, every unknown field is rejected.
  */
-export const replaceConfigRequestSchema = z.looseObject({ config: chatConfigSchema });
+export const replaceConfigRequestSchema = v.looseObject({ config: chatConfigSchema }, expected('object'));
 
-// Whether an object expected within the first `depth` levels of the body is something else (or missing).
-const isShapeFailure = (error: z.core.$ZodError, depth: number): boolean =>
-  error.issues.some((issue) => issue.code === 'invalid_type' && issue.path.length < depth);
+/** A JSON object: not `null`, not an array (which the schemas' objects would take for one). */
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Whether a replace failed on the body's shape rather than on the config's content: the body is not an object, or its
- * `config` is missing or not an object. Such a request is malformed (400); any other failure is unprocessable (422).
+ * Whether a replace is malformed (400) rather than unprocessable (422): the body is not an object, or its `config`
+ * is missing or not an object. Checked before the schema, whose failures are then all 422s.
  */
-export const isMalformedRequest = (error: z.core.$ZodError): boolean => isShapeFailure(error, 2);
+export const isMalformedRequest = (body: unknown): boolean =>
+  !isJsonObject(body) || !isJsonObject(body.config);
 
-/** Whether a merge patch failed for not being an object at all (400) rather than for its fields (422). */
-export const isMalformedPatch = (error: z.core.$ZodError): boolean => isShapeFailure(error, 1);
+/** Whether a merge patch is malformed (400) for not being an object at all, rather than for its fields (422). */
+export const isMalformedPatch = (body: unknown): boolean => !isJsonObject(body);
 
 /**
  * A session's configuration as stored, with the version that counts its writes (0 for a session never written
  * through this API, whose `updatedAt` is then `null`): what a read answers, and a write with its message.
  */
-export const storedSessionConfigSchema = z.strictObject({
-  sessionId: z.string(),
+export const storedSessionConfigSchema = v.strictObject({
+  sessionId: v.string(),
   config: chatConfigSchema,
-  version: z.int().check(z.gte(0)),
-  updatedAt: z.nullable(z.iso.datetime()),
+  version: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  updatedAt: v.nullable(v.pipe(v.string(), v.isoTimestamp())),
 });
 
 /** A session id as it may appear in the path. */
-export const sessionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));
+export const sessionIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 
 /** One reason a request was unprocessable, pointed at with a JSON Pointer (RFC 6901) into the body. */
 export interface FieldViolation {
@@ -148,13 +197,48 @@ export interface FieldViolation {
   readonly message: string;
 }
 
-const toPointer = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+const toPointer = (keys: readonly unknown[]): string =>
+  keys.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 
 /** Flattens a schema failure into `{path, message}` pairs; an unknown field is named by its own path. */
-export const toFieldViolations = (error: z.core.$ZodError): FieldViolation[] =>
-  error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: toPointer([...issue.path, key]), message: 'Unknown field' }))
-      : [{ path: toPointer(issue.path), message: issue.message }],
-  );
+const toFieldViolations = (issues: readonly v.BaseIssue<unknown>[]): FieldViolation[] =>
+  issues.map((issue) => ({
+    path: toPointer(issue.path?.map(({ key }) => key) ?? []),
+    message: issue.message,
+  }));
+
+// Valibot's objects leave out these keys (for safety) rather than call them unknown; a config has no such field.
+// (`__proto__` and `constructor.prototype` never get this far: the body parser refuses them.)
+const KEYS_VALIBOT_SKIPS = ['__proto__', 'constructor', 'prototype'];
+
+/** Where each schema that holds a config has it. */
+const CONFIG_PATHS = new Map<v.GenericSchema, readonly string[]>([
+  [chatConfigSchema, []],
+  [chatConfigPatchSchema, []],
+  [replaceConfigRequestSchema, ['config']],
+]);
+
+type ConfigHolder =
+  | typeof chatConfigSchema
+  | typeof chatConfigPatchSchema
+  | typeof replaceConfigRequestSchema;
+
+/** The outcome of validating a value: its output, or each reason it is unprocessable. */
+export type Validation<T> =
+  | { readonly success: true; readonly output: T }
+  | { readonly success: false; readonly violations: FieldViolation[] };
+
+/** Validates `value` against one of the schemas that hold a config: every violation, unknown fields included. */
+export const validate = <S extends ConfigHolder>(schema: S, value: unknown): Validation<v.InferOutput<S>> => {
+  const path = CONFIG_PATHS.get(schema) ?? [];
+  const config = path.reduce<unknown>((at, key) => (isJsonObject(at) ? at[key] : undefined), value);
+  const skipped = isJsonObject(config) ? KEYS_VALIBOT_SKIPS.filter((key) => Object.hasOwn(config, key)) : [];
+  const result = v.safeParse(schema, value);
+  const violations = [
+    ...(result.success ? [] : toFieldViolations(result.issues)),
+    ...skipped.map((key) => ({ path: toPointer([...path, key]), message: 'Unknown field' })),
+  ];
+  return result.success && violations.length === 0
+    ? { success: true, output: result.output }
+    : { success: false, violations };
+};

@@ -5,7 +5,7 @@ import {
   type ChatConfigPatch,
   chatConfigSchema,
   type FieldViolation,
-  toFieldViolations,
+  validate,
 } from './config-schema';
 import {
   PreconditionFailedError,
@@ -118,14 +118,12 @@ const replaceUnversioned = async (
   if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
     throw new PreconditionFailedError(version);
   }
-  const merged = chatConfigSchema.safeParse(mergePatch(config, patch));
+  const merged = validate(chatConfigSchema, mergePatch(config, patch));
   if (!merged.success) {
-    throw new ValidationError(
-      toFieldViolations(merged.error).map((violation) => explainStored(violation, named)),
-    );
+    throw new ValidationError(merged.violations.map((violation) => explainStored(violation, named)));
   }
   try {
-    return (await store.replaceConfig({ ...write, config: merged.data, expectedVersions: [version] }))
+    return (await store.replaceConfig({ ...write, config: merged.output, expectedVersions: [version] }))
       .current;
   } catch (error) {
     // The client's If-Match, if any, named the version found: it is now stale.

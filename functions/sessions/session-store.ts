@@ -1,8 +1,8 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import type { ChatConfig, storedSessionConfigSchema } from './config-schema';
 
 /** A session's configuration as stored (see `storedSessionConfigSchema`). */
-export type StoredSessionConfig = Readonly<z.infer<typeof storedSessionConfigSchema>>;
+export type StoredSessionConfig = Readonly<v.InferOutput<typeof storedSessionConfigSchema>>;
 
 /**
  * The outcome of one atomic replace: the new state, and the config it replaced (`{}` when there was none) as it was
