@@ -4,8 +4,9 @@
  * raw `UpdateCommand` on DynamoDB Local. Prints a table of the figures and of each ratio against its target, and
  * writes bench/results.json. It never fails on a number; it fails if a bundle does not answer as it should.
  *
- * Settings (environment): BENCH_ROUNDS (20), BENCH_INVOCATIONS per warm round (1000), BENCH_ROUND_MS per throughput
- * round (1000), BENCH_CPU_PROF_DIR (a folder: the warm CPU process writes a `--cpu-prof` profile there).
+ * Settings (environment): BENCH_ROUNDS (20), BENCH_INVOCATIONS per warm round (1000, and as many to warm up),
+ * BENCH_ROUND_MS per throughput round (1000, and twice that to warm up), BENCH_RESULTS_FILE (bench/results.json),
+ * BENCH_CPU_PROF_DIR (a folder: the warm CPU process writes a `--cpu-prof` profile there).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,7 +30,7 @@ import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const EVENT_FILE = join(projectRoot, 'events', '200-config-replaced.json');
-const RESULTS_FILE = join(projectRoot, 'bench', 'results.json');
+const RESULTS_FILE = resolve(process.env.BENCH_RESULTS_FILE || join(projectRoot, 'bench', 'results.json'));
 const TABLE_NAME = 'bench-sessions';
 const CONCURRENCIES = [1, 16];
 
@@ -38,12 +39,14 @@ const setting = (name: string, fallback: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
   return value;
 };
+const invocationsPerRound = setting('BENCH_INVOCATIONS', 1_000);
+const roundMs = setting('BENCH_ROUND_MS', 1_000);
 const settings = {
   rounds: setting('BENCH_ROUNDS', 20),
-  invocationsPerRound: setting('BENCH_INVOCATIONS', 1_000),
-  warmUpInvocations: 1_000,
-  roundMs: setting('BENCH_ROUND_MS', 1_000),
-  warmUpMs: 2_000,
+  invocationsPerRound,
+  warmUpInvocations: invocationsPerRound,
+  roundMs,
+  warmUpMs: 2 * roundMs,
 };
 const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
@@ -234,7 +237,7 @@ try {
 
   console.log(`\n${bundleTable}\n\n${throughputTable}\n\n${bytesTable}\n`);
   console.log(
-    `Medians of ${settings.rounds} rounds; commit ${results.commit}, ${results.machine.cpu} × ${results.machine.cores}, Node.js ${results.machine.node}. Written to bench/results.json.`,
+    `Medians of ${settings.rounds} rounds; commit ${results.commit}, ${results.machine.cpu} × ${results.machine.cores}, Node.js ${results.machine.node}. Written to ${RESULTS_FILE}.`,
   );
 } finally {
   rmSync(workDir, { recursive: true, force: true });

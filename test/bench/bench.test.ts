@@ -1,0 +1,98 @@
+/**
+ * `npm run bench` in miniature: a few rounds of each measure, to prove that it builds the three bundles, that each
+ * answers the sample event as it should on the canned transport and on DynamoDB Local, and that it records every
+ * ratio. No figure is checked here: speed lives in `npm run bench`, whose numbers never fail a build.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+const run = promisify(execFile);
+
+interface Results {
+  commit: string;
+  machine: { node: string };
+  bundles: Record<string, { bytes: number; gzipBytes: number }>;
+  oursOverFloor: { source: string; bytes: number }[];
+  coldInit: { medianNetMs: Record<string, number>; medianPeakRssBytes: Record<string, number> };
+  warmCpu: { medianMicroseconds: Record<string, number> };
+  throughput: Record<string, Record<'raw' | 'ours', { median: { perSecond: number; p99Ms: number } }>>;
+  ratios: { measure: string; value: number; target: number; met: boolean }[];
+}
+
+let workDir: string;
+let results: Results;
+let printed: string;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'chat-config-bench-test-'));
+  const resultsFile = join(workDir, 'results.json');
+  const { stdout } = await run('npm', ['run', 'bench'], {
+    env: {
+      ...process.env,
+      BENCH_ROUNDS: '2',
+      BENCH_INVOCATIONS: '20',
+      BENCH_ROUND_MS: '200',
+      BENCH_RESULTS_FILE: resultsFile,
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  printed = stdout;
+  results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+}, 240_000);
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+const BUNDLES = ['floor', 'peer', 'ours'];
+const isPositive = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+describe('npm run bench', () => {
+  it('measures floor, peer and ours on Node.js 24, each bundle by every measure', () => {
+    expect(results.machine.node).toMatch(/^v24\./);
+    for (const measure of [
+      Object.fromEntries(BUNDLES.map((name) => [name, results.bundles[name]?.bytes])),
+      results.coldInit.medianNetMs,
+      results.coldInit.medianPeakRssBytes,
+      results.warmCpu.medianMicroseconds,
+    ]) {
+      expect(Object.keys(measure).sort()).toEqual([...BUNDLES].sort());
+      for (const value of Object.values(measure)) expect(isPositive(value)).toBe(true);
+    }
+  });
+
+  it('compares ours with a raw UpdateCommand on DynamoDB Local at concurrency 1 and 16', () => {
+    expect(Object.keys(results.throughput)).toEqual(['1', '16']);
+    for (const sides of Object.values(results.throughput)) {
+      expect(isPositive(sides.raw.median.perSecond)).toBe(true);
+      expect(isPositive(sides.ours.median.perSecond)).toBe(true);
+    }
+  });
+
+  it('records each ratio the issue sets a target for, and prints the table', () => {
+    expect(results.ratios.map(({ measure, target }) => [measure, target])).toEqual([
+      ['bundle bytes, ours/floor', 1.15],
+      ['bundle bytes, ours/peer', 0.5],
+      ['cold init, ours/floor', 1.15],
+      ['cold init, ours/peer', 0.7],
+      ['warm CPU, ours/floor', 1.1],
+      ['throughput at concurrency 1, ours/raw', 0.95],
+      ['throughput at concurrency 16, ours/raw', 0.95],
+    ]);
+    for (const { value } of results.ratios) expect(isPositive(value)).toBe(true);
+    expect(printed).toContain('| bundle (bytes) |');
+    expect(printed).toContain('| in ours, not in floor | bytes |');
+  });
+
+  it('tells where the bytes ours adds to the floor come from, our own code among them', () => {
+    const sources = results.oursOverFloor.map(({ source }) => source);
+    expect(sources).toEqual(
+      expect.arrayContaining(['@aws-lambda-powertools/logger', 'valibot', 'functions/sessions']),
+    );
+    expect(sources).not.toContain('zod');
+  });
+});
