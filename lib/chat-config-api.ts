@@ -184,7 +184,6 @@ export class ChatConfigApi extends Construct {
         POWERTOOLS_SERVICE_NAME: 'chat-config',
         REQUIRE_IF_MATCH: String(settings.requireIfMatch),
         OWNER_ATTRIBUTE: settings.ownerAttribute,
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: CHAT_CONFIG_BUNDLING,
     });

@@ -12,6 +12,7 @@ import {
 import { entityTagOf } from './entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from './events';
 import { MERGE_PATCH_MEDIA_TYPE } from './request-body';
+import { originalLocationOf } from './source-locations';
 
 /** The sentence clients of the original endpoint read on any failed update (but a missing session). */
 export const UPDATE_FAILED = 'Failed to update chat configuration';
@@ -39,7 +40,8 @@ const framesOf = (error: Error): string[] => {
     .slice(header.length)
     .split('\n')
     .flatMap((line) => FRAME.exec(line)?.[1] ?? [])
-    .slice(0, MAX_FRAMES);
+    .slice(0, MAX_FRAMES)
+    .map(originalLocationOf);
 };
 
 /**

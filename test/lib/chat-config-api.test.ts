@@ -75,7 +75,7 @@ describe('ChatConfigApi function', () => {
     });
   });
 
-  it('gets the table name, its service name, whether If-Match is required and source-mapped stack traces from its environment', () => {
+  it('gets the table name, its service name and whether If-Match is required from its environment, and no NODE_OPTIONS', () => {
     const { template } = defaults;
 
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -85,10 +85,12 @@ describe('ChatConfigApi function', () => {
           DYNAMODB_ENDPOINT: '',
           POWERTOOLS_SERVICE_NAME: 'chat-config',
           REQUIRE_IF_MATCH: 'false',
-          NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
+    // Source maps are read when an error is logged, not parsed at every cold start.
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it('requires If-Match on writes when requireIfMatch is set', () => {
