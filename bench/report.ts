@@ -1,6 +1,6 @@
 /** What `npm run bench` prints and records: the figures, each ratio against its target, and the machine. */
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem, type } from 'node:os';
+import { arch, cpus, totalmem, type } from 'node:os';
 
 /** A ratio the issue sets a target for: `ours / other` at most (or, for throughput, at least) `target`. */
 export interface Ratio {
@@ -17,7 +17,7 @@ export const machine = () => ({
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
-  os: `${type()} ${release()}`,
+  os: `${type()} ${arch()}`,
   node: process.version,
 });
 
