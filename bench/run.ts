@@ -76,6 +76,8 @@ if (!process.version.startsWith('v24.')) {
   throw new Error(`The bench runs on Node.js 24, the Lambda runtime nodejs24.x; this is ${process.version}`);
 }
 
+// The code measured is the tree as the run starts.
+const measuredCommit = commit();
 const workDir = mkdtempSync(join(tmpdir(), 'chat-config-bench-'));
 try {
   console.log('Building floor, peer and ours (npm run synth)…');
@@ -212,7 +214,7 @@ try {
   );
 
   const results = {
-    commit: commit(),
+    commit: measuredCommit,
     ranAt: new Date().toISOString(),
     machine: machine(),
     settings,
