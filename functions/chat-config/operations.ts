@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import {
+  type ConfigHolder,
   chatConfigPatchSchema,
   type FieldViolation,
   isMalformedPatch,
@@ -84,11 +85,7 @@ interface BodyRules {
   readonly explain?: (violation: FieldViolation) => FieldViolation;
 }
 
-const parseBody = <S extends typeof replaceConfigRequestSchema | typeof chatConfigPatchSchema>(
-  schema: S,
-  body: unknown,
-  rules: BodyRules,
-): v.InferOutput<S> => {
+const parseBody = <S extends ConfigHolder>(schema: S, body: unknown, rules: BodyRules): v.InferOutput<S> => {
   if (rules.isMalformed(body)) throw new BadRequestError(rules.malformed);
   const result = validate(schema, body);
   if (result.success) return result.output;

@@ -35,23 +35,31 @@ const projectPathOf = (source: string): string => {
 
 const LOCATION = /^(.+):(\d+):(\d+)$/;
 
-/** `file:line:column` of a frame, as the original source's line and column where a source map tells them. */
+/** Where a source map places a frame: the entry nearest before it, on the frame's own line, or none. */
+const entryAt = (file: string, line: number, column: number) => {
+  const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
+  // Past the map's last entry on a line, the nearest one is on another line: it names nothing of this frame.
+  return entry !== undefined && 'generatedLine' in entry && entry.generatedLine === line - 1
+    ? entry
+    : undefined;
+};
+
+/**
+ * `file:line:column` of a frame, as the original source's line and column where a source map tells them, else as
+ * given. It never throws: it runs while a failure is being logged.
+ */
 export const originalLocationOf = (location: string): string => {
-  const [, path = '', line = '0', column = '0'] = LOCATION.exec(location) ?? [];
-  if (!/\.m?js$/.test(path)) return location;
-  const file = path.startsWith('file:') ? fileURLToPath(path) : path;
-  const map = sourceMapOf(file);
-  // The map's nearest entry must be on the frame's own line: past the last one, it would name a line of nothing.
-  const entry = map?.findEntry(Number(line) - 1, Number(column) - 1);
-  if (
-    map === undefined ||
-    entry === undefined ||
-    !('generatedLine' in entry) ||
-    entry.generatedLine !== Number(line) - 1
-  ) {
+  try {
+    const [, path = '', line = '0', column = '0'] = LOCATION.exec(location) ?? [];
+    if (!/\.m?js$/.test(path)) return location;
+    const entry = entryAt(
+      path.startsWith('file:') ? fileURLToPath(path) : path,
+      Number(line),
+      Number(column),
+    );
+    if (entry === undefined) return location;
+    return `${projectPathOf(entry.originalSource)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  } catch {
     return location;
   }
-  const origin = map.findOrigin(Number(line), Number(column));
-  if (!('fileName' in origin)) return location;
-  return `${projectPathOf(origin.fileName)}:${origin.lineNumber}:${origin.columnNumber}`;
 };

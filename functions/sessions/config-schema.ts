@@ -9,6 +9,7 @@ const kindOf = (input: unknown): string => {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'array';
   if (Number.isNaN(input)) return 'NaN';
+  if (typeof input === 'number' && !Number.isFinite(input)) return 'Infinity';
   return typeof input;
 };
 
@@ -29,6 +30,8 @@ const atMost =
 const boundedNumber = (min: number, max: number) =>
   v.pipe(
     v.number(expected('number')),
+    // JSON's `1e400` is parsed as Infinity.
+    v.finite(expected('number')),
     v.minValue(min, atLeast('number')),
     v.maxValue(max, atMost('number')),
     v.check(
@@ -87,6 +90,7 @@ const chatConfigFields = {
   temperature: boundedNumber(0, 2),
   max_tokens: v.pipe(
     v.number(expected('number')),
+    v.finite(expected('number')),
     v.integer(expected('int')),
     v.minValue(1, atLeast('number')),
     v.maxValue(1_000_000, atMost('number')),
@@ -140,8 +144,10 @@ const patchFields = Object.fromEntries(
 };
 
 /**
- * The configuration of one chat session: the single source of validation, of the `ChatConfig` type and of the
- * OpenAPI document. Every field is optional; unknown fields are rejected by name.
+ * The configuration of one chat session: the single source of validation (through `validate`), of the `ChatConfig`
+ * type and of the OpenAPI document. Every field is optional; unknown fields are rejected by name. (Alone, valibot's
+ * object would take an array for an empty config and leave out `constructor` and `prototype` without a word:
+ * `validate` and `isMalformed*` see to those.)
  */
 export const chatConfigSchema = configObject(optionalFields);
 
@@ -207,8 +213,9 @@ const toFieldViolations = (issues: readonly v.BaseIssue<unknown>[]): FieldViolat
     message: issue.message,
   }));
 
-// Valibot's objects leave out these keys (for safety) rather than call them unknown; a config has no such field.
-// (`__proto__` and `constructor.prototype` never get this far: the body parser refuses them.)
+// Valibot's objects leave out these keys (for safety) rather than call them unknown; a config has no such field. (The
+// body parser refuses `__proto__` and `constructor.prototype` in a request, but a stored config met by a patch may
+// hold any key.)
 const KEYS_VALIBOT_SKIPS = ['__proto__', 'constructor', 'prototype'];
 
 /** Where each schema that holds a config has it. */
@@ -218,7 +225,8 @@ const CONFIG_PATHS = new Map<v.GenericSchema, readonly string[]>([
   [replaceConfigRequestSchema, ['config']],
 ]);
 
-type ConfigHolder =
+/** The schemas that hold a config. */
+export type ConfigHolder =
   | typeof chatConfigSchema
   | typeof chatConfigPatchSchema
   | typeof replaceConfigRequestSchema;

@@ -140,6 +140,17 @@ describe('chatConfigSchema', () => {
     ]);
   });
 
+  it("calls an infinite number (JSON's 1e400) no number", () => {
+    const violations = violationsOf(JSON.parse('{"config": {"temperature": 1e400, "max_tokens": -1e400}}'));
+
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        { path: '/config/temperature', message: 'Invalid input: expected number, received Infinity' },
+        { path: '/config/max_tokens', message: 'Invalid input: expected number, received Infinity' },
+      ]),
+    );
+  });
+
   it('points into arrays by index', () => {
     expect(violationsOf({ config: { stop: ['a', 'b', ''] } }).map((v) => v.path)).toEqual(['/config/stop/2']);
   });
