@@ -59,10 +59,12 @@ class CannedRequest extends EventEmitter {
     return this;
   }
 
-  end(): this {
+  end(request?: string | Buffer): this {
     this.counts.set(this.target, (this.counts.get(this.target) ?? 0) + 1);
     const ok = this.target === 'DynamoDB_20120810.UpdateItem';
-    const body = Buffer.from(ok ? UPDATE_ITEM_RESPONSE : UNEXPECTED_RESPONSE);
+    // Old attributes only to a write that asks for them, as DynamoDB answers.
+    const answer = String(request ?? '').includes('"ReturnValues"') ? UPDATE_ITEM_RESPONSE : '{}';
+    const body = Buffer.from(ok ? answer : UNEXPECTED_RESPONSE);
     const response = Object.assign(Readable.from([body]), {
       statusCode: ok ? 200 : 400,
       statusMessage: ok ? 'OK' : 'Bad Request',
@@ -85,12 +87,10 @@ class CannedRequest extends EventEmitter {
 export interface CannedDynamoDbTransport {
   /** Requests answered, by `X-Amz-Target` (e.g. `DynamoDB_20120810.UpdateItem`). */
   readonly counts: ReadonlyMap<string, number>;
-  restore(): void;
 }
 
-/** Replaces `https.request` (which the SDK looks up at each request) until `restore()`. */
+/** Replaces `https.request`, which the SDK looks up at each request, for the rest of the process. */
 export const installCannedDynamoDbTransport = (): CannedDynamoDbTransport => {
-  const original = https.request;
   const counts = new Map<string, number>();
   // The SDK passes its headers as a plain object, names in lower case.
   const request = (
@@ -101,10 +101,5 @@ export const installCannedDynamoDbTransport = (): CannedDynamoDbTransport => {
     return new CannedRequest(target, onResponse, counts);
   };
   https.request = request as unknown as typeof https.request;
-  return {
-    counts,
-    restore: () => {
-      https.request = original;
-    },
-  };
+  return { counts };
 };

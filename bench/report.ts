@@ -21,11 +21,14 @@ export const machine = () => ({
   node: process.version,
 });
 
-/** The commit measured, `-dirty` when the work tree had changes. */
+/** The commit measured, `-dirty` when the work tree had changes (but to the results an earlier run wrote). */
 export const commit = (): string => {
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    const changes = execFileSync('git', ['status', '--porcelain', '--', '.', ':!bench/results.json'], {
+      encoding: 'utf8',
+    });
+    const dirty = changes.trim() !== '';
     return dirty ? `${head}-dirty` : head;
   } catch {
     return 'unknown';

@@ -8,7 +8,7 @@
  * BENCH_ROUND_MS per throughput round (1000, and twice that to warm up), BENCH_RESULTS_FILE (bench/results.json),
  * BENCH_CPU_PROF_DIR (a folder: the warm CPU process writes a `--cpu-prof` profile there).
  */
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
 import {
+  type DynamoDbLocal,
   ensureSessionsTable,
   LOCAL_AWS_ENV,
   localDynamoDbClient,
@@ -50,6 +51,26 @@ const settings = {
 };
 const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
+if (!process.version.startsWith('v24.')) {
+  throw new Error(`The bench runs on Node.js 24, the Lambda runtime nodejs24.x; this is ${process.version}`);
+}
+
+/** What a stopped run must not leave behind: its child processes, its DynamoDB Local, its folder. */
+const running = new Set<ChildProcess>();
+let dynamoDb: DynamoDbLocal | undefined;
+const workDir = mkdtempSync(join(tmpdir(), 'chat-config-bench-'));
+const cleanUp = async () => {
+  for (const child of running) child.kill('SIGKILL');
+  await dynamoDb?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`Stopped by ${signal}`);
+    void cleanUp().finally(() => process.exit(1));
+  });
+}
+
 /** Runs a bench script in a child process with `env`, and returns what it sends back. */
 const runChild = async <T>(
   script: string,
@@ -64,21 +85,18 @@ const runChild = async <T>(
     // The handlers' logs are not read: written to /dev/null, as cheaply as the Lambda runtime takes them.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  running.add(child);
   const messages: T[] = [];
   child.on('message', (message) => messages.push(message as T));
   const [code] = await once(child, 'exit');
+  running.delete(child);
   const [message] = messages;
   if (code !== 0 || message === undefined) throw new Error(`bench/${script} failed (exit code ${code})`);
   return message;
 };
 
-if (!process.version.startsWith('v24.')) {
-  throw new Error(`The bench runs on Node.js 24, the Lambda runtime nodejs24.x; this is ${process.version}`);
-}
-
 // The code measured is the tree as the run starts.
 const measuredCommit = commit();
-const workDir = mkdtempSync(join(tmpdir(), 'chat-config-bench-'));
 try {
   console.log('Building floor, peer and ours (npm run synth)…');
   const { bundles, functionEnvironment, oursOverFloor } = await buildBundles(workDir);
@@ -114,7 +132,7 @@ try {
   );
 
   console.log(`Throughput: ${settings.rounds} rounds of ${settings.roundMs} ms per side and concurrency…`);
-  const dynamoDb = await startDynamoDbLocal();
+  dynamoDb = await startDynamoDbLocal();
   let throughput: ThroughputResult;
   try {
     const client = localDynamoDbClient(dynamoDb.endpoint);
@@ -137,6 +155,7 @@ try {
     );
   } finally {
     await dynamoDb.stop();
+    dynamoDb = undefined;
   }
 
   const coldMs = medians(coldInit.netMs);
@@ -242,5 +261,5 @@ try {
     `Medians of ${settings.rounds} rounds; commit ${results.commit}, ${results.machine.cpu} × ${results.machine.cores}, Node.js ${results.machine.node}. Written to ${RESULTS_FILE}.`,
   );
 } finally {
-  rmSync(workDir, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -4,10 +4,10 @@
  * Input: a JSON `WarmCpuInput` in argv[2]. Output: a `WarmCpuResult` sent to the parent.
  */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaContext } from '../local/http-api';
 import { installCannedDynamoDbTransport } from './canned-dynamodb-transport';
+import { type Handler, importHandler } from './lambda';
 import { median, rotated } from './stats';
 
 export interface WarmCpuInput {
@@ -24,14 +24,7 @@ export interface WarmCpuResult {
   readonly microsecondsPerInvocation: Record<string, number[]>;
   /** Each bundle's median. */
   readonly median: Record<string, number>;
-  /** Requests the canned transport answered, by target. */
-  readonly requests: Record<string, number>;
 }
-
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const input = JSON.parse(process.argv[2] ?? '{}') as WarmCpuInput;
 const transport = installCannedDynamoDbTransport();
@@ -41,7 +34,7 @@ const context = lambdaContext(3_600_000);
 
 const handlers: Record<string, Handler> = {};
 for (const [name, file] of Object.entries(input.bundles)) {
-  handlers[name] = (await import(pathToFileURL(file).href)).handler;
+  handlers[name] = await importHandler(file);
 }
 
 /** Invokes `handler` on each event (a fresh copy each: Middy's body parser writes into the event). */
@@ -81,6 +74,5 @@ if (requests['DynamoDB_20120810.UpdateItem'] !== expected || Object.keys(request
 const result: WarmCpuResult = {
   microsecondsPerInvocation: samples,
   median: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)])),
-  requests,
 };
 process.send?.(result);

@@ -39,6 +39,8 @@ beforeAll(async () => {
       BENCH_RESULTS_FILE: resultsFile,
     },
     maxBuffer: 16 * 1024 * 1024,
+    // Before jest gives up: the bench then stops its children and its DynamoDB Local itself.
+    timeout: 200_000,
   });
   printed = stdout;
   results = JSON.parse(readFileSync(resultsFile, 'utf8'));
