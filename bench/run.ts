@@ -162,7 +162,7 @@ try {
   const rss = medians(coldInit.peakRssBytes);
   const warm = warmCpu.median;
   const of = (values: Record<string, number>, name: BundleName) => values[name] ?? Number.NaN;
-  // Each ratio is the median of the rounds' own ratios: both sides of a round ran minutes apart at most.
+  // Each timed ratio is the median of the rounds' own ratios: the sides of one round ran seconds apart.
   const cold = coldInit.netMs as Record<BundleName, number[]>;
   const cpu = warmCpu.microsecondsPerInvocation as Record<BundleName, number[]>;
   const ratios: Record<string, Ratio> = {
