@@ -5,7 +5,7 @@
  * writes bench/results.json. It never fails on a number; it fails if a bundle does not answer as it should.
  *
  * Settings (environment): BENCH_ROUNDS (20), BENCH_INVOCATIONS per warm round (1000, and as many to warm up),
- * BENCH_ROUND_MS per throughput round (1000, and twice that to warm up), BENCH_RESULTS_FILE (bench/results.json),
+ * BENCH_ROUND_MS per throughput round (1000; twice that to warm up each concurrency, six times at first), BENCH_RESULTS_FILE (bench/results.json),
  * BENCH_CPU_PROF_DIR (a folder: the warm CPU process writes a `--cpu-prof` profile there).
  */
 import { type ChildProcess, fork } from 'node:child_process';

@@ -22,6 +22,7 @@ export interface ThroughputInput {
   readonly concurrencies: readonly number[];
   readonly rounds: number;
   readonly roundMs: number;
+  /** Unmeasured load before each concurrency's rounds, per side; three times as long at first. */
   readonly warmUpMs: number;
 }
 
@@ -134,6 +135,11 @@ const load = async (side: Side, concurrency: number, ms: number) => {
   );
   return { latencies, seconds: (performance.now() - started) / 1000 };
 };
+
+// DynamoDB Local's JVM compiles its hot paths for a while: without this, the first rounds ran at half the speed of
+// the last ones. Then each concurrency has its own, shorter warm-up.
+const busiest = Math.max(...input.concurrencies);
+for (const side of ['raw', 'ours'] as const) await load(side, busiest, 3 * input.warmUpMs);
 
 const result: ThroughputResult = {};
 for (const concurrency of input.concurrencies) {
