@@ -4,9 +4,12 @@
  * raw `UpdateCommand` on DynamoDB Local. Prints a table of the figures and of each ratio against its target, and
  * writes bench/results.json. It never fails on a number; it fails if a bundle does not answer as it should.
  *
- * Settings (environment): BENCH_ROUNDS (20), BENCH_INVOCATIONS per warm round (1000, and as many to warm up),
- * BENCH_ROUND_MS per throughput round (1000; twice that to warm up each concurrency, six times at first), BENCH_RESULTS_FILE (bench/results.json),
- * BENCH_CPU_PROF_DIR (a folder: the warm CPU process writes a `--cpu-prof` profile there).
+ * Settings (environment):
+ * - BENCH_ROUNDS: rounds of each measure (20; twice that for cold init);
+ * - BENCH_INVOCATIONS: invocations per warm CPU round (1000, and as many to warm up);
+ * - BENCH_ROUND_MS: length of a throughput round (1000; twice that to warm up each concurrency, six times at first);
+ * - BENCH_RESULTS_FILE: where the results go (bench/results.json);
+ * - BENCH_CPU_PROF_DIR: a folder where the warm CPU process writes a `--cpu-prof` profile.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,8 +45,10 @@ const setting = (name: string, fallback: number): number => {
 };
 const invocationsPerRound = setting('BENCH_INVOCATIONS', 1_000);
 const roundMs = setting('BENCH_ROUND_MS', 1_000);
+const rounds = setting('BENCH_ROUNDS', 20);
 const settings = {
-  rounds: setting('BENCH_ROUNDS', 20),
+  rounds,
+  coldRounds: 2 * rounds,
   invocationsPerRound,
   warmUpInvocations: invocationsPerRound,
   roundMs,
@@ -112,8 +117,9 @@ try {
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   };
 
-  console.log(`Cold init: ${settings.rounds} rounds of 4 processes…`);
-  const coldInit = measureColdInit(files, lambdaEnv, settings.rounds);
+  // Twice the rounds: a process start is noisier than a warm loop, and a round takes well under a second.
+  console.log(`Cold init: ${settings.coldRounds} rounds of 4 processes…`);
+  const coldInit = measureColdInit(files, lambdaEnv, settings.coldRounds);
 
   console.log(
     `Warm CPU: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
