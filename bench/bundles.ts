@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -64,9 +64,7 @@ const synthesizeStack = async (outdir: string) => {
     cwd: projectFile(''),
     env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
   });
-  const [templateFile] = (await run('ls', [outdir])).stdout
-    .split('\n')
-    .filter((f) => f.endsWith('.template.json'));
+  const templateFile = readdirSync(outdir).find((file) => file.endsWith('.template.json'));
   const template = JSON.parse(readFileSync(join(outdir, templateFile ?? ''), 'utf8')) as Template;
   const functions = functionsOf(template);
   const [entry] = functions;

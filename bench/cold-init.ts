@@ -4,7 +4,7 @@
  * Rounds alternate the order of the processes, so that drift on the machine hits each alike.
  */
 import { spawnSync } from 'node:child_process';
-import { median, rotated } from './stats';
+import { rotated } from './stats';
 
 export interface ColdInitResult {
   /** Each round's time (ms) of importing the bundle, net of `node -e 0`, by bundle. */
@@ -55,6 +55,3 @@ export const measureColdInit = (
   }
   return { netMs, peakRssBytes, bareNodeMs };
 };
-
-export const medians = (samples: Record<string, number[]>): Record<string, number> =>
-  Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));

@@ -39,11 +39,10 @@ const digits = (value: number, fraction = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: fraction, maximumFractionDigits: fraction });
 
 export const format = {
-  bytes: (value: number) => digits(value),
+  /** Bytes, µs, requests per second: whole numbers. */
+  count: (value: number) => digits(value),
   ms: (value: number) => digits(value, 1),
   mib: (value: number) => digits(value / 2 ** 20, 1),
-  us: (value: number) => digits(value),
-  perSecond: (value: number) => digits(value),
   ratio: (value: number) => digits(value, 2),
 };
 

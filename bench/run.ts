@@ -26,9 +26,9 @@ import {
   startDynamoDbLocal,
 } from '../local/dynamodb-local';
 import { BUNDLE_NAMES, type BundleName, buildBundles } from './bundles';
-import { measureColdInit, medians } from './cold-init';
+import { measureColdInit } from './cold-init';
 import { commit, format, isMet, machine, markdownTable, type Ratio, ratioCell } from './report';
-import { pairedRatio } from './stats';
+import { median, medians, pairedRatio } from './stats';
 import type { ThroughputInput, ThroughputResult } from './throughput';
 import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
 
@@ -205,8 +205,8 @@ try {
   const bundleTable = markdownTable(
     ['', 'floor', 'peer', 'ours', 'ours/floor', 'ours/peer'],
     [
-      row('bundle (bytes)', (n) => format.bytes(bundles[n].bytes), ratios.bundleFloor, ratios.bundlePeer),
-      row('bundle gzip -9 (bytes)', (n) => format.bytes(bundles[n].gzipBytes)),
+      row('bundle (bytes)', (n) => format.count(bundles[n].bytes), ratios.bundleFloor, ratios.bundlePeer),
+      row('bundle gzip -9 (bytes)', (n) => format.count(bundles[n].gzipBytes)),
       row(
         'cold init (ms, net of node -e 0)',
         (n) => format.ms(of(coldMs, n)),
@@ -214,7 +214,7 @@ try {
         ratios.coldPeer,
       ),
       row('peak RSS after init (MiB)', (n) => format.mib(of(rss, n))),
-      row('warm CPU (µs per invocation)', (n) => format.us(of(warm, n)), ratios.warmFloor),
+      row('warm CPU (µs per invocation)', (n) => format.count(of(warm, n)), ratios.warmFloor),
     ],
   );
   const throughputTable = markdownTable(
@@ -225,8 +225,8 @@ try {
         `${format.ms(figures?.raw.median[key] ?? Number.NaN)} / ${format.ms(figures?.ours.median[key] ?? Number.NaN)}`;
       return [
         String(concurrency),
-        format.perSecond(figures?.raw.median.perSecond ?? Number.NaN),
-        format.perSecond(figures?.ours.median.perSecond ?? Number.NaN),
+        format.count(figures?.raw.median.perSecond ?? Number.NaN),
+        format.count(figures?.ours.median.perSecond ?? Number.NaN),
         ratioCell(ratios[`throughput${concurrency}`]),
         pair('p50Ms'),
         pair('p99Ms'),
@@ -235,7 +235,7 @@ try {
   );
   const bytesTable = markdownTable(
     ['in ours, not in floor', 'bytes'],
-    oursOverFloor.map(({ source, bytes }) => [source, format.bytes(bytes)]),
+    oursOverFloor.map(({ source, bytes }) => [source, format.count(bytes)]),
   );
 
   const results = {
@@ -250,7 +250,7 @@ try {
     coldInit: {
       medianNetMs: coldMs,
       medianPeakRssBytes: rss,
-      medianBareNodeMs: medians({ bare: coldInit.bareNodeMs }).bare,
+      medianBareNodeMs: median(coldInit.bareNodeMs),
       rounds: coldInit,
     },
     warmCpu: { medianMicroseconds: warm, rounds: warmCpu.microsecondsPerInvocation },

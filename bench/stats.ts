@@ -22,3 +22,7 @@ export const rotated = <T>(items: readonly T[], round: number): T[] => {
 /** The median of the ratios `a[i] / b[i]` of paired samples (taken in the same round). */
 export const pairedRatio = (a: readonly number[], b: readonly number[]): number =>
   median(a.map((value, i) => value / (b[i] ?? Number.NaN)));
+
+/** The median of each set of samples, by name. */
+export const medians = (samples: Record<string, number[]>): Record<string, number> =>
+  Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));

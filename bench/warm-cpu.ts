@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaContext } from '../local/http-api';
 import { installCannedDynamoDbTransport } from './canned-dynamodb-transport';
 import { type Handler, importHandler } from './lambda';
-import { median, rotated } from './stats';
+import { medians, rotated } from './stats';
 
 export interface WarmCpuInput {
   /** Bundle files by name. */
@@ -73,6 +73,6 @@ if (requests['DynamoDB_20120810.UpdateItem'] !== expected || Object.keys(request
 }
 const result: WarmCpuResult = {
   microsecondsPerInvocation: samples,
-  median: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)])),
+  median: medians(samples),
 };
 process.send?.(result);

@@ -169,8 +169,8 @@ export type ChatConfig = v.InferOutput<typeof chatConfigSchema>;
  */
 export const replaceConfigRequestSchema = v.looseObject({ config: chatConfigSchema }, expected('object'));
 
-/** A JSON object: not `null`, not an array (which the schemas' objects would take for one). */
-const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object or a DynamoDB map: not `null`, not an array (which valibot's objects would take for one). */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**

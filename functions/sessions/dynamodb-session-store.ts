@@ -7,6 +7,7 @@ import {
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { isJsonObject } from './config-schema';
 import {
   PreconditionFailedError,
   SessionNotFoundError,
@@ -76,9 +77,6 @@ const isItemTooLarge = (error: unknown): boolean =>
   error.name === 'ValidationException' &&
   /item size .*exceeded/i.test(error.message);
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The attributes every write sets, by the placeholders its expressions use. */
 const WRITTEN_NAMES = {
   '#config': SESSION_ATTRIBUTES.config,
@@ -104,7 +102,7 @@ const toStoredSessionConfig = (sessionId: string, item: Record<string, unknown>)
   const version = versionOf(written.version);
   return {
     sessionId,
-    config: isRecord(written.config) ? written.config : {},
+    config: isJsonObject(written.config) ? written.config : {},
     version,
     updatedAt: version > 0 && typeof written.updatedAt === 'string' ? written.updatedAt : null,
   };
@@ -208,7 +206,7 @@ export class DynamoDbSessionStore implements SessionStore {
         version: versionOf(previous.version) + 1,
         updatedAt: request.updatedAt,
       },
-      previousConfig: isRecord(previous.config) ? previous.config : {},
+      previousConfig: isJsonObject(previous.config) ? previous.config : {},
     };
   }
 
@@ -230,10 +228,10 @@ export class DynamoDbSessionStore implements SessionStore {
     });
     if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
     const { version, config } = writtenOf(outcome.item);
-    if (typeof version === 'number' && isRecord(config)) throw new PreconditionFailedError(version);
+    if (typeof version === 'number' && isJsonObject(config)) throw new PreconditionFailedError(version);
     // RFC 7396: a target that is not an object is patched as `{}`.
     throw new UnversionedConfigError({
-      config: isRecord(config) ? config : {},
+      config: isJsonObject(config) ? config : {},
       version: versionOf(version),
     });
   }

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResul
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createTestTable, type TestTable } from './dynamodb';
-import { createContext, invokeOptions } from './events';
+import { createContext, invokeOptions, TEST_CALLER } from './events';
 
 /** A parsed handler response. */
 export interface TestResponse {
@@ -49,6 +49,19 @@ export const expectProblem = (response: TestResponse, status: number, detail?: s
   expect(response.body.error).toEqual(expect.any(String));
   if (detail !== undefined) expect(response.body.detail).toMatch(detail);
 };
+
+/**
+ * A session of the test caller that this API wrote (at version 4), as a test file seeds it; `overrides` give what
+ * the file's tests need.
+ */
+export const storedSession = (overrides: Record<string, unknown> = {}) => ({
+  sessionId: 'session-1',
+  ownerId: TEST_CALLER,
+  config: { model: 'gpt-4' },
+  configVersion: 4,
+  updatedAt: '2026-11-26T10:00:00.000Z',
+  ...overrides,
+});
 
 /**
  * For a test file: its own sessions table on DynamoDB Local with `item` put afresh before each test, and the handler

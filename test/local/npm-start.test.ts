@@ -70,6 +70,23 @@ afterEach(() => {
   started = undefined;
 });
 
+/**
+ * `npm start` on this run's DynamoDB Local (DYNAMODB_ENDPOINT: no Java needed), with a table of its own and `env`
+ * besides: the API, stopped after the test, and the table's name.
+ */
+const startOnTestEndpoint = (env: Record<string, string> = {}) => {
+  const tableName = `start-${randomUUID()}`;
+  const api = startLocalApi(
+    { PORT: '0', DYNAMODB_ENDPOINT: testEndpoint(), TABLE_NAME: tableName, PATH: PATH_WITHOUT_JAVA, ...env },
+    START_SCRIPT,
+  );
+  started = api.child;
+  return { ...api, tableName };
+};
+
+/** The URL the banner says the API listens on. */
+const listeningUrl = (banner: string) => /Local API listening on (\S+)/.exec(banner)?.[1];
+
 const refusesConnections = async (url: string) =>
   fetch(url, { method: 'POST', body: '{}' }).then(
     () => false,
@@ -126,14 +143,9 @@ describe('npm start', () => {
   });
 
   it('uses DYNAMODB_ENDPOINT when set, needing no Java, and creates and seeds the table there', async () => {
-    const tableName = `start-${randomUUID()}`;
-    const api = startLocalApi(
-      { PORT: '0', DYNAMODB_ENDPOINT: testEndpoint(), TABLE_NAME: tableName, PATH: PATH_WITHOUT_JAVA },
-      START_SCRIPT,
-    );
-    started = api.child;
+    const api = startOnTestEndpoint();
     const banner = await api.banner;
-    const url = /Local API listening on (\S+)/.exec(banner)?.[1];
+    const url = listeningUrl(banner);
 
     const response = await fetch(`${url}/api/chat-sessions/demo/config`, {
       method: 'PUT',
@@ -144,24 +156,12 @@ describe('npm start', () => {
       body: '{"config": {"temperature": 0.1}}',
     });
 
-    expect(banner).toContain(`table ${tableName}`);
+    expect(banner).toContain(`table ${api.tableName}`);
     expect(response.status).toBe(200);
   });
 
   it('seeds the demo owner in OWNER_ATTRIBUTE as the handler reads it (trimmed)', async () => {
-    const tableName = `start-${randomUUID()}`;
-    const api = startLocalApi(
-      {
-        PORT: '0',
-        DYNAMODB_ENDPOINT: testEndpoint(),
-        TABLE_NAME: tableName,
-        OWNER_ATTRIBUTE: ' userId ',
-        PATH: PATH_WITHOUT_JAVA,
-      },
-      START_SCRIPT,
-    );
-    started = api.child;
-    const url = /Local API listening on (\S+)/.exec(await api.banner)?.[1];
+    const url = listeningUrl(await startOnTestEndpoint({ OWNER_ATTRIBUTE: ' userId ' }).banner);
 
     const response = await fetch(`${url}/api/chat-sessions/demo/config`, {
       headers: { authorization: `Bearer ${await token('--sub', 'demo-user')}` },
@@ -171,18 +171,7 @@ describe('npm start', () => {
   });
 
   it('fails naming OWNER_ATTRIBUTE when it is one this API writes, before it writes anything', async () => {
-    const tableName = `start-${randomUUID()}`;
-    const api = startLocalApi(
-      {
-        PORT: '0',
-        DYNAMODB_ENDPOINT: testEndpoint(),
-        TABLE_NAME: tableName,
-        OWNER_ATTRIBUTE: 'sessionId',
-        PATH: PATH_WITHOUT_JAVA,
-      },
-      START_SCRIPT,
-    );
-    started = api.child;
+    const api = startOnTestEndpoint({ OWNER_ATTRIBUTE: 'sessionId' });
 
     const [code] = await api.exited;
 
@@ -190,7 +179,7 @@ describe('npm start', () => {
     expect(api.output().stderr).toContain('OWNER_ATTRIBUTE');
     const client = localDynamoDbClient(testEndpoint());
     try {
-      expect((await client.send(new ListTablesCommand({}))).TableNames).not.toContain(tableName);
+      expect((await client.send(new ListTablesCommand({}))).TableNames).not.toContain(api.tableName);
     } finally {
       client.destroy();
     }
@@ -198,17 +187,7 @@ describe('npm start', () => {
 
   it('takes the tokens npm run token prints: the user, the scopes (both by default), the lifetime', async () => {
     // GIVEN
-    const api = startLocalApi(
-      {
-        PORT: '0',
-        DYNAMODB_ENDPOINT: testEndpoint(),
-        TABLE_NAME: `token-${randomUUID()}`,
-        PATH: PATH_WITHOUT_JAVA,
-      },
-      START_SCRIPT,
-    );
-    started = api.child;
-    const url = `${/Local API listening on (\S+)/.exec(await api.banner)?.[1]}/api/chat-sessions/demo/config`;
+    const url = `${listeningUrl(await startOnTestEndpoint().banner)}/api/chat-sessions/demo/config`;
     const send = async (method: string, args: string[]) =>
       (
         await fetch(url, {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MAX_BODY_BYTES } from '../../../functions/http/request-body';
 import { storeAt } from '../../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
-import { createTestHandler, expectProblem, useSessionFixture } from '../../helpers/handler';
+import { createTestHandler, expectProblem, storedSession, useSessionFixture } from '../../helpers/handler';
 
 const SEED_CONFIG = {
   model: 'gpt-4',
@@ -10,14 +10,11 @@ const SEED_CONFIG = {
   max_tokens: 2000,
   system_prompt: 'You are a helpful assistant',
 };
-const ORIGINAL_ITEM = {
-  sessionId: 'session-1',
-  ownerId: 'alice',
+const ORIGINAL_ITEM = storedSession({
   messages: [{ role: 'user', content: 'hi' }],
   config: { model: 'gpt-3.5-turbo' },
-  configVersion: 4,
   updatedAt: '2026-01-01T00:00:00.000Z',
-};
+});
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ORIGINAL_ITEM);
 

@@ -3,15 +3,12 @@ import { MAX_HEADER_VALUE_BYTES } from '../../../functions/http/events';
 import { MAX_JSON_DEPTH } from '../../../functions/http/request-body';
 import { LARGEST_CONFIG } from '../../helpers/configs';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
-import { expectProblem, useSessionFixture } from '../../helpers/handler';
+import { expectProblem, storedSession, useSessionFixture } from '../../helpers/handler';
 
-const ORIGINAL_ITEM = {
-  sessionId: 'session-1',
-  ownerId: 'alice',
+const ORIGINAL_ITEM = storedSession({
   config: { model: 'gpt-3.5-turbo' },
-  configVersion: 4,
   updatedAt: '2026-01-01T00:00:00.000Z',
-};
+});
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ORIGINAL_ITEM);
 

@@ -1,14 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
-import { useSessionFixture } from '../../helpers/handler';
+import { storedSession, useSessionFixture } from '../../helpers/handler';
 
-const ITEM = {
-  sessionId: 'session-1',
-  ownerId: 'alice',
+const ITEM = storedSession({
   config: { model: 'gpt-4', temperature: 0.7, stop: ['a', 'b'], system_prompt: 'Be brief' },
-  configVersion: 4,
-  updatedAt: '2026-11-26T10:00:00.000Z',
-};
+});
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
 const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' };

@@ -1,14 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
-import { createTestHandler, useSessionFixture } from '../../helpers/handler';
+import { createTestHandler, storedSession, useSessionFixture } from '../../helpers/handler';
 
-const ITEM = {
-  sessionId: 'session-1',
-  ownerId: 'alice',
-  config: { model: 'gpt-4' },
-  configVersion: 4,
-  updatedAt: '2026-11-26T10:00:00.000Z',
-};
+const ITEM = storedSession();
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
 

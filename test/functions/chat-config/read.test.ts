@@ -1,14 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHttpApiEvent } from '../../helpers/events';
-import { useSessionFixture } from '../../helpers/handler';
+import { storedSession, useSessionFixture } from '../../helpers/handler';
 
-const ITEM = {
-  sessionId: 'session-1',
-  ownerId: 'alice',
-  config: { model: 'gpt-4', temperature: 0.7, stop: ['\n\nUser:'] },
-  configVersion: 4,
-  updatedAt: '2026-11-26T10:00:00.000Z',
-};
+const ITEM = storedSession({ config: { model: 'gpt-4', temperature: 0.7, stop: ['\n\nUser:'] } });
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ITEM);
 
