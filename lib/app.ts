@@ -13,5 +13,6 @@ export const defineChatConfigApp = (app: App): ChatConfigStack => {
   return new ChatConfigStack(app, settings.stackName, {
     ...(settings.existingTableName ? { existingTableName: settings.existingTableName } : {}),
     api: settings.api,
+    monitoring: settings.monitoring,
   });
 };

@@ -12,10 +12,11 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../functions/sessions/session-item';
 import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
@@ -34,6 +35,7 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   ownerAttribute: DEFAULT_OWNER_ATTRIBUTE,
   memorySize: 1024,
   timeout: Duration.seconds(5),
+  tracing: true,
 } as const;
 
 /**
@@ -52,6 +54,10 @@ export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
   // What runs in Lambda is what ran in the tests: the SDK versions of package-lock.json, not the runtime's.
   bundleAwsSDK: true,
   externalModules: [],
+  // The X-Ray SDK (Powertools Tracer's) is CommonJS and requires Node's built-ins, which an ES module can only do
+  // through a require of its own.
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
 };
 
 // The store gives DynamoDB 2.5 s and the handler answers 503 500 ms before the Lambda deadline: a shorter timeout
@@ -59,6 +65,8 @@ export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
 const MIN_TIMEOUT_SECONDS = 3;
 const MAX_TIMEOUT_SECONDS = 30;
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
+// CloudWatch's rule for a namespace; "AWS/" is AWS's own.
+const METRICS_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/;
 
 export interface ChatConfigApiProps {
   /**
@@ -127,6 +135,17 @@ export interface ChatConfigApiProps {
    * request
    */
   readonly timeout?: Duration;
+  /**
+   * Whether the function is traced with X-Ray (Lambda's active tracing and Powertools Tracer): a segment per sampled
+   * invocation, with a subsegment per DynamoDB call. Neither responses nor error messages are recorded in traces.
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * The CloudWatch namespace of the function's own metrics (see functions/chat-config/metrics.ts).
+   * @default - the stack's name, so that two deployments in one account and region never mix their metrics
+   */
+  readonly metricsNamespace?: string;
 }
 
 /**
@@ -145,6 +164,8 @@ export class ChatConfigApi extends Construct {
   readonly function: NodejsFunction;
   /** Who may call: the routes' authorizer, and the user pool unless an issuer was given. */
   readonly auth: ChatConfigAuth;
+  /** The namespace of the function's own metrics. */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: ChatConfigApiProps = {}) {
     super(scope, id);
@@ -168,6 +189,7 @@ export class ChatConfigApi extends Construct {
     });
     functionLogs.grantWrite(role);
 
+    this.metricsNamespace = settings.metricsNamespace;
     this.function = new NodejsFunction(this, 'ChatConfigFunction', {
       entry: fileURLToPath(new URL('../functions/chat-config/handler.ts', import.meta.url)),
       runtime: Runtime.NODEJS_24_X,
@@ -176,12 +198,19 @@ export class ChatConfigApi extends Construct {
       timeout: settings.timeout,
       role,
       logGroup: functionLogs,
+      tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         TABLE_NAME: this.table.tableName,
         // Empty in AWS: the region's DynamoDB. Declared so that sam local's --env-vars can point it at a local one
         // (SAM overrides only the variables a template declares).
         DYNAMODB_ENDPOINT: '',
-        POWERTOOLS_SERVICE_NAME: 'chat-config',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
+        POWERTOOLS_TRACE_ENABLED: String(settings.tracing),
+        // Traces keep timings, DynamoDB operations and the error flag; never a response (config values) nor an error's
+        // message (which may quote what a client sent).
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         REQUIRE_IF_MATCH: String(settings.requireIfMatch),
         OWNER_ATTRIBUTE: settings.ownerAttribute,
       },
@@ -237,6 +266,13 @@ export class ChatConfigApi extends Construct {
     });
 
     // Findings of cdk-nag's AWS Solutions rules this construct accepts, each for the reason given.
+    if (settings.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          "Active tracing's xray:PutTraceSegments and xray:PutTelemetryRecords take no resource ARN: X-Ray accepts only *.",
+      });
+    }
     if (!settings.accessLogging) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG1',
@@ -290,6 +326,8 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
     memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
     timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
     ownerAttribute: props.ownerAttribute ?? CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
+    tracing: props.tracing ?? CHAT_CONFIG_API_DEFAULTS.tracing,
+    metricsNamespace: props.metricsNamespace ?? Stack.of(scope).stackName,
   };
 
   if (known(settings.stageName) && !STAGE_NAME.test(settings.stageName)) {
@@ -325,6 +363,11 @@ const validated = (scope: Construct, props: ChatConfigApiProps) => {
     ? ownerAttributeProblem(settings.ownerAttribute)
     : undefined;
   if (ownerAttributeIsWrong !== undefined) fail(`ownerAttribute: ${ownerAttributeIsWrong}`);
+  if (known(settings.metricsNamespace) && !METRICS_NAMESPACE.test(settings.metricsNamespace)) {
+    fail(
+      `metricsNamespace must be 1 to 255 of A-Z a-z 0-9 . - _ / # : and space, not starting with "AWS/", not "${settings.metricsNamespace}"`,
+    );
+  }
   const timeoutSeconds = settings.timeout.toSeconds();
   if (
     known(timeoutSeconds) &&

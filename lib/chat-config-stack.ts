@@ -1,11 +1,24 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ChatConfigApi, type ChatConfigApiProps } from './chat-config-api';
+import { ChatConfigMonitoring, type ChatConfigMonitoringProps } from './chat-config-monitoring';
 import { propChecks } from './prop-checks';
 
 /** What DynamoDB accepts as a table name. */
 export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** The alarms' settings, with the topic named by its ARN. */
+export interface ChatConfigStackMonitoringProps
+  extends Omit<ChatConfigMonitoringProps, 'chatConfig' | 'alarmTopic'> {
+  /**
+   * ARN of an existing SNS topic to send the alarms to (one the team already watches). Its policy must let
+   * `cloudwatch.amazonaws.com` publish, and its KMS key (if any) let CloudWatch use it.
+   * @default - a new topic
+   */
+  readonly alarmTopicArn?: string;
+}
 
 export interface ChatConfigStackProps extends StackProps {
   /**
@@ -18,11 +31,20 @@ export interface ChatConfigStackProps extends StackProps {
    * @default - the defaults of `ChatConfigApi`
    */
   readonly api?: Omit<ChatConfigApiProps, 'table'>;
+  /**
+   * Where the alarms go and when they go off.
+   * @default - a new SNS topic and `CHAT_CONFIG_ALARM_DEFAULTS`
+   */
+  readonly monitoring?: ChatConfigStackMonitoringProps;
 }
 
-/** The deployable unit: the chat-config API, with its URL, table, function and token issuer (and user pool) as outputs. */
+/**
+ * The deployable unit: the chat-config API with its alarms and dashboard, and its URL, table, function, alarm topic and
+ * token issuer (and user pool) as outputs.
+ */
 export class ChatConfigStack extends Stack {
   readonly chatConfig: ChatConfigApi;
+  readonly monitoring: ChatConfigMonitoring;
 
   constructor(scope: Construct, id: string, props: ChatConfigStackProps = {}) {
     super(scope, id, {
@@ -48,6 +70,20 @@ export class ChatConfigStack extends Stack {
         : { table: TableV2.fromTableName(this, 'ExistingSessions', existingTableName) }),
     });
 
+    const { alarmTopicArn, ...monitoring } = props.monitoring ?? {};
+    if (alarmTopicArn !== undefined && known(alarmTopicArn) && !SNS_TOPIC_ARN.test(alarmTopicArn)) {
+      fail(
+        `alarmTopicArn must be the ARN of an SNS topic (arn:<partition>:sns:<region>:<account>:<name>), not "${alarmTopicArn}"`,
+      );
+    }
+    this.monitoring = new ChatConfigMonitoring(this, 'Monitoring', {
+      chatConfig: this.chatConfig,
+      ...monitoring,
+      ...(alarmTopicArn === undefined
+        ? {}
+        : { alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) }),
+    });
+
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the API: POST/PUT <ApiUrl>api/chat-sessions/{sessionId}/config',
       value: this.chatConfig.url,
@@ -59,6 +95,14 @@ export class ChatConfigStack extends Stack {
     new CfnOutput(this, 'FunctionName', {
       description: 'The chat-config Lambda function',
       value: this.chatConfig.function.functionName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Where the alarms are sent: subscribe the team to it',
+      value: this.monitoring.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'The CloudWatch dashboard of the API',
+      value: this.monitoring.dashboard.dashboardName,
     });
     new CfnOutput(this, 'TokenIssuer', {
       description: 'The iss of the access tokens the API accepts',
@@ -81,3 +125,6 @@ export class ChatConfigStack extends Stack {
     }
   }
 }
+
+// arn:<partition>:sns:<region>:<account>:<topic name>
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;

@@ -3,17 +3,27 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { ChatConfigApiProps } from './chat-config-api';
 import { CHAT_CONFIG_AUTH_DEFAULTS, type ChatConfigAuthProps } from './chat-config-auth';
-import { TABLE_NAME_PATTERN } from './chat-config-stack';
+import type { ChatConfigAlarmThresholds } from './chat-config-monitoring';
+import { type ChatConfigStackMonitoringProps, TABLE_NAME_PATTERN } from './chat-config-stack';
 
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
 export const CONTEXT_PREFIX = 'chat-config:';
 
-/** What the operator sets in context: the stack's name and the construct's props. */
+/** The context key choosing a stage (`-c stage=prod`), whose settings in `chat-config:stages` apply over the others. */
+export const STAGE_KEY = 'stage';
+
+/** The context key holding each stage's settings: `{ "<stage>": { "<key>": <value>, … } }`, keys without the prefix. */
+export const STAGES_KEY = `${CONTEXT_PREFIX}stages`;
+
+/** What the operator sets in context: the stack's name and the constructs' props. */
 export interface ChatConfigSettings {
+  /** The stage chosen with `-c stage=…`, if any. */
+  readonly stage?: string;
   readonly stackName: string;
   /** Name of an existing sessions table to import, if any. */
   readonly existingTableName?: string;
   readonly api: Omit<ChatConfigApiProps, 'table'>;
+  readonly monitoring: ChatConfigStackMonitoringProps;
 }
 
 const DEFAULT_STACK_NAME = 'ChatConfigApi';
@@ -57,7 +67,28 @@ const KEYS = {
   jwtAudience: { read: list, expected: 'a list of audiences' },
   oauthCallbackUrls: { read: list, expected: 'a list of URLs' },
   authDomainPrefix: { read: text, expected: 'a domain prefix, or "" for the default' },
+  tracing: { read: boolean, expected: 'true or false' },
+  alarmTopicArn: { read: text, expected: 'the ARN of an SNS topic, or "" to create one' },
+  alarmEmails: { read: list, expected: 'a list of email addresses' },
+  alarmApi5xxRatePercent: { read: number, expected: 'a percentage' },
+  alarmApiLatencyP99Ms: { read: number, expected: 'a number of milliseconds' },
+  alarmLambdaErrors: { read: number, expected: 'a number of invocations' },
+  alarmLambdaThrottles: { read: number, expected: 'a number of invocations' },
+  alarmDurationPercentOfTimeout: { read: number, expected: 'a percentage' },
+  alarmDynamoDbThrottledRequests: { read: number, expected: 'a number of requests' },
+  alarmDynamoDbSystemErrors: { read: number, expected: 'a number of requests' },
 } as const;
+
+/** The context key of each alarm threshold. */
+const THRESHOLD_KEYS: Record<keyof ChatConfigAlarmThresholds, Key> = {
+  api5xxRatePercent: 'alarmApi5xxRatePercent',
+  apiLatencyP99Ms: 'alarmApiLatencyP99Ms',
+  lambdaErrors: 'alarmLambdaErrors',
+  lambdaThrottles: 'alarmLambdaThrottles',
+  durationPercentOfTimeout: 'alarmDurationPercentOfTimeout',
+  dynamoDbThrottledRequests: 'alarmDynamoDbThrottledRequests',
+  dynamoDbSystemErrors: 'alarmDynamoDbSystemErrors',
+};
 
 type Key = keyof typeof KEYS;
 type Values = { [K in Key]?: NonNullable<ReturnType<(typeof KEYS)[K]['read']>> };
@@ -98,34 +129,82 @@ const authOf = (values: Values): ChatConfigAuthProps => {
   };
 };
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Reads one setting into `values`, or throws naming where it was set (`label`) and what it must be. */
+const readInto = (values: Values, label: string, key: string, value: unknown): void => {
+  if (!(key in KEYS)) {
+    throw new Error(
+      `Unknown context key "${label}". Known keys: ${Object.keys(KEYS)
+        .map((k) => CONTEXT_PREFIX + k)
+        .join(', ')}`,
+    );
+  }
+  const { read, expected } = KEYS[key as Key];
+  let parsed: unknown;
+  try {
+    parsed = read(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined) {
+    throw new Error(`Context key "${label}" must be ${expected}, not ${JSON.stringify(value)}`);
+  }
+  Object.assign(values, { [key]: parsed });
+};
+
 /**
- * Reads the app's settings from context. An unknown `chat-config:` key (a typo) or a value of the wrong kind fails
- * the synth, naming the key; the ranges are checked by the construct itself.
+ * Each stage's settings, every one of them checked (so that a typo in one stage fails the synth of any): a stage is a
+ * name and an object of settings, keyed as in context but without the prefix.
+ */
+const stagesOf = (raw: unknown): Map<string, Values> => {
+  const stages = new Map<string, Values>();
+  if (raw === undefined) return stages;
+  if (!isObject(raw)) {
+    throw new Error(`Context key "${STAGES_KEY}" must be an object of stages, not ${JSON.stringify(raw)}`);
+  }
+  for (const [stage, settings] of Object.entries(raw)) {
+    if (!isObject(settings)) {
+      throw new Error(`Context key "${STAGES_KEY}.${stage}" must be an object of settings`);
+    }
+    const values: Values = {};
+    for (const [key, value] of Object.entries(settings)) {
+      readInto(values, `${STAGES_KEY}.${stage}.${key}`, key, value);
+    }
+    stages.set(stage, values);
+  }
+  return stages;
+};
+
+/**
+ * Reads the app's settings from context: the `chat-config:` keys, and over them the settings of the stage chosen with
+ * `-c stage=<name>`, if any. An unknown key (a typo), an unknown stage or a value of the wrong kind fails the synth,
+ * naming it; the ranges are checked by the constructs themselves.
  */
 export const readSettings = (node: Node): ChatConfigSettings => {
   const values: Values = {};
   const raw = node.getAllContext();
   for (const [fullKey, value] of Object.entries(raw)) {
-    if (!fullKey.startsWith(CONTEXT_PREFIX)) continue;
-    const key = fullKey.slice(CONTEXT_PREFIX.length);
-    if (!(key in KEYS)) {
+    if (!fullKey.startsWith(CONTEXT_PREFIX) || fullKey === STAGES_KEY) continue;
+    readInto(values, fullKey, fullKey.slice(CONTEXT_PREFIX.length), value);
+  }
+  const stages = stagesOf(raw[STAGES_KEY]);
+  const stageSetting = raw[STAGE_KEY];
+  if (stageSetting !== undefined && typeof stageSetting !== 'string') {
+    throw new Error(
+      `Context key "${STAGE_KEY}" must be the name of a stage, not ${JSON.stringify(stageSetting)}`,
+    );
+  }
+  const stage = stageSetting?.trim() || undefined;
+  if (stage !== undefined) {
+    const stageValues = stages.get(stage);
+    if (stageValues === undefined) {
       throw new Error(
-        `Unknown context key "${fullKey}". Known keys: ${Object.keys(KEYS)
-          .map((k) => CONTEXT_PREFIX + k)
-          .join(', ')}`,
+        `Unknown stage "${stage}": "${STAGES_KEY}" has ${[...stages.keys()].map((name) => `"${name}"`).join(', ') || 'none'}`,
       );
     }
-    const { read, expected } = KEYS[key as Key];
-    let parsed: unknown;
-    try {
-      parsed = read(value);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined) {
-      throw new Error(`Context key "${fullKey}" must be ${expected}, not ${JSON.stringify(value)}`);
-    }
-    Object.assign(values, { [key]: parsed });
+    Object.assign(values, stageValues);
   }
 
   const stackName = values.stackName ?? DEFAULT_STACK_NAME;
@@ -147,7 +226,14 @@ export const readSettings = (node: Node): ChatConfigSettings => {
           rateLimit: values.throttleRateLimit,
           burstLimit: values.throttleBurstLimit,
         };
+  const alarmTopicArn = values.alarmTopicArn?.trim() || undefined;
+  const thresholds = Object.fromEntries(
+    Object.entries(THRESHOLD_KEYS).flatMap(([threshold, key]) =>
+      values[key] === undefined ? [] : [[threshold, values[key]]],
+    ),
+  ) as Partial<ChatConfigAlarmThresholds>;
   return {
+    ...(stage === undefined ? {} : { stage }),
     stackName,
     ...(existingTableName ? { existingTableName } : {}),
     api: {
@@ -160,7 +246,13 @@ export const readSettings = (node: Node): ChatConfigSettings => {
       ...(values.accessLogging === undefined ? {} : { accessLogging: values.accessLogging }),
       ...(values.requireIfMatch === undefined ? {} : { requireIfMatch: values.requireIfMatch }),
       ...(values.ownerAttribute === undefined ? {} : { ownerAttribute: values.ownerAttribute }),
+      ...(values.tracing === undefined ? {} : { tracing: values.tracing }),
       auth: authOf(values),
+    },
+    monitoring: {
+      ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
+      ...(values.alarmEmails === undefined ? {} : { alarmEmails: values.alarmEmails }),
+      thresholds,
     },
   };
 };

@@ -50,6 +50,8 @@ const main = async () => {
   }
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   process.env.TABLE_NAME = tableName;
+  // The function's metrics are printed as the EMF lines CloudWatch would read, under a namespace of their own.
+  process.env.POWERTOOLS_METRICS_NAMESPACE ||= 'ChatConfigLocal';
 
   // Imported only now: like Lambda, the handler reads its environment once, at init. Before the table is touched, so
   // that a wrong setting fails the start with nothing written, and the demo owner is seeded where the handler looks.

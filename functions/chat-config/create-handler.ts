@@ -1,5 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { callerOf } from '../http/caller';
@@ -20,6 +24,7 @@ import {
 } from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
 import { chatConfigOperations } from './operations';
+import { requestMetrics } from './request-metrics';
 import { CHAT_CONFIG_METHODS, WRITE_MEDIA_TYPES } from './routes';
 
 // Answer 503 this long before the Lambda deadline rather than be cut off without a response.
@@ -28,6 +33,10 @@ const TIMEOUT_EARLY_MS = 500;
 export interface ChatConfigHandlerDependencies {
   readonly store: SessionStore;
   readonly logger: Logger;
+  /** Where the request counts go (flushed as EMF after each invocation, with a cold-start count). */
+  readonly metrics: Metrics;
+  /** Opens an X-Ray subsegment per invocation when given (and tracing is on, as it is only in Lambda). */
+  readonly tracer?: Tracer | undefined;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). @default false */
   readonly requireIfMatch?: boolean;
 }
@@ -40,6 +49,8 @@ export interface ChatConfigHandlerDependencies {
 export const createChatConfigHandler = ({
   store,
   logger,
+  metrics,
+  tracer,
   requireIfMatch = false,
 }: ChatConfigHandlerDependencies) => {
   const operations = chatConfigOperations({ store, audit: logger, requireIfMatch });
@@ -56,7 +67,12 @@ export const createChatConfigHandler = ({
         throw new StoreUnavailableError();
       },
     })
+      // Responses are never recorded in traces: they hold config values.
+      .use(tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : [])
       .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      // After-hooks run in reverse: the outcome is counted once problemDetails has made the response.
+      .use(requestMetrics(metrics))
       .use(problemDetails({ log: logger }))
       .use(httpHeaderNormalizer())
       .before(({ event }) => {

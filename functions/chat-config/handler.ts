@@ -1,8 +1,11 @@
 import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-item';
 import { createChatConfigHandler } from './create-handler';
+import { SERVICE_NAME } from './metrics';
+import { storeLatencyMetric } from './request-metrics';
 
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
 // (Powertools' getter trims, and an empty name is as missing as an absent one.)
@@ -16,9 +19,22 @@ if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ??
   );
 }
 
-const logger = new Logger({
-  serviceName: getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: 'chat-config' }),
-});
+const serviceName = getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: SERVICE_NAME });
+const logger = new Logger({ serviceName });
+// Without a namespace, Powertools would put the metrics in "default_namespace", where no alarm watches them.
+const namespace = getStringFromEnv({ key: 'POWERTOOLS_METRICS_NAMESPACE', defaultValue: '' });
+if (namespace === '') {
+  throw new Error(
+    "Environment variable POWERTOOLS_METRICS_NAMESPACE is required: the CloudWatch namespace of the function's metrics, which its alarms watch",
+  );
+}
+const metrics = new Metrics({ namespace, serviceName });
+// Tracing is on in Lambda unless POWERTOOLS_TRACE_ENABLED is "false" (Powertools turns it off elsewhere). Only then is
+// the Tracer loaded: the X-Ray SDK is a fifth of the bundle, which a function not traced need not evaluate at each
+// cold start. The client's own DynamoDB subsegments replace the generic HTTPS ones.
+const tracer = getBooleanFromEnv({ key: 'POWERTOOLS_TRACE_ENABLED', defaultValue: true })
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName, captureHTTPsRequests: false })
+  : undefined;
 // Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
 // the cold start.
 const requireIfMatch = getBooleanFromEnv({ key: 'REQUIRE_IF_MATCH', defaultValue: false });
@@ -31,7 +47,14 @@ const ownerAttributeIsWrong = ownerAttributeProblem(ownerAttribute);
 if (ownerAttributeIsWrong !== undefined) {
   throw new Error(`Environment variable OWNER_ATTRIBUTE is wrong: ${ownerAttributeIsWrong}`);
 }
-const store = new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName, { ownerAttribute });
+const store = new DynamoDbSessionStore(
+  createDocumentClient({
+    endpoint,
+    ...(tracer ? { instrument: (client) => tracer.captureAWSv3Client(client) } : {}),
+  }),
+  tableName,
+  { ownerAttribute, onCall: storeLatencyMetric(metrics) },
+);
 
 /** Lambda entry point for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`. */
-export const handler = createChatConfigHandler({ store, logger, requireIfMatch });
+export const handler = createChatConfigHandler({ store, logger, metrics, tracer, requireIfMatch });

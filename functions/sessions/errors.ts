@@ -184,6 +184,19 @@ export class StoreUnavailableError extends HttpError {
 }
 
 /**
+ * A call to the session store failed in a way no rule here expects (a missing table, a denied permission): a bug or a
+ * misconfiguration, answered 500. Thrown where the store made the call, so that the log shows that place even when the
+ * client's middleware (the X-Ray SDK's among them) cuts the chain of async frames; the store's own error is its cause.
+ */
+export class StoreFailedError extends Error {
+  override readonly name = 'StoreFailedError';
+
+  constructor(operation: string, options: ErrorOptions) {
+    super(`The session store's ${operation} failed`, options);
+  }
+}
+
+/**
  * The session's config was not written by this API: it has no version, or is not a map. A patch cannot then be applied
  * field by field (what it keeps was never validated): it must be merged into the stored config and the result
  * validated whole. Carries what the failed write found. The use case handles it; it never reaches a client.

@@ -6,7 +6,11 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, DynamoDbSessionStore } from '../../functions/sessions/dynamodb-session-store';
+import {
+  createDocumentClient,
+  DynamoDbSessionStore,
+  type DynamoDbSessionStoreOptions,
+} from '../../functions/sessions/dynamodb-session-store';
 import { ensureSessionsTable, localDynamoDbClient } from '../../local/dynamodb-local';
 
 /** The DynamoDB Local the global setup started for this run. */
@@ -36,8 +40,11 @@ export interface TestTable {
  * A store on `tableName` at `endpoint`, built as the Lambda builds its own (the same client settings): for endpoints
  * other than a test table's, such as one that refuses connections or a proxy.
  */
-export const storeAt = (endpoint: string, tableName: string): DynamoDbSessionStore =>
-  new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName);
+export const storeAt = (
+  endpoint: string,
+  tableName: string,
+  options: DynamoDbSessionStoreOptions = {},
+): DynamoDbSessionStore => new DynamoDbSessionStore(createDocumentClient({ endpoint }), tableName, options);
 
 /**
  * Creates the table, named `tableName` or else uniquely, on this run's DynamoDB Local, or on the DynamoDB Local at

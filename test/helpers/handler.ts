@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
@@ -14,12 +15,47 @@ export interface TestResponse {
   readonly rawBody: string;
 }
 
-/** The Middy handler on `store`, with a logger that writes nothing unless `logger` is given. */
+/** The namespace of the metrics tests read. */
+export const TEST_METRICS_NAMESPACE = 'ChatConfigTest';
+
+/**
+ * Metrics as the function builds them, printing their EMF lines unless `quiet` (Powertools reads
+ * POWERTOOLS_METRICS_DISABLED only when one is built).
+ */
+export const testMetrics = ({ quiet }: { quiet: boolean }): Metrics => {
+  const saved = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = String(quiet);
+  try {
+    return new Metrics({ namespace: TEST_METRICS_NAMESPACE, serviceName: 'chat-config' });
+  } finally {
+    if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = saved;
+  }
+};
+
+/** What the handler needs besides its store: a logger and metrics that write nothing unless given (no tracer). */
+export const testObservability = ({
+  logger = new Logger({ logLevel: 'SILENT' }),
+  metrics = testMetrics({ quiet: true }),
+}: {
+  logger?: Logger;
+  metrics?: Metrics;
+} = {}) => ({ logger, metrics });
+
+/** The Middy handler on `store`, with a logger and metrics that write nothing unless given. */
 export const createTestHandler = (
   store: SessionStore,
-  { logger = new Logger({ logLevel: 'SILENT' }), requireIfMatch = false } = {},
+  {
+    logger,
+    metrics,
+    requireIfMatch = false,
+  }: { logger?: Logger; metrics?: Metrics; requireIfMatch?: boolean } = {},
 ) => {
-  const handler = createChatConfigHandler({ store, logger, requireIfMatch });
+  const handler = createChatConfigHandler({
+    store,
+    ...testObservability({ ...(logger ? { logger } : {}), ...(metrics ? { metrics } : {}) }),
+    requireIfMatch,
+  });
   return async (
     event: APIGatewayProxyEventV2 | APIGatewayProxyEvent,
     timeoutMs?: number,

@@ -4,7 +4,7 @@
 // needs must come from the bundle itself. (So the Lambda context is built here, not by local/http-api.ts's
 // lambdaContext, which is TypeScript this process cannot load.)
 // Usage: node invoke-bundle.mjs <asset dir> <Handler> <timeout seconds> <event file>...
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,9 @@ for (const eventFile of eventFiles) {
   const event = JSON.parse(await readFile(eventFile, 'utf8'));
   const deadline = Date.now() + Number(timeoutSeconds) * 1000;
   const awsRequestId = randomUUID();
+  // What the runtime sets for each invocation of a traced function: its X-Ray trace, sampled.
+  const epoch = Math.floor(Date.now() / 1000).toString(16);
+  process.env._X_AMZN_TRACE_ID = `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
@@ -35,4 +38,6 @@ for (const eventFile of eventFiles) {
   };
   results.push({ eventFile, result: await handler(event, context) });
 }
-process.send({ node: process.version, results }, () => process.exit(0));
+// Exits a moment after the last answer, as Lambda keeps running the event loop while the runtime posts it: time for
+// the datagrams sent to the X-Ray daemon to leave.
+process.send({ node: process.version, results }, () => setTimeout(() => process.exit(0), 50));

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createLocalHttpApi } from '../../local/http-api';
 import type { JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
+import { testObservability } from './handler';
 import { testIssuer } from './tokens';
 
 /** The local authorizer, trusting this test file's issuer (see `bearer`). */
@@ -18,9 +19,17 @@ export const testAuthorizer = async (): Promise<JwtAuthorizer> => (await testIss
  */
 export const serveLocalApi = async (
   store: SessionStore,
-  { requireIfMatch = false, authorizer = true, logger = new Logger({ logLevel: 'SILENT' }) } = {},
+  {
+    requireIfMatch = false,
+    authorizer = true,
+    logger,
+  }: { requireIfMatch?: boolean; authorizer?: boolean; logger?: Logger } = {},
 ): Promise<{ baseUrl: string; close: () => void }> => {
-  const handler = createChatConfigHandler({ store, logger, requireIfMatch });
+  const handler = createChatConfigHandler({
+    store,
+    ...testObservability(logger ? { logger } : {}),
+    requireIfMatch,
+  });
   const server = createLocalHttpApi({
     routes: CHAT_CONFIG_ROUTES,
     handler,

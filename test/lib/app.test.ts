@@ -7,6 +7,7 @@ import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
 import { CHAT_CONFIG_AUTH_DEFAULTS } from '../../lib/chat-config-auth';
+import { CHAT_CONFIG_ALARM_DEFAULTS } from '../../lib/chat-config-monitoring';
 import { ChatConfigStack } from '../../lib/chat-config-stack';
 import { cdkJsonContext, createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
@@ -81,6 +82,16 @@ describe('the CDK app', () => {
       'chat-config:jwtAudience': [],
       'chat-config:oauthCallbackUrls': CHAT_CONFIG_AUTH_DEFAULTS.oauthCallbackUrls,
       'chat-config:authDomainPrefix': '',
+      'chat-config:tracing': CHAT_CONFIG_API_DEFAULTS.tracing,
+      'chat-config:alarmTopicArn': '',
+      'chat-config:alarmEmails': [],
+      'chat-config:alarmApi5xxRatePercent': CHAT_CONFIG_ALARM_DEFAULTS.api5xxRatePercent,
+      'chat-config:alarmApiLatencyP99Ms': CHAT_CONFIG_ALARM_DEFAULTS.apiLatencyP99Ms,
+      'chat-config:alarmLambdaErrors': CHAT_CONFIG_ALARM_DEFAULTS.lambdaErrors,
+      'chat-config:alarmLambdaThrottles': CHAT_CONFIG_ALARM_DEFAULTS.lambdaThrottles,
+      'chat-config:alarmDurationPercentOfTimeout': CHAT_CONFIG_ALARM_DEFAULTS.durationPercentOfTimeout,
+      'chat-config:alarmDynamoDbThrottledRequests': CHAT_CONFIG_ALARM_DEFAULTS.dynamoDbThrottledRequests,
+      'chat-config:alarmDynamoDbSystemErrors': CHAT_CONFIG_ALARM_DEFAULTS.dynamoDbSystemErrors,
     });
   });
 
@@ -102,7 +113,9 @@ describe('the CDK app', () => {
 
     template.hasOutput('TokenIssuer', { Value: 'https://login.example.com/' });
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'AlarmTopicArn',
       'ApiUrl',
+      'DashboardName',
       'FunctionName',
       'TableName',
       'TokenIssuer',
@@ -111,26 +124,28 @@ describe('the CDK app', () => {
 });
 
 describe('the CDK app under cdk-nag (AWS Solutions rules)', () => {
-  it('has no finding left: every route has an authorizer (no APIG4), and only the user pool’s optional MFA and plan are acknowledged, with reasons', () => {
+  it('has no finding left: every route has an authorizer (no APIG4); only the user pool’s optional MFA and plan, and X-Ray’s resource *, are acknowledged, with reasons', () => {
     // WHEN
     const { nag } = synthApp();
 
     // THEN
     expect(nag?.violations).toEqual([]);
     const suppressed = nag?.suppressedViolations ?? [];
-    expect(suppressed.map((s) => s.ruleName).sort()).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
-    for (const { reason, violatingConstructs } of suppressed) {
-      expect(reason.length).toBeGreaterThan(40);
-      expect(violatingConstructs.map((c) => c.constructPath)).toEqual([
-        'ChatConfigApi/ChatConfig/Auth/Users/Resource',
-      ]);
-    }
+    expect(
+      suppressed.map((s) => [s.ruleName, s.violatingConstructs.map((c) => c.constructPath)]).sort(),
+    ).toEqual([
+      ['AwsSolutions-COG2', ['ChatConfigApi/ChatConfig/Auth/Users/Resource']],
+      ['AwsSolutions-COG8', ['ChatConfigApi/ChatConfig/Auth/Users/Resource']],
+      ['AwsSolutions-IAM5[Resource::*]', ['ChatConfigApi/ChatConfig/FunctionRole/DefaultPolicy/Resource']],
+    ]);
+    for (const { reason } of suppressed) expect(reason.length).toBeGreaterThan(40);
   });
 
-  it('has no finding and nothing acknowledged with an issuer the operator runs', () => {
+  it('has no finding and nothing acknowledged with an issuer the operator runs and tracing off', () => {
     const { nag } = synthApp({
       'chat-config:jwtIssuer': 'https://login.example.com/',
       'chat-config:jwtAudience': '["chat-config-api"]',
+      'chat-config:tracing': false,
     });
 
     // (cdk-nag writes no report of its own when it has nothing to say.)
@@ -268,6 +283,50 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     });
   });
 
+  it('turns tracing off, and sends the alarms where and when context says', () => {
+    // WHEN (as -c gives them: strings)
+    const { template } = synthApp({
+      'chat-config:tracing': 'false',
+      'chat-config:alarmTopicArn': 'arn:aws:sns:eu-west-1:123456789012:team-alarms',
+      'chat-config:alarmEmails': 'oncall@example.com',
+      'chat-config:alarmApi5xxRatePercent': '2.5',
+      'chat-config:alarmApiLatencyP99Ms': '1500',
+      'chat-config:alarmLambdaErrors': '1',
+      'chat-config:alarmLambdaThrottles': '2',
+      'chat-config:alarmDurationPercentOfTimeout': '90',
+      'chat-config:alarmDynamoDbThrottledRequests': '5',
+      'chat-config:alarmDynamoDbSystemErrors': '3',
+    });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: Match.absent(),
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_TRACE_ENABLED: 'false' }) },
+    });
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:team-alarms',
+    });
+    const thresholds = Object.fromEntries(
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => [
+        alarm.Properties.AlarmName.replace('ChatConfigApi-', ''),
+        [alarm.Properties.Threshold, alarm.Properties.AlarmActions],
+      ]),
+    );
+    const topic = ['arn:aws:sns:eu-west-1:123456789012:team-alarms'];
+    expect(thresholds).toEqual({
+      'Api-Fault-Rate-Critical': [0.025, topic],
+      'Api-Latency-P99-Critical': [1500, topic],
+      'Function-Fault-Count-Critical': [1, topic],
+      'Function-Throttled-Count-Critical': [2, topic],
+      'Function-Latency-Maximum-Critical': [4500, topic],
+      'Store-DynamoDb-Throttled-Requests-Critical': [5, topic],
+      'Store-DynamoDb-System-Errors-Critical': [3, topic],
+    });
+  });
+
   it('imports the table named by tableName instead of creating one', () => {
     // WHEN
     const { template } = synthApp({ 'chat-config:tableName': 'team-sessions' });
@@ -347,6 +406,62 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       /throttle.burstLimit must be a whole number of requests from 1 to 5000, not 0/,
     ],
   ])('fails the synth on %s, naming the key', (_case, context, message) => {
+    expect(define(context)).toThrow(message);
+  });
+});
+
+describe('stages (-c stage=<name>)', () => {
+  it("applies cdk.json's prod settings over the others with -c stage=prod", () => {
+    const { stack, template } = synthApp({ stage: 'prod' });
+
+    expect(stack.stackName).toBe('ChatConfigApi-prod');
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    // What prod does not set keeps its value from the other keys.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it("applies cdk.json's dev settings with -c stage=dev: its own stack, shorter logs, lower limits, looser alarms", () => {
+    const { stack, template } = synthApp({ stage: 'dev' });
+
+    expect(stack.stackName).toBe('ChatConfigApi-dev');
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'ChatConfigApi-dev-Api-Fault-Rate-Critical',
+      Threshold: 0.05,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ChatConfigApi-dev' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'ChatConfigApi-dev' }) },
+    });
+  });
+
+  it('uses no stage without -c stage', () => {
+    expect(synthApp().stack.stackName).toBe('ChatConfigApi');
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['an unknown stage', { stage: 'qa' }, /Unknown stage "qa": "chat-config:stages" has "dev", "prod"/],
+    [
+      'an unknown key in a stage not chosen',
+      { 'chat-config:stages': { dev: { logRetention: 7 } } },
+      /Unknown context key "chat-config:stages.dev.logRetention"/,
+    ],
+    [
+      'a value of the wrong kind in a stage',
+      { 'chat-config:stages': { prod: { tracing: 'yes' } }, stage: 'prod' },
+      /"chat-config:stages.prod.tracing" must be true or false, not "yes"/,
+    ],
+    [
+      'stages that are not an object',
+      { 'chat-config:stages': ['dev'] },
+      /"chat-config:stages" must be an object of stages/,
+    ],
+  ])('fails the synth on %s, naming it', (_, context, message) => {
     expect(define(context)).toThrow(message);
   });
 });

@@ -179,12 +179,12 @@ describe('ChatConfigApi table', () => {
 });
 
 describe('ChatConfigApi permissions', () => {
-  it('lets the function do exactly dynamodb:Query and UpdateItem on the table, and write its own logs, nothing else', () => {
+  it('lets the function do exactly dynamodb:Query and UpdateItem on the table, write its own logs and send its traces, nothing else', () => {
     // GIVEN
     const { template } = defaults;
     const roleId = logicalIdOf(template, 'AWS::IAM::Role');
 
-    // THEN one policy, on the function's role, with exactly these two statements
+    // THEN one policy, on the function's role, with exactly these three statements
     expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
@@ -194,6 +194,12 @@ describe('ChatConfigApi permissions', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [functionLogGroupOf(template), 'Arn'] },
+          },
+          {
+            // X-Ray takes no resource ARN for these.
+            Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+            Effect: 'Allow',
+            Resource: '*',
           },
           {
             Action: ['dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -284,7 +290,7 @@ describe('ChatConfigApi stage', () => {
     });
   });
 
-  it('writes one JSON access log line per request, with the request id and the caller, and no body or token', () => {
+  it('writes one JSON access log line per request, with the request id, the caller, the route, the status and the latency, and no body or token', () => {
     // GIVEN
     const { template } = defaults;
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
@@ -296,6 +302,8 @@ describe('ChatConfigApi stage', () => {
       requestId: '$context.requestId',
       routeKey: '$context.routeKey',
       status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integration.latency',
       caller: '$context.authorizer.claims.sub',
       authorizerError: '$context.authorizer.error',
     });
@@ -430,5 +438,47 @@ describe('ChatConfigApi props validation', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'] }),
     });
+  });
+});
+
+describe('ChatConfigApi tracing', () => {
+  it('traces the function with X-Ray by default, recording neither responses nor error messages', () => {
+    const { template } = defaults;
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_TRACE_ENABLED: 'true',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+          POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+        }),
+      },
+    });
+  });
+
+  it('sends no trace and grants no X-Ray action when tracing is off', () => {
+    const { template } = synth({ tracing: false });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: Match.absent(),
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_TRACE_ENABLED: 'false' }) },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('xray:');
+  });
+});
+
+describe('ChatConfigApi metrics namespace', () => {
+  it("names the function's metrics namespace after the stack, so that two deployments never mix", () => {
+    const { template, construct } = defaults;
+
+    expect(construct.metricsNamespace).toBe('Test');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Test' }) },
+    });
+  });
+
+  it.each(['AWS/Lambda', '', 'bad|name'])('refuses the namespace "%s" at synth', (metricsNamespace) => {
+    expect(() => synth({ metricsNamespace })).toThrow(/metricsNamespace must be/);
   });
 });

@@ -3,6 +3,7 @@
  * itself, executed in a fresh Node.js 24 process against DynamoDB Local with env.json's settings.
  */
 import { execFile, fork } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { outcomeOf } from '../../functions/chat-config/metrics';
 import { DEMO_SESSION } from '../../local/demo-session';
 import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
@@ -38,6 +40,9 @@ let outdir: string;
 let template: { Resources: Record<string, CfnResource> };
 let functionResource: CfnResource;
 let table: TestTable;
+/** Stands where Lambda's X-Ray daemon listens: what the function sends it, as received. */
+let xrayDaemon: Socket;
+let xrayDocuments: string[] = [];
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
@@ -54,9 +59,12 @@ beforeAll(async () => {
   functionResource = functions[0] as CfnResource;
   // The table env.json names, on this run's DynamoDB Local.
   table = await createTestTable(envJson().ChatConfigFunction?.TABLE_NAME);
+  xrayDaemon = createSocket('udp4').on('message', (message) => xrayDocuments.push(message.toString()));
+  await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve));
 }, 120_000);
 
 afterAll(async () => {
+  xrayDaemon?.close();
   await table?.drop();
   rmSync(outdir, { recursive: true, force: true });
 });
@@ -77,8 +85,16 @@ const envJsonHere = (): Record<string, string> => {
   return { ...settings, DYNAMODB_ENDPOINT: endpoint.origin };
 };
 
-/** Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment. */
+/** The X-Ray segment documents of a daemon's datagrams (each a header line, then the document). */
+const segmentsOf = (datagrams: string[]): Record<string, unknown>[] =>
+  datagrams.map((datagram) => JSON.parse(datagram.slice(datagram.indexOf('\n') + 1)));
+
+/**
+ * Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment;
+ * gives its results, its output, and the trace segments it sent.
+ */
 const invokeBundle = async (eventFiles: string[], overrides: Record<string, string> = {}) => {
+  xrayDocuments = [];
   const templateLiterals = Object.fromEntries(
     Object.entries(fn().Environment.Variables).filter(([, v]) => typeof v === 'string'),
   ) as Record<string, string>;
@@ -100,6 +116,9 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
         AWS_LAMBDA_FUNCTION_NAME: 'chat-config',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn().MemorySize),
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xrayDaemon.address().port}`,
+        _HANDLER: fn().Handler,
         LAMBDA_TASK_ROOT: assetDir(),
         PATH: process.env.PATH ?? '',
       },
@@ -118,7 +137,16 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
   ];
   // The runtime nodejs24.x stands for.
   expect(node).toMatch(/^v24\./);
-  return { results, logs };
+  // Datagrams on loopback arrive at once; this lets the socket's handler run.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return { results, logs, segments: segmentsOf(xrayDocuments) };
+};
+
+/** Runs every sample event of events/ on the demo session; gives the files and what invokeBundle gives. */
+const invokeSamples = async () => {
+  await table.put(DEMO_SESSION);
+  const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json'));
+  return { files, ...(await invokeBundle(files.map((f) => join(EVENTS_DIR, f)))) };
 };
 
 describe('npm run synth', () => {
@@ -185,11 +213,8 @@ describe('the template, as SAM reads it', () => {
 describe('the bundled asset, run like Lambda runs it', () => {
   it('answers every sample event in events/ with the status its name gives, on DynamoDB Local', async () => {
     // GIVEN the session the samples update, and env.json's settings pointed at this run's DynamoDB Local
-    await table.put(DEMO_SESSION);
-    const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json'));
-
     // WHEN
-    const { results, logs } = await invokeBundle(files.map((f) => join(EVENTS_DIR, f)));
+    const { files, results, logs } = await invokeSamples();
 
     // THEN
     const statuses = Object.fromEntries(
@@ -201,6 +226,67 @@ describe('the bundled asset, run like Lambda runs it', () => {
     // Logs are the function's JSON lines, with its audit line, and never a config value.
     expect(logs).toContain('"message":"Chat configuration updated"');
     expect(logs).not.toContain(SYSTEM_PROMPT);
+  });
+
+  it("prints each request's outcome and DynamoDB's latency as EMF, under the namespace the template sets", async () => {
+    // WHEN
+    const { files, logs } = await invokeSamples();
+
+    // THEN
+    const emf = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{"_aws"'))
+      .map((line) => JSON.parse(line));
+    const namespaces = new Set(
+      emf.flatMap((line) => line._aws.CloudWatchMetrics.map((m: { Namespace: string }) => m.Namespace)),
+    );
+    expect([...namespaces]).toEqual([fn().Environment.Variables.POWERTOOLS_METRICS_NAMESPACE]);
+    expect(namespaces.has(STACK)).toBe(true);
+    const outcomes = emf
+      .filter((line) => 'ConfigUpdates' in line || 'ConfigReads' in line)
+      .map((line) => line.outcome);
+    expect(outcomes.sort()).toEqual(files.map((f) => outcomeOf(Number(f.slice(0, 3)))).sort());
+    expect(emf.filter((line) => 'ColdStart' in line)).toEqual([
+      expect.objectContaining({ function_name: 'chat-config', ColdStart: 1 }),
+    ]);
+    expect(emf.filter((line) => 'DynamoDbLatency' in line).length).toBeGreaterThan(0);
+  });
+
+  it('traces each invocation and its DynamoDB calls to the X-Ray daemon, with no config value in any segment', async () => {
+    // WHEN
+    const { files, segments } = await invokeSamples();
+
+    // THEN one subsegment per invocation, annotated, the first a cold start
+    const invocations = segments.filter((segment) => segment.name === `## ${fn().Handler}`);
+    expect(invocations).toHaveLength(files.length);
+    expect(invocations.map((segment) => segment.annotations)).toContainEqual({
+      ColdStart: true,
+      Service: 'chat-config',
+    });
+    // and one per DynamoDB call, naming the operation and the table, each inside its invocation's trace
+    const calls = segments.filter((segment) => segment.name === 'DynamoDB');
+    expect(new Set(calls.map((call) => (call.aws as { operation: string }).operation))).toEqual(
+      new Set(['Query', 'UpdateItem']),
+    );
+    for (const call of calls) {
+      expect(call.aws).toMatchObject({ table_name: table.tableName });
+      expect(invocations.map((invocation) => invocation.id)).toContain(call.parent_id);
+    }
+    // Neither responses nor requests are recorded.
+    expect(JSON.stringify(segments)).not.toContain(SYSTEM_PROMPT);
+    expect(JSON.stringify(segments)).not.toContain('"metadata"');
+  });
+
+  it('sends no trace when the template turns tracing off', async () => {
+    await table.put(DEMO_SESSION);
+
+    const { results, segments, logs } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+
+    expect(results[0]?.result.statusCode).toBe(200);
+    expect(segments).toEqual([]);
+    expect(logs).not.toContain('X-Ray');
   });
 
   it('answers an unexpected failure with 500, logging frames that the source map turns into our TypeScript lines', async () => {
@@ -216,7 +302,8 @@ describe('the bundled asset, run like Lambda runs it', () => {
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line))
       .find((line) => line.level === 'ERROR');
-    expect(failure?.error.name).toBe('ResourceNotFoundException');
+    expect(failure?.error.name).toBe('StoreFailedError');
+    expect(failure?.error.cause.name).toBe('ResourceNotFoundException');
     expect(failure?.error.frames.join('\n')).toMatch(
       /functions\/sessions\/dynamodb-session-store\.ts:\d+:\d+/,
     );

@@ -4,13 +4,21 @@ import { describe, expect, it } from '@jest/globals';
 
 const run = promisify(execFile);
 
-/** Imports the Lambda entry in a fresh Node process, as a cold start does, with exactly `env`. */
+/**
+ * Imports the Lambda entry in a fresh Node process, as a cold start does, with `env` and a metrics namespace (unless
+ * `env` sets its own).
+ */
 const coldStart = (env: Record<string, string>) =>
   run(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '-e', "await import('./functions/chat-config/handler.ts')"],
     {
-      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        POWERTOOLS_METRICS_NAMESPACE: 'ChatConfigTest',
+        ...env,
+      },
     },
   ).then(
     () => ({ failed: false, stderr: '' }),
@@ -49,6 +57,22 @@ describe('the Lambda entry at init', () => {
     expect(stderr).toBe('');
     expect(failed).toBe(false);
   });
+
+  it.each([
+    ['empty', ''],
+    ['blank', '  '],
+  ])(
+    'fails its cold start naming POWERTOOLS_METRICS_NAMESPACE when it is %s (no alarm would see the metrics)',
+    async (_, namespace) => {
+      const { failed, stderr } = await coldStart({
+        TABLE_NAME: 'sessions',
+        POWERTOOLS_METRICS_NAMESPACE: namespace,
+      });
+
+      expect(failed).toBe(true);
+      expect(stderr).toContain('Environment variable POWERTOOLS_METRICS_NAMESPACE is required');
+    },
+  );
 
   it('fails its cold start naming REQUIRE_IF_MATCH when it is neither true nor false', async () => {
     const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', REQUIRE_IF_MATCH: 'maybe' });

@@ -196,7 +196,10 @@ describe('config values never reach the logs', () => {
       expect.objectContaining({
         level: 'ERROR',
         status: 500,
-        error: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+        error: expect.objectContaining({
+          name: 'StoreFailedError',
+          cause: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+        }),
       }),
     );
     expect(logs.text()).not.toContain(SECRET);

@@ -1,0 +1,48 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import { type ApiGatewayEvent, type ApiGatewayResult, methodOf } from '../http/events';
+import type { StoreCall } from '../sessions/dynamodb-session-store';
+import { ValidationError } from '../sessions/errors';
+import { CHAT_CONFIG_METRICS, METRIC_DIMENSIONS, outcomeOf, validationFieldOf } from './metrics';
+
+/**
+ * Counts each request by what it came to, once its response is final (after the problem details of a failure): a
+ * `GET` as a read, any other method as an update; and, for a 422, each field the body got wrong. Register it before
+ * `problemDetails`, so that it runs after it. Powertools' `logMetrics` flushes the counts.
+ */
+export const requestMetrics = (metrics: Metrics): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> => {
+  const record = ({
+    event,
+    response,
+    error,
+  }: {
+    event: ApiGatewayEvent;
+    response: ApiGatewayResult | null | undefined;
+    error: unknown;
+  }) => {
+    const name = methodOf(event) === 'GET' ? CHAT_CONFIG_METRICS.reads : CHAT_CONFIG_METRICS.updates;
+    // No response at all is what the client of a failed invocation gets: API Gateway's 500.
+    metrics.addDimension(METRIC_DIMENSIONS.outcome, outcomeOf(response?.statusCode ?? 500));
+    metrics.addMetric(name, MetricUnit.Count, 1);
+    if (error instanceof ValidationError) {
+      // Each field once per request: the metric counts requests that got it wrong, not the rules they broke.
+      for (const field of new Set(error.errors.map(({ path }) => validationFieldOf(path)))) {
+        metrics
+          .singleMetric()
+          .addDimension(METRIC_DIMENSIONS.field, field)
+          .addMetric(CHAT_CONFIG_METRICS.validationFailures, MetricUnit.Count, 1);
+      }
+    }
+  };
+  return { after: record, onError: record };
+};
+
+/** Records each DynamoDB call's latency as it ends, by operation (its own EMF line: its dimensions differ). */
+export const storeLatencyMetric =
+  (metrics: Metrics) =>
+  ({ operation, milliseconds }: StoreCall): void => {
+    metrics
+      .singleMetric()
+      .addDimension(METRIC_DIMENSIONS.operation, operation)
+      .addMetric(CHAT_CONFIG_METRICS.storeLatency, MetricUnit.Milliseconds, milliseconds);
+  };
