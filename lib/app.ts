@@ -1,4 +1,4 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { Annotations, type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ChatConfigStack } from './chat-config-stack';
 import { readSettings } from './settings';
@@ -10,9 +10,12 @@ import { readSettings } from './settings';
 export const defineChatConfigApp = (app: App): ChatConfigStack => {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const settings = readSettings(app.node);
-  return new ChatConfigStack(app, settings.stackName, {
+  const stack = new ChatConfigStack(app, settings.stackName, {
     ...(settings.existingTableName ? { existingTableName: settings.existingTableName } : {}),
     api: settings.api,
     monitoring: settings.monitoring,
   });
+  // A stage's settings win over the other keys, a `-c` included: the synth says which it changed.
+  for (const change of settings.stageChanges) Annotations.of(stack).addInfo(change);
+  return stack;
 };

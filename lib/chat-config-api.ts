@@ -137,7 +137,8 @@ export interface ChatConfigApiProps {
   readonly timeout?: Duration;
   /**
    * Whether the function is traced with X-Ray (Lambda's active tracing and Powertools Tracer): a segment per sampled
-   * invocation, with a subsegment per DynamoDB call. Neither responses nor error messages are recorded in traces.
+   * invocation, with a subsegment per DynamoDB call. Traces record no response and none of our error messages (a failed
+   * DynamoDB call keeps DynamoDB's own error message).
    * @default true
    */
   readonly tracing?: boolean;
@@ -207,8 +208,8 @@ export class ChatConfigApi extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
         POWERTOOLS_TRACE_ENABLED: String(settings.tracing),
-        // Traces keep timings, DynamoDB operations and the error flag; never a response (config values) nor an error's
-        // message (which may quote what a client sent).
+        // The handler's subsegment keeps its timing and the error flag; never the response (config values) nor the
+        // error's message (which may quote what a client sent).
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         REQUIRE_IF_MATCH: String(settings.requireIfMatch),
@@ -259,7 +260,7 @@ export class ChatConfigApi extends Construct {
               destination: new LogGroupLogDestination(
                 new LogGroup(this, 'AccessLogs', { retention: settings.logRetention }),
               ),
-              format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+              format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
             },
           }
         : {}),
@@ -309,6 +310,14 @@ const ACCESS_LOG_FIELDS = {
   authorizerError: '$context.authorizer.error',
   error: '$context.error.message',
 };
+
+// Numbers in the JSON, so that Logs Insights compares them as numbers (`status >= 500`): these two always have a
+// value, unlike the integration's, which are "-" when no integration ran.
+const NUMERIC_ACCESS_LOG_FIELDS = ['status', 'responseLatency'] as const;
+const ACCESS_LOG_FORMAT = NUMERIC_ACCESS_LOG_FIELDS.reduce(
+  (format, field) => format.replace(`"${ACCESS_LOG_FIELDS[field]}"`, ACCESS_LOG_FIELDS[field]),
+  JSON.stringify(ACCESS_LOG_FIELDS),
+);
 
 const validated = (scope: Construct, props: ChatConfigApiProps) => {
   const { fail, known } = propChecks(scope);

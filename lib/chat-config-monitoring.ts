@@ -23,9 +23,9 @@ import {
   METRIC_DIMENSIONS,
   OUTCOMES,
   SERVICE_NAME,
-  STORE_OPERATIONS,
   VALIDATION_FIELDS,
 } from '../functions/chat-config/metrics';
+import { STORE_OPERATIONS } from '../functions/sessions/dynamodb-session-store';
 import type { ChatConfigApi } from './chat-config-api';
 import { propChecks } from './prop-checks';
 
@@ -140,8 +140,8 @@ export class ChatConfigMonitoring extends Construct {
     });
 
     const runbook = (section: string, what: string) => `${what} Runbook: README.md, "Runbook", "${section}".`;
+    const sustainedFor = `in ${ALARM_EVALUATION.datapointsToAlarm} of the last ${ALARM_EVALUATION.evaluationPeriods} minutes`;
     const fn = chatConfig.function;
-    const timeoutSeconds = fn.timeout?.toSeconds() ?? 3;
     this.facade
       .monitorApiGatewayV2HttpApi({
         api: chatConfig.api,
@@ -154,7 +154,7 @@ export class ChatConfigMonitoring extends Construct {
             maxErrorRate: thresholds.api5xxRatePercent / 100,
             alarmDescriptionOverride: runbook(
               'API 5xx rate',
-              `More than ${thresholds.api5xxRatePercent} % of requests were answered 5xx in 3 of the last 5 minutes.`,
+              `More than ${thresholds.api5xxRatePercent} % of requests were answered 5xx ${sustainedFor}.`,
             ),
           },
         },
@@ -163,7 +163,7 @@ export class ChatConfigMonitoring extends Construct {
             maxLatency: Duration.millis(thresholds.apiLatencyP99Ms),
             alarmDescriptionOverride: runbook(
               'API p99 latency',
-              `The p99 latency was above ${thresholds.apiLatencyP99Ms} ms in 3 of the last 5 minutes.`,
+              `The p99 latency was above ${thresholds.apiLatencyP99Ms} ms ${sustainedFor}.`,
             ),
           },
         },
@@ -189,16 +189,16 @@ export class ChatConfigMonitoring extends Construct {
             maxErrorCount: thresholds.lambdaThrottles,
             alarmDescriptionOverride: runbook(
               'Lambda throttles',
-              `Lambda refused more than ${thresholds.lambdaThrottles} invocations a minute in 3 of the last 5 minutes.`,
+              `Lambda refused more than ${thresholds.lambdaThrottles} invocations a minute ${sustainedFor}.`,
             ),
           },
         },
         addMaxLatencyAlarm: {
           Critical: {
-            maxLatency: Duration.millis((timeoutSeconds * 1000 * thresholds.durationPercentOfTimeout) / 100),
+            maxLatencyPercentageOfTimeout: thresholds.durationPercentOfTimeout,
             alarmDescriptionOverride: runbook(
               'Duration near the timeout',
-              `An invocation took more than ${thresholds.durationPercentOfTimeout} % of the ${timeoutSeconds} s timeout in 3 of the last 5 minutes.`,
+              `An invocation took more than ${thresholds.durationPercentOfTimeout} % of the function's timeout ${sustainedFor}.`,
             ),
           },
         },
@@ -222,7 +222,7 @@ export class ChatConfigMonitoring extends Construct {
             threshold: thresholds.dynamoDbThrottledRequests,
             description: runbook(
               'DynamoDB throttled requests',
-              `DynamoDB throttled more than ${thresholds.dynamoDbThrottledRequests} of the function's requests a minute in 3 of the last 5 minutes.`,
+              `DynamoDB throttled more than ${thresholds.dynamoDbThrottledRequests} of the function's requests a minute ${sustainedFor}.`,
             ),
           }),
           this.storeAlarmGroup({
@@ -233,7 +233,7 @@ export class ChatConfigMonitoring extends Construct {
             threshold: thresholds.dynamoDbSystemErrors,
             description: runbook(
               'DynamoDB system errors',
-              `DynamoDB failed more than ${thresholds.dynamoDbSystemErrors} of the function's requests a minute with a 500 in 3 of the last 5 minutes.`,
+              `DynamoDB failed more than ${thresholds.dynamoDbSystemErrors} of the function's requests a minute with a 500 ${sustainedFor}.`,
             ),
           }),
         ],

@@ -24,6 +24,8 @@ export interface ChatConfigSettings {
   readonly existingTableName?: string;
   readonly api: Omit<ChatConfigApiProps, 'table'>;
   readonly monitoring: ChatConfigStackMonitoringProps;
+  /** What the stage changed, one sentence each, for the synth to tell. */
+  readonly stageChanges: readonly string[];
 }
 
 const DEFAULT_STACK_NAME = 'ChatConfigApi';
@@ -51,6 +53,31 @@ const list: Reader<string[]> = (value) => {
   return Array.isArray(list) && list.every((o) => typeof o === 'string') ? list : undefined;
 };
 
+type Threshold = keyof ChatConfigAlarmThresholds;
+
+/** What each alarm threshold counts. */
+const THRESHOLDS: Record<Threshold, string> = {
+  api5xxRatePercent: 'a percentage',
+  apiLatencyP99Ms: 'a number of milliseconds',
+  lambdaErrors: 'a number of invocations',
+  lambdaThrottles: 'a number of invocations',
+  durationPercentOfTimeout: 'a percentage',
+  dynamoDbThrottledRequests: 'a number of requests',
+  dynamoDbSystemErrors: 'a number of requests',
+};
+
+/** The context key of a threshold: `alarm` and its name (`apiLatencyP99Ms` → `alarmApiLatencyP99Ms`). */
+const thresholdKeyOf = <T extends Threshold>(threshold: T) =>
+  `alarm${threshold.charAt(0).toUpperCase()}${threshold.slice(1)}` as `alarm${Capitalize<T>}`;
+
+const thresholdKeys = () =>
+  Object.fromEntries(
+    Object.entries(THRESHOLDS).map(([threshold, expected]) => [
+      thresholdKeyOf(threshold as Threshold),
+      { read: number, expected },
+    ]),
+  ) as Record<`alarm${Capitalize<Threshold>}`, { read: Reader<number>; expected: string }>;
+
 /** Every key the app reads, with what its value must be. */
 const KEYS = {
   stackName: { read: text, expected: 'a CloudFormation stack name' },
@@ -70,25 +97,8 @@ const KEYS = {
   tracing: { read: boolean, expected: 'true or false' },
   alarmTopicArn: { read: text, expected: 'the ARN of an SNS topic, or "" to create one' },
   alarmEmails: { read: list, expected: 'a list of email addresses' },
-  alarmApi5xxRatePercent: { read: number, expected: 'a percentage' },
-  alarmApiLatencyP99Ms: { read: number, expected: 'a number of milliseconds' },
-  alarmLambdaErrors: { read: number, expected: 'a number of invocations' },
-  alarmLambdaThrottles: { read: number, expected: 'a number of invocations' },
-  alarmDurationPercentOfTimeout: { read: number, expected: 'a percentage' },
-  alarmDynamoDbThrottledRequests: { read: number, expected: 'a number of requests' },
-  alarmDynamoDbSystemErrors: { read: number, expected: 'a number of requests' },
+  ...thresholdKeys(),
 } as const;
-
-/** The context key of each alarm threshold. */
-const THRESHOLD_KEYS: Record<keyof ChatConfigAlarmThresholds, Key> = {
-  api5xxRatePercent: 'alarmApi5xxRatePercent',
-  apiLatencyP99Ms: 'alarmApiLatencyP99Ms',
-  lambdaErrors: 'alarmLambdaErrors',
-  lambdaThrottles: 'alarmLambdaThrottles',
-  durationPercentOfTimeout: 'alarmDurationPercentOfTimeout',
-  dynamoDbThrottledRequests: 'alarmDynamoDbThrottledRequests',
-  dynamoDbSystemErrors: 'alarmDynamoDbSystemErrors',
-};
 
 type Key = keyof typeof KEYS;
 type Values = { [K in Key]?: NonNullable<ReturnType<(typeof KEYS)[K]['read']>> };
@@ -197,12 +207,21 @@ export const readSettings = (node: Node): ChatConfigSettings => {
     );
   }
   const stage = stageSetting?.trim() || undefined;
+  const stageChanges: string[] = [];
   if (stage !== undefined) {
     const stageValues = stages.get(stage);
     if (stageValues === undefined) {
       throw new Error(
         `Unknown stage "${stage}": "${STAGES_KEY}" has ${[...stages.keys()].map((name) => `"${name}"`).join(', ') || 'none'}`,
       );
+    }
+    for (const [key, value] of Object.entries(stageValues)) {
+      const before = values[key as Key];
+      if (JSON.stringify(before) !== JSON.stringify(value)) {
+        stageChanges.push(
+          `Stage "${stage}" sets ${CONTEXT_PREFIX}${key} to ${JSON.stringify(value)}${before === undefined ? '' : ` (over ${JSON.stringify(before)})`}`,
+        );
+      }
     }
     Object.assign(values, stageValues);
   }
@@ -228,9 +247,10 @@ export const readSettings = (node: Node): ChatConfigSettings => {
         };
   const alarmTopicArn = values.alarmTopicArn?.trim() || undefined;
   const thresholds = Object.fromEntries(
-    Object.entries(THRESHOLD_KEYS).flatMap(([threshold, key]) =>
-      values[key] === undefined ? [] : [[threshold, values[key]]],
-    ),
+    (Object.keys(THRESHOLDS) as Threshold[]).flatMap((threshold) => {
+      const value = values[thresholdKeyOf(threshold)];
+      return value === undefined ? [] : [[threshold, value]];
+    }),
   ) as Partial<ChatConfigAlarmThresholds>;
   return {
     ...(stage === undefined ? {} : { stage }),
@@ -249,6 +269,7 @@ export const readSettings = (node: Node): ChatConfigSettings => {
       ...(values.tracing === undefined ? {} : { tracing: values.tracing }),
       auth: authOf(values),
     },
+    stageChanges,
     monitoring: {
       ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
       ...(values.alarmEmails === undefined ? {} : { alarmEmails: values.alarmEmails }),

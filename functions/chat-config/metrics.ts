@@ -1,5 +1,4 @@
 import { CHAT_CONFIG_FIELD_NAMES } from '../sessions/config-schema';
-import type { StoreOperation } from '../sessions/dynamodb-session-store';
 
 /** The function's `service` in its logs, metrics and traces (`POWERTOOLS_SERVICE_NAME`). */
 export const SERVICE_NAME = 'chat-config';
@@ -62,6 +61,3 @@ export const validationFieldOf = (path: string): ValidationField => {
     ? (name as ValidationField)
     : 'unknown';
 };
-
-/** The DynamoDB operations the store calls, as the `operation` dimension. */
-export const STORE_OPERATIONS: readonly StoreOperation[] = ['Query', 'UpdateItem'];

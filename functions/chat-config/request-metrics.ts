@@ -11,17 +11,19 @@ import { CHAT_CONFIG_METRICS, METRIC_DIMENSIONS, outcomeOf, validationFieldOf } 
  * `problemDetails`, so that it runs after it. Powertools' `logMetrics` flushes the counts.
  */
 export const requestMetrics = (metrics: Metrics): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> => {
-  const record = ({
-    event,
-    response,
-    error,
-  }: {
+  // Middy runs the error hooks when an after-hook registered before this one throws: the request is counted once.
+  const counted = new WeakSet<object>();
+  const record = (request: {
     event: ApiGatewayEvent;
     response: ApiGatewayResult | null | undefined;
     error: unknown;
   }) => {
+    if (counted.has(request)) return;
+    counted.add(request);
+    const { event, response, error } = request;
     const name = methodOf(event) === 'GET' ? CHAT_CONFIG_METRICS.reads : CHAT_CONFIG_METRICS.updates;
-    // No response at all is what the client of a failed invocation gets: API Gateway's 500.
+    // problemDetails gives every failure a response; were it to fail itself, Middy would skip this hook (and the
+    // invocation would count as a Lambda error instead).
     metrics.addDimension(METRIC_DIMENSIONS.outcome, outcomeOf(response?.statusCode ?? 500));
     metrics.addMetric(name, MetricUnit.Count, 1);
     if (error instanceof ValidationError) {

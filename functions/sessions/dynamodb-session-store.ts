@@ -148,7 +148,8 @@ type WriteOutcome =
   | { readonly written: false; readonly item: Record<string, unknown> };
 
 /** The DynamoDB operations the store calls. */
-export type StoreOperation = 'Query' | 'UpdateItem';
+export const STORE_OPERATIONS = ['Query', 'UpdateItem'] as const;
+export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 
 /** One call the store made, as it ended (answered, failed or given up): its operation and time, retries included. */
 export interface StoreCall {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { App } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
@@ -438,6 +438,18 @@ describe('stages (-c stage=<name>)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'ChatConfigApi-dev' }) },
     });
+  });
+
+  it('says at synth which settings the stage changed, a -c included', () => {
+    const { stack } = synthApp({ stage: 'prod', 'chat-config:logRetentionDays': '14' });
+
+    const infos = Annotations.fromStack(stack)
+      .findInfo('*', Match.anyValue())
+      .map(({ entry }) => entry.data);
+    expect(infos).toContain('Stage "prod" sets chat-config:logRetentionDays to 90 (over 14)');
+    expect(infos).toContain(
+      'Stage "prod" sets chat-config:stackName to "ChatConfigApi-prod" (over "ChatConfigApi")',
+    );
   });
 
   it('uses no stage without -c stage', () => {

@@ -101,11 +101,11 @@ describe('ChatConfigMonitoring alarms', () => {
       [3, 5],
     ],
     [
-      "API Gateway's p99 latency above 1000 ms",
+      "API Gateway's p99 latency above 1000 ms, on the API's stage",
       'Api-Latency-P99-Critical',
       'AWS/ApiGateway',
       'Latency',
-      api,
+      (template) => ({ ...api(template), Stage: '$default' }),
       'p99',
       1000,
       [3, 5],
@@ -256,7 +256,25 @@ describe('ChatConfigMonitoring alarm topic', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Resource: topic,
-            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':cloudwatch:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':alarm:*',
+                    ],
+                  ],
+                },
+              },
+            },
           }),
         ],
       },
@@ -336,8 +354,21 @@ describe('ChatConfigMonitoring dashboard', () => {
     ]) {
       expect(titles.some((t) => t.includes(title))).toBe(true);
     }
-    const thresholdLines = widgets.flatMap(({ properties }) => properties.annotations?.horizontal ?? []);
-    expect(thresholdLines.length).toBeGreaterThanOrEqual(7);
+    // Each alarm's threshold, drawn on its graph.
+    const thresholdLines = widgets.flatMap(({ properties }) =>
+      (properties.annotations?.horizontal ?? []).map(({ label }) => label),
+    );
+    expect(thresholdLines.sort()).toEqual(
+      [
+        '5xx (avg) > 0.01 for 3 datapoints within 5 minutes',
+        'P99 > 1000 for 3 datapoints within 5 minutes',
+        'Faults > 0 for 1 datapoints within 1 minute',
+        'Throttles > 0 for 3 datapoints within 5 minutes',
+        'Maximum > 4000 for 3 datapoints within 5 minutes',
+        'ThrottledRequests (Query, UpdateItem) > 0 for 3 datapoints within 5 minutes',
+        'SystemErrors (Query, UpdateItem) > 0 for 3 datapoints within 5 minutes',
+      ].sort(),
+    );
   });
 
   it("reads the function's EMF metrics by the names and dimensions the function emits them with", () => {
@@ -359,6 +390,8 @@ describe('ChatConfigMonitoring dashboard', () => {
         `["ChatConfigApi","DynamoDbLatency","operation","${operation}","service","chat-config"`,
       );
     }
-    expect(text).toContain('["ChatConfigApi","ColdStart","function_name",');
+    expect(text).toMatch(
+      /\["ChatConfigApi","ColdStart","function_name","\$\{[^}]+\}\}","service","chat-config"/,
+    );
   });
 });

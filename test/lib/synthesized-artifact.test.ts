@@ -109,7 +109,6 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
       env: {
         ...templateLiterals,
         ...envJsonHere(),
-        ...overrides,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -121,6 +120,7 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
         _HANDLER: fn().Handler,
         LAMBDA_TASK_ROOT: assetDir(),
         PATH: process.env.PATH ?? '',
+        ...overrides,
       },
     },
   );
@@ -131,15 +131,32 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
   child.stderr?.on('data', (chunk: Buffer) => {
     logs += chunk.toString();
   });
-  const [[{ node, results }]] = (await Promise.all([once(child, 'message'), once(child, 'exit')])) as [
-    [{ node: string; results: { eventFile: string; result: APIGatewayProxyStructuredResultV2 }[] }],
-    unknown,
-  ];
+  const reports: {
+    node: string;
+    results: { eventFile: string; result: APIGatewayProxyStructuredResultV2 }[];
+  }[] = [];
+  child.on('message', (report) => reports.push(report as (typeof reports)[number]));
+  await once(child, 'exit');
+  await datagramsSettled();
+  const [report] = reports;
   // The runtime nodejs24.x stands for.
-  expect(node).toMatch(/^v24\./);
-  // Datagrams on loopback arrive at once; this lets the socket's handler run.
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  return { results, logs, segments: segmentsOf(xrayDocuments) };
+  if (report !== undefined) expect(report.node).toMatch(/^v24\./);
+  return {
+    started: report !== undefined,
+    results: report?.results ?? [],
+    logs,
+    segments: segmentsOf(xrayDocuments),
+  };
+};
+
+/** Waits until no datagram has come for 100 ms (2 s at most): those the bundle sent have then all been read. */
+const datagramsSettled = async () => {
+  const deadline = Date.now() + 2_000;
+  let seen = -1;
+  while (seen !== xrayDocuments.length && Date.now() < deadline) {
+    seen = xrayDocuments.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 };
 
 /** Runs every sample event of events/ on the demo session; gives the files and what invokeBundle gives. */
@@ -256,13 +273,14 @@ describe('the bundled asset, run like Lambda runs it', () => {
     // WHEN
     const { files, segments } = await invokeSamples();
 
-    // THEN one subsegment per invocation, annotated, the first a cold start
-    const invocations = segments.filter((segment) => segment.name === `## ${fn().Handler}`);
+    // THEN one subsegment per invocation, annotated, only the first a cold start
+    const invocations = segments
+      .filter((segment) => segment.name === `## ${fn().Handler}`)
+      .sort((a, b) => Number(a.start_time) - Number(b.start_time));
     expect(invocations).toHaveLength(files.length);
-    expect(invocations.map((segment) => segment.annotations)).toContainEqual({
-      ColdStart: true,
-      Service: 'chat-config',
-    });
+    expect(invocations.map((segment) => segment.annotations)).toEqual(
+      files.map((_, i) => ({ ColdStart: i === 0, Service: 'chat-config' })),
+    );
     // and one per DynamoDB call, naming the operation and the table, each inside its invocation's trace
     const calls = segments.filter((segment) => segment.name === 'DynamoDB');
     expect(new Set(calls.map((call) => (call.aws as { operation: string }).operation))).toEqual(
@@ -272,21 +290,36 @@ describe('the bundled asset, run like Lambda runs it', () => {
       expect(call.aws).toMatchObject({ table_name: table.tableName });
       expect(invocations.map((invocation) => invocation.id)).toContain(call.parent_id);
     }
-    // Neither responses nor requests are recorded.
+    // A failed call keeps DynamoDB's own error (the 404 and the 412 are failed conditions), nothing of the request.
+    const messages = calls.flatMap(
+      (call) => (call.cause as { exceptions: { message: string }[] } | undefined)?.exceptions ?? [],
+    );
+    expect(messages.length).toBeGreaterThan(0);
+    expect(new Set(messages.map(({ message }) => message))).toEqual(
+      new Set(['The conditional request failed']),
+    );
+    // Neither requests' values nor responses are recorded.
     expect(JSON.stringify(segments)).not.toContain(SYSTEM_PROMPT);
     expect(JSON.stringify(segments)).not.toContain('"metadata"');
   });
 
-  it('sends no trace when the template turns tracing off', async () => {
+  it('does not even load the X-Ray SDK when the template turns tracing off', async () => {
+    // GIVEN an X-Ray daemon address the SDK refuses as it loads
     await table.put(DEMO_SESSION);
+    const unloadable = { AWS_XRAY_DAEMON_ADDRESS: 'no-daemon-here' };
 
-    const { results, segments, logs } = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
+    // WHEN
+    const traced = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], unloadable);
+    const untraced = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
+      ...unloadable,
       POWERTOOLS_TRACE_ENABLED: 'false',
     });
 
-    expect(results[0]?.result.statusCode).toBe(200);
-    expect(segments).toEqual([]);
-    expect(logs).not.toContain('X-Ray');
+    // THEN traced, the cold start fails on it; untraced, the SDK is never evaluated, and nothing is sent
+    expect(traced.started).toBe(false);
+    expect(traced.logs).toContain('Invalid Daemon Address');
+    expect(untraced.results[0]?.result.statusCode).toBe(200);
+    expect(untraced.segments).toEqual([]);
   });
 
   it('answers an unexpected failure with 500, logging frames that the source map turns into our TypeScript lines', async () => {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
@@ -51,9 +53,9 @@ let metrics: Metrics;
 const handlerOn = (endpoint = table.endpoint, tableName = table.tableName) =>
   createTestHandler(storeAt(endpoint, tableName, { onCall: storeLatencyMetric(metrics) }), { metrics });
 
-/** Sends one request and gives the EMF metrics it printed, by name. */
-const emitted = async (request: TestRequest, invoke = handlerOn()) => {
-  const response = await invoke(createHttpApiEvent(request));
+/** Sends one request (with `timeoutMs` of Lambda time left) and gives the EMF metrics it printed, by name. */
+const emitted = async (request: TestRequest, invoke = handlerOn(), timeoutMs?: number) => {
+  const response = await invoke(createHttpApiEvent(request), timeoutMs);
   const byName = Object.groupBy(emfMetricsOf(logs.lines()), ({ name }) => name);
   return { response, byName };
 };
@@ -67,7 +69,16 @@ beforeEach(async () => {
   metrics = testMetrics({ quiet: false });
   logs = captureLogs();
 });
-afterEach(() => logs.restore());
+afterEach(() => {
+  logs.restore();
+  // Every line is JSON, and none is a warning (Powertools warns in plain text, e.g. of a dimension added twice).
+  for (const line of logs
+    .text()
+    .split('\n')
+    .filter((text) => text.trim() !== '')) {
+    expect(JSON.parse(line)).not.toHaveProperty('level', 'WARN');
+  }
+});
 
 describe('the metrics of a request (EMF)', () => {
   it('counts an update by outcome under the namespace, with the service and outcome dimensions', async () => {
@@ -140,6 +151,19 @@ describe('the metrics of a request (EMF)', () => {
     ['an invalid config', { body: { config: { temperature: 9 } } }, 'ConfigUpdates', '422'],
     ['malformed JSON (400)', { body: '{"config": ' }, 'ConfigUpdates', '4xx'],
     [
+      'a method not allowed (405), refused before the body is read',
+      { method: 'DELETE' },
+      'ConfigUpdates',
+      '4xx',
+    ],
+    [
+      'headers too large (431), refused before the caller is read',
+      { method: 'GET', headers: { 'x-padding': 'a'.repeat(11_000) } },
+      'ConfigReads',
+      '4xx',
+    ],
+    ['a request without a verified caller (401)', { method: 'GET', caller: null }, 'ConfigReads', '4xx'],
+    [
       'a wrong media type (415)',
       { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: { model: 'x' } },
       'ConfigUpdates',
@@ -163,8 +187,30 @@ describe('the metrics of a request (EMF)', () => {
       const { response, byName } = await emitted({ body: { config: {} } }, handlerOn(proxy.endpoint));
 
       expect(response.statusCode).toBe(503);
+      expect(byName.ConfigUpdates).toHaveLength(1);
       expect(byName.ConfigUpdates?.[0]?.members).toMatchObject({ outcome: '503' });
+      expect(byName.DynamoDbLatency).toHaveLength(1);
       expect(byName.DynamoDbLatency?.[0]?.members).toMatchObject({ operation: 'UpdateItem' });
+    });
+
+    it('counts the 503 answered ahead of the Lambda deadline, while DynamoDB does not answer', async () => {
+      // GIVEN a DynamoDB that accepts connections and never answers (a dead network), and 700 ms of Lambda time
+      const sockets: Socket[] = [];
+      const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+      await once(silent, 'listening');
+      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      try {
+        // WHEN
+        const { response, byName } = await emitted({ body: { config: {} } }, handlerOn(endpoint), 700);
+
+        // THEN
+        expect(response.statusCode).toBe(503);
+        expect(byName.ConfigUpdates).toHaveLength(1);
+        expect(byName.ConfigUpdates?.[0]?.members).toMatchObject({ outcome: '503' });
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
     });
 
     it('counts an unexpected failure as 5xx', async () => {
@@ -175,6 +221,7 @@ describe('the metrics of a request (EMF)', () => {
       );
 
       expect(response.statusCode).toBe(500);
+      expect(byName.ConfigUpdates).toHaveLength(1);
       expect(byName.ConfigUpdates?.[0]?.members).toMatchObject({ outcome: '5xx' });
     });
   });
