@@ -101,6 +101,7 @@ export class ChatConfigMonitoring extends Construct {
   readonly alarmTopic: ITopic;
   /** The thresholds in force. */
   readonly thresholds: ChatConfigAlarmThresholds;
+  /** cdk-monitoring-constructs' facade, to which a stack can add its own monitoring (it draws on the same dashboard). */
   readonly facade: MonitoringFacade;
   /** The dashboard, named after the stack. */
   readonly dashboard: Dashboard;
@@ -116,10 +117,6 @@ export class ChatConfigMonitoring extends Construct {
     for (const email of props.alarmEmails ?? [])
       this.alarmTopic.addSubscription(new EmailSubscription(email));
 
-    const sustained = {
-      datapointsToAlarm: ALARM_EVALUATION.datapointsToAlarm,
-      evaluationPeriods: ALARM_EVALUATION.evaluationPeriods,
-    };
     const dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
       dashboardNamePrefix: stackName,
       createDashboard: true,
@@ -134,7 +131,8 @@ export class ChatConfigMonitoring extends Construct {
         alarmNamePrefix: stackName,
         actionsEnabled: true,
         action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic, onOkTopic: this.alarmTopic }),
-        ...sustained,
+        datapointsToAlarm: ALARM_EVALUATION.datapointsToAlarm,
+        evaluationPeriods: ALARM_EVALUATION.evaluationPeriods,
       },
       dashboardFactory: dashboards,
     });
