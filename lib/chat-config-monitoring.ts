@@ -373,7 +373,7 @@ export class ChatConfigMonitoring extends Construct {
         metrics: [
           metric(
             CHAT_CONFIG_METRICS.coldStart,
-            { function_name: chatConfig.function.functionName },
+            { [METRIC_DIMENSIONS.functionName]: chatConfig.function.functionName },
             Stats.SUM,
             'cold starts',
           ),

@@ -27,6 +27,8 @@ export const METRIC_DIMENSIONS = {
   outcome: 'outcome',
   field: 'field',
   operation: 'operation',
+  /** Powertools' own, on `ColdStart`. */
+  functionName: 'function_name',
 } as const;
 
 /**

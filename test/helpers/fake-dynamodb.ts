@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 
 /** A proxy on loopback in front of a real DynamoDB (Local), for what DynamoDB Local cannot be made to do. */
 export interface DynamoDbProxy {
@@ -69,3 +69,20 @@ export const startDynamoDbProxy = async (
 /** An endpoint that refuses connections: port 1 (tcpmux) on loopback, where nothing listens, unlike a "free" port
  * that a parallel test may take between the check and the use. */
 export const REFUSING_ENDPOINT = 'http://127.0.0.1:1';
+
+/**
+ * Starts an endpoint that accepts connections and never answers: a DynamoDB behind a dead network, for what DynamoDB
+ * Local (shared by the run's test files, so not to be frozen) cannot be made to do.
+ */
+export const startSilentEndpoint = async (): Promise<{ readonly endpoint: string; close(): void }> => {
+  const sockets: Socket[] = [];
+  const server = createTcpServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+};

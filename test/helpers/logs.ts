@@ -66,3 +66,33 @@ export const useSentinelLogs = () => {
 
 /** The function's logger at its most verbose level. */
 export const verboseLogger = (): Logger => new Logger({ serviceName: 'chat-config', logLevel: 'DEBUG' });
+
+/** One metric of an EMF line, as CloudWatch reads it. */
+export interface EmfMetric {
+  readonly namespace: string;
+  readonly dimensions: string[][];
+  readonly name: string;
+  readonly unit: string;
+  /** The line's members: the dimensions' values and the metric's value. */
+  readonly members: Record<string, unknown>;
+}
+
+/** The metrics of every EMF line (a JSON line with `_aws.CloudWatchMetrics`) among `lines`. */
+export const emfMetricsOf = (lines: Record<string, unknown>[]): EmfMetric[] =>
+  lines.flatMap((line) => {
+    const directives = (line._aws as { CloudWatchMetrics?: unknown[] } | undefined)?.CloudWatchMetrics ?? [];
+    return directives.flatMap((directive) => {
+      const { Namespace, Dimensions, Metrics } = directive as {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      };
+      return Metrics.map(({ Name, Unit }) => ({
+        namespace: Namespace,
+        dimensions: Dimensions,
+        name: Name,
+        unit: Unit,
+        members: line,
+      }));
+    });
+  });

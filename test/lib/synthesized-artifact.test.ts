@@ -16,6 +16,7 @@ import { DEMO_SESSION } from '../../local/demo-session';
 import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
+import { emfMetricsOf } from '../helpers/logs';
 
 const run = promisify(execFile);
 
@@ -250,23 +251,24 @@ describe('the bundled asset, run like Lambda runs it', () => {
     const { files, logs } = await invokeSamples();
 
     // THEN
-    const emf = logs
-      .split('\n')
-      .filter((line) => line.startsWith('{"_aws"'))
-      .map((line) => JSON.parse(line));
-    const namespaces = new Set(
-      emf.flatMap((line) => line._aws.CloudWatchMetrics.map((m: { Namespace: string }) => m.Namespace)),
+    const emf = emfMetricsOf(
+      logs
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line)),
     );
-    expect([...namespaces]).toEqual([fn().Environment.Variables.POWERTOOLS_METRICS_NAMESPACE]);
-    expect(namespaces.has(STACK)).toBe(true);
+    expect(new Set(emf.map(({ namespace }) => namespace))).toEqual(
+      new Set([fn().Environment.Variables.POWERTOOLS_METRICS_NAMESPACE]),
+    );
+    expect(fn().Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(STACK);
     const outcomes = emf
-      .filter((line) => 'ConfigUpdates' in line || 'ConfigReads' in line)
-      .map((line) => line.outcome);
+      .filter(({ name }) => name === 'ConfigUpdates' || name === 'ConfigReads')
+      .map(({ members }) => members.outcome);
     expect(outcomes.sort()).toEqual(files.map((f) => outcomeOf(Number(f.slice(0, 3)))).sort());
-    expect(emf.filter((line) => 'ColdStart' in line)).toEqual([
+    expect(emf.filter(({ name }) => name === 'ColdStart').map(({ members }) => members)).toEqual([
       expect.objectContaining({ function_name: 'chat-config', ColdStart: 1 }),
     ]);
-    expect(emf.filter((line) => 'DynamoDbLatency' in line).length).toBeGreaterThan(0);
+    expect(emf.filter(({ name }) => name === 'DynamoDbLatency').length).toBeGreaterThan(0);
   });
 
   it('traces each invocation and its DynamoDB calls to the X-Ray daemon, with no config value in any segment', async () => {

@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
@@ -11,39 +9,9 @@ import {
 import { storeLatencyMetric } from '../../../functions/chat-config/request-metrics';
 import { createTestTable, storeAt, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent, type TestRequest } from '../../helpers/events';
-import { type DynamoDbProxy, startDynamoDbProxy } from '../../helpers/fake-dynamodb';
+import { type DynamoDbProxy, startDynamoDbProxy, startSilentEndpoint } from '../../helpers/fake-dynamodb';
 import { createTestHandler, storedSession, TEST_METRICS_NAMESPACE, testMetrics } from '../../helpers/handler';
-import { type CapturedLogs, captureLogs, SENTINEL } from '../../helpers/logs';
-
-/** One metric of an EMF line, as CloudWatch reads it. */
-interface EmfMetric {
-  readonly namespace: string;
-  readonly dimensions: string[][];
-  readonly name: string;
-  readonly unit: string;
-  /** The line's members: the dimensions' values and the metric's value. */
-  readonly members: Record<string, unknown>;
-}
-
-/** The metrics of every EMF line (a JSON line with `_aws.CloudWatchMetrics`) among `lines`. */
-const emfMetricsOf = (lines: Record<string, unknown>[]): EmfMetric[] =>
-  lines.flatMap((line) => {
-    const directives = (line._aws as { CloudWatchMetrics?: unknown[] } | undefined)?.CloudWatchMetrics ?? [];
-    return directives.flatMap((directive) => {
-      const { Namespace, Dimensions, Metrics } = directive as {
-        Namespace: string;
-        Dimensions: string[][];
-        Metrics: { Name: string; Unit: string }[];
-      };
-      return Metrics.map(({ Name, Unit }) => ({
-        namespace: Namespace,
-        dimensions: Dimensions,
-        name: Name,
-        unit: Unit,
-        members: line,
-      }));
-    });
-  });
+import { type CapturedLogs, captureLogs, emfMetricsOf, SENTINEL } from '../../helpers/logs';
 
 let table: TestTable;
 let logs: CapturedLogs;
@@ -194,21 +162,17 @@ describe('the metrics of a request (EMF)', () => {
     });
 
     it('counts the 503 answered ahead of the Lambda deadline, while DynamoDB does not answer', async () => {
-      // GIVEN a DynamoDB that accepts connections and never answers (a dead network), and 700 ms of Lambda time
-      const sockets: Socket[] = [];
-      const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
-      await once(silent, 'listening');
-      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      // GIVEN a DynamoDB behind a dead network, and 700 ms of Lambda time
+      const silent = await startSilentEndpoint();
       try {
         // WHEN
-        const { response, byName } = await emitted({ body: { config: {} } }, handlerOn(endpoint), 700);
+        const { response, byName } = await emitted({ body: { config: {} } }, handlerOn(silent.endpoint), 700);
 
         // THEN
         expect(response.statusCode).toBe(503);
         expect(byName.ConfigUpdates).toHaveLength(1);
         expect(byName.ConfigUpdates?.[0]?.members).toMatchObject({ outcome: '503' });
       } finally {
-        for (const socket of sockets) socket.destroy();
         silent.close();
       }
     });
