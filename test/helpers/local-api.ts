@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createLocalHttpApi } from '../../local/http-api';
 import type { JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
-import { testObservability } from './handler';
+import { testChatConfigHandler } from './handler';
 import { testIssuer } from './tokens';
 
 /** The local authorizer, trusting this test file's issuer (see `bearer`). */
@@ -25,11 +24,7 @@ export const serveLocalApi = async (
     logger,
   }: { requireIfMatch?: boolean; authorizer?: boolean; logger?: Logger } = {},
 ): Promise<{ baseUrl: string; close: () => void }> => {
-  const handler = createChatConfigHandler({
-    store,
-    ...testObservability(logger ? { logger } : {}),
-    requireIfMatch,
-  });
+  const handler = testChatConfigHandler(store, { requireIfMatch, ...(logger ? { logger } : {}) });
   const server = createLocalHttpApi({
     routes: CHAT_CONFIG_ROUTES,
     handler,

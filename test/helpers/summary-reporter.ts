@@ -25,7 +25,9 @@ const figuresOfRun = (): string => {
 export default class SummaryReporter implements Pick<Reporter, 'onRunComplete'> {
   onRunComplete(_: unknown, results: AggregatedResult): void {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    // A file that fails outside its tests (a hook, the product output guard) counts no failed test: name it apart.
+    const brokenFiles = results.numRuntimeErrorTestSuites;
+    const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}${brokenFiles ? `, ${brokenFiles} test file(s) failed to run` : ''}`;
     const figures = figuresOfRun();
     // At exit, so that it comes after jest's own summary and is the run's last line.
     process.once('exit', () => process.stdout.write(`${figures}${line}\n`));
