@@ -18,6 +18,24 @@ export interface Route {
   readonly scopes?: readonly string[];
 }
 
+/** One answered request, as API Gateway's access log records it. */
+export interface AccessLogEntry {
+  readonly requestId: string;
+  readonly receivedAt: Date;
+  readonly method: string;
+  readonly path: string;
+  /** The route the request matched (`GET /api/chat-sessions/{sessionId}/config`), if any. */
+  readonly routeKey?: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  /** The verified caller (the token's `sub`), once the authorizer let the request through. */
+  readonly caller?: string;
+  /** Why API Gateway answered itself: no route, the authorizer's refusal, a payload too large, a failed invocation. */
+  readonly error?: string;
+  /** The response body, when the function answered: what it says of a failure. */
+  readonly body?: string;
+}
+
 export interface LocalHttpApiOptions {
   readonly routes: readonly Route[];
   readonly handler: HttpApiHandler;
@@ -25,6 +43,8 @@ export interface LocalHttpApiOptions {
   readonly authorizer?: JwtAuthorizer;
   /** The function's timeout, as the handler's context reports it. @default 5_000, the deployed function's */
   readonly timeoutMs?: number;
+  /** Called once per answered request, refusals included. @default - nothing is logged */
+  readonly accessLog?: (entry: AccessLogEntry) => void;
 }
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any integration runs.
@@ -36,19 +56,13 @@ const TEXT_CONTENT_TYPE =
 const matcherOf = (path: string) =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
 
-const send = (
-  res: ServerResponse,
-  statusCode: number,
-  body: string,
-  headers: Record<string, string> = {},
-) => {
-  res.writeHead(statusCode, {
-    'content-type': 'application/json',
-    ...headers,
-    'apigw-requestid': randomUUID(),
-  });
-  res.end(body);
-};
+/** API Gateway's own answers: `{"message": …}` in JSON. */
+const API_GATEWAY_MESSAGES = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  413: 'Request Entity Too Large',
+  500: 'Internal Server Error',
+} as const;
 
 const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
   const chunks: Buffer[] = [];
@@ -100,73 +114,128 @@ export const createLocalHttpApi = ({
   handler,
   authorizer,
   timeoutMs = 5_000,
+  accessLog,
 }: LocalHttpApiOptions): Server => {
   const matchers = routes.map((route) => ({ ...route, pattern: matcherOf(route.path) }));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const receivedAt = new Date();
+    const started = performance.now();
+    const requestId = randomUUID();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const route = matchers.find((r) => r.method === method && r.pattern.test(path));
-    if (!route) return send(res, 404, '{"message":"Not Found"}');
+    let caller: string | undefined;
 
-    const headers = headersOf(req);
-    const authorization = await authorizer?.(headers.authorization, route.scopes ?? []);
-    if (authorization?.allowed === false) {
-      return send(res, authorization.statusCode, authorization.body, authorization.headers);
-    }
-
-    let body: Buffer | undefined;
-    try {
-      body = await readBody(req);
-    } catch {
-      // The client went away before its body was in: there is nothing to invoke, nor anybody to answer.
-      res.destroy();
-      return;
-    }
-    if (!body) return send(res, 413, '{"message":"Request Entity Too Large"}');
-
-    const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
-    let pathParameters: Record<string, string>;
-    try {
-      pathParameters = Object.fromEntries(
-        Object.entries(route.pattern.exec(path)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+    const log = (status: number, details: { error?: string; body?: string }) =>
+      accessLog?.({
+        requestId,
+        receivedAt,
+        method,
+        path,
+        ...(route ? { routeKey: `${route.method} ${route.path}` } : {}),
+        status,
+        latencyMs: performance.now() - started,
+        ...(caller === undefined ? {} : { caller }),
+        ...details,
+      });
+    const answer = (
+      status: number,
+      body: string,
+      headers: Record<string, string>,
+      logged: { error?: string },
+    ) => {
+      res.writeHead(status, { ...headers, 'apigw-requestid': requestId });
+      res.end(body);
+      log(status, logged);
+    };
+    const refuse = (
+      status: keyof typeof API_GATEWAY_MESSAGES,
+      headers: Record<string, string> = {},
+      why?: string,
+    ) => {
+      const message = API_GATEWAY_MESSAGES[status];
+      answer(
+        status,
+        JSON.stringify({ message }),
+        { 'content-type': 'application/json', ...headers },
+        {
+          error: why === undefined ? message : `${message}: ${why}`,
+        },
       );
-    } catch {
-      return send(res, 400, '{"message":"Bad Request"}');
-    }
-    const event = toHttpApiEvent({
-      method,
-      url,
-      routePath: route.path,
-      pathParameters,
-      headers,
-      ...(body.length > 0
-        ? { body: body.toString(isText ? 'utf8' : 'base64'), isBase64Encoded: !isText }
-        : {}),
-      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-      ...(authorization?.allowed ? { authorizer: authorization.context } : {}),
-    });
+    };
 
-    // A handler that throws is a failed invocation: the catch below answers API Gateway's own 500.
-    const result = await handler(event, lambdaContext(timeoutMs), { signal: new AbortController().signal });
-    if (typeof result === 'string') return send(res, 200, result);
-    const responseHeaders = { ...(result.headers as Record<string, string> | undefined) };
-    const responseBody = result.isBase64Encoded
-      ? Buffer.from(result.body ?? '', 'base64')
-      : (result.body ?? '');
-    res.writeHead(result.statusCode ?? 200, {
-      ...responseHeaders,
-      ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
-      'apigw-requestid': event.requestContext.requestId,
-    });
-    res.end(responseBody);
-  };
-  return createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
+    try {
+      if (!route) return refuse(404);
+
+      const headers = headersOf(req);
+      const authorization = await authorizer?.(headers.authorization, route.scopes ?? []);
+      if (authorization?.allowed === false) {
+        return answer(
+          authorization.statusCode,
+          authorization.body,
+          { 'content-type': 'application/json', ...authorization.headers },
+          { error: authorization.reason },
+        );
+      }
+      caller = authorization?.context.claims.sub;
+
+      let body: Buffer | undefined;
+      try {
+        body = await readBody(req);
+      } catch {
+        // The client went away before its body was in: there is nothing to invoke, nor anybody to answer.
+        res.destroy();
+        return;
+      }
+      if (!body) return refuse(413);
+
+      const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(
+          Object.entries(route.pattern.exec(path)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+        );
+      } catch {
+        return refuse(400, {}, 'the path is not valid percent-encoding');
+      }
+      const event = toHttpApiEvent({
+        method,
+        url,
+        routePath: route.path,
+        pathParameters,
+        headers,
+        ...(body.length > 0
+          ? { body: body.toString(isText ? 'utf8' : 'base64'), isBase64Encoded: !isText }
+          : {}),
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        requestId,
+        receivedAt,
+        ...(authorization?.allowed ? { authorizer: authorization.context } : {}),
+      });
+
+      // A handler that throws is a failed invocation: the catch below answers API Gateway's own 500.
+      const result = await handler(event, lambdaContext(timeoutMs), { signal: new AbortController().signal });
+      if (typeof result === 'string') return answer(200, result, { 'content-type': 'application/json' }, {});
+      const responseBody = result.isBase64Encoded
+        ? Buffer.from(result.body ?? '', 'base64')
+        : (result.body ?? '');
+      res.writeHead(result.statusCode ?? 200, {
+        ...(result.headers as Record<string, string> | undefined),
+        ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
+        'apigw-requestid': requestId,
+      });
+      res.end(responseBody);
+      log(result.statusCode ?? 200, { body: responseBody.toString() });
+    } catch (error: unknown) {
       // The handler failed (Lambda would log it too).
       console.error('Invocation failed:', error);
-      if (!res.headersSent) send(res, 500, '{"message":"Internal Server Error"}');
-      else res.destroy();
-    });
-  });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      refuse(500, {}, error instanceof Error ? error.name : 'the invocation failed');
+    }
+  };
+  return createServer((req, res) => void serve(req, res));
 };

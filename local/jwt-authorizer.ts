@@ -33,6 +33,8 @@ export type Authorization =
       readonly statusCode: 401 | 403;
       readonly body: string;
       readonly headers: Readonly<Record<string, string>>;
+      /** Why, in a sentence, as the access log's `authorizerError` would say. */
+      readonly reason: string;
     };
 
 export type JwtAuthorizer = (
@@ -50,6 +52,7 @@ const unauthorized = (description?: string): Authorization => ({
   allowed: false,
   statusCode: 401,
   body: '{"message":"Unauthorized"}',
+  reason: `Unauthorized: ${description ?? 'no token'}`,
   headers: {
     'www-authenticate':
       description === undefined
@@ -62,6 +65,7 @@ const forbidden = (routeScopes: readonly string[]): Authorization => ({
   allowed: false,
   statusCode: 403,
   body: '{"message":"Forbidden"}',
+  reason: `Forbidden: the token has none of the scopes ${routeScopes.join(', ')}`,
   headers: {
     'www-authenticate': `Bearer scope="${routeScopes.join(' ')}" error="insufficient_scope" error_description="the token does not have any of the scopes ${withoutQuotes(routeScopes.join(', '))}"`,
   },

@@ -3,6 +3,7 @@
  * (or on $DYNAMODB_ENDPOINT), with a demo session to try it on.
  */
 
+import { logFormatFromEnv, startConsoleLog } from './console-log';
 import { DEMO_SESSION } from './demo-session';
 import {
   type DynamoDbLocal,
@@ -21,7 +22,7 @@ import { CHAT_CONFIG_ROUTES } from './routes';
 let dynamoDbLocal: DynamoDbLocal | undefined;
 
 // Long enough for a working day with the API running.
-const DEMO_TOKEN_LIFETIME = '12h';
+const DEMO_TOKEN_HOURS = 12;
 
 const portFromEnv = (name: string, defaultPort: number): number => {
   const port = Number(process.env[name] ?? defaultPort);
@@ -30,9 +31,16 @@ const portFromEnv = (name: string, defaultPort: number): number => {
   return port;
 };
 
+/** What to do about a port already taken, naming the variable that moves it. */
+const portTaken = (name: string, port: number) =>
+  new Error(
+    `Port ${port} is already in use: stop what listens there, or choose another port, e.g. ${name}=${port + 1} npm start`,
+  );
+
 const main = async () => {
   // Before anything reads them: the handler's client, like the tooling's, needs credentials and a region.
   useLocalAwsEnv();
+  const logFormat = logFormatFromEnv();
   const port = portFromEnv('PORT', 3000);
   // A fixed port lets other tools (sam local, a DynamoDB GUI) reach the embedded DynamoDB Local; 0 picks a free one.
   const dynamoDbLocalPort = portFromEnv('DYNAMODB_LOCAL_PORT', 0);
@@ -40,12 +48,9 @@ const main = async () => {
   if (!process.env.DYNAMODB_ENDPOINT) {
     // Checked first: otherwise the readiness probe could be answered by whatever already listens there.
     if (dynamoDbLocalPort && (await isPortTaken(dynamoDbLocalPort))) {
-      throw new Error(
-        `DYNAMODB_LOCAL_PORT ${dynamoDbLocalPort} is already in use: stop what listens there, or choose another port`,
-      );
+      throw portTaken('DYNAMODB_LOCAL_PORT', dynamoDbLocalPort);
     }
     dynamoDbLocal = await startDynamoDbLocal({ port: dynamoDbLocalPort });
-    console.log(`DynamoDB Local started on ${dynamoDbLocal.endpoint}`);
     process.env.DYNAMODB_ENDPOINT = dynamoDbLocal.endpoint;
   }
   const endpoint = process.env.DYNAMODB_ENDPOINT;
@@ -65,18 +70,27 @@ const main = async () => {
   // Every route checks tokens as the deployed API's authorizer does, against the local issuer's key.
   const issuer = await loadLocalIssuer();
   const authorizer = issuer.authorizer();
-  const demoToken = await issuer.sign({ sub: DEMO_SESSION.ownerId, expiresIn: DEMO_TOKEN_LIFETIME });
+  const demoToken = await issuer.sign({ sub: DEMO_SESSION.ownerId, expiresIn: `${DEMO_TOKEN_HOURS}h` });
 
-  const server = createLocalHttpApi({ routes: CHAT_CONFIG_ROUTES, handler, authorizer });
+  const consoleLog = startConsoleLog(logFormat);
+  const server = createLocalHttpApi({
+    routes: CHAT_CONFIG_ROUTES,
+    handler,
+    authorizer,
+    accessLog: consoleLog.request,
+  });
   server.listen(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? portTaken('PORT', port) : error),
+    );
   });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
 
   const shutdown = async (signal: string) => {
+    consoleLog.stop();
     console.log(`\n${signal}: stopping the local API${dynamoDbLocal ? ' and DynamoDB Local' : ''}`);
     server.close();
     server.closeAllConnections();
@@ -86,15 +100,16 @@ const main = async () => {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  console.log(`Local API listening on ${url}
-DynamoDB: ${endpoint}${dynamoDbLocal ? ' (embedded DynamoDB Local, in memory)' : ''}, table ${tableName}
-Routes: ${CHAT_CONFIG_ROUTES.map((r) => `${r.method} ${r.path} (${r.scopes?.join(' ')})`).join(', ')}
-Tokens: issuer ${issuer.issuer}, audience ${issuer.audience}; npm run token -- --sub <user> makes one
+  const config = `${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H "Authorization: Bearer $TOKEN"`;
+  console.log(`Local API on ${url}, served as API Gateway would, JWT authorizer included
+${dynamoDbLocal ? 'DynamoDB Local (in memory)' : 'DynamoDB'} on ${endpoint}, table ${tableName}, session ${DEMO_SESSION.sessionId} owned by ${DEMO_SESSION.ownerId}
+Logs: ${logFormat === 'json' ? "the function's JSON logs and metrics, and one access-log line per request" : "one line per request; LOG_FORMAT=json npm start prints the function's JSON logs and metrics instead"}
 
-Try it on the demo session as its owner, ${DEMO_SESSION.ownerId} (replace, read, then patch the config; the token is valid for ${DEMO_TOKEN_LIFETIME}):
-curl -sS -X POST ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Authorization: Bearer ${demoToken}' -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "max_tokens": 2000, "system_prompt": "You are a helpful assistant"}}'
-curl -sS ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Authorization: Bearer ${demoToken}'
-curl -sS -X PATCH ${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H 'Authorization: Bearer ${demoToken}' -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
+Try it as ${DEMO_SESSION.ownerId} (this token is valid for ${DEMO_TOKEN_HOURS} hours; npm run -s token -- --sub <user> makes others):
+export TOKEN=${demoToken}
+curl -sS ${config}
+curl -sS -X PUT ${config} -H 'Content-Type: application/json' -d '{"config": {"model": "gpt-4", "temperature": 0.7, "system_prompt": "You are a helpful assistant"}}'
+curl -sS -X PATCH ${config} -H 'Content-Type: application/merge-patch+json' -d '{"temperature": 0.2, "system_prompt": null}'
 
 Ctrl-C stops it.`);
 };

@@ -6,7 +6,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { freePort, localDynamoDbClient } from '../../local/dynamodb-local';
@@ -85,7 +85,30 @@ const startOnTestEndpoint = (env: Record<string, string> = {}) => {
 };
 
 /** The URL the banner says the API listens on. */
-const listeningUrl = (banner: string) => /Local API listening on (\S+)/.exec(banner)?.[1];
+const listeningUrl = (banner: string) => /^Local API on (http:\/\/127\.0\.0\.1:\d+),/m.exec(banner)?.[1];
+
+/** What npm start printed after its banner: the console lines of the requests it served. */
+const consoleAfterBanner = (stdout: string) => stdout.slice(stdout.indexOf('Ctrl-C stops it.') + 16);
+
+/** Waits until npm start has printed `count` lines after its banner, and gives them. */
+const consoleLines = async (output: () => { stdout: string }, count: number): Promise<string[]> => {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const lines = consoleAfterBanner(output().stdout).split('\n').filter(Boolean);
+    if (lines.length >= count) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return consoleAfterBanner(output().stdout).split('\n').filter(Boolean);
+};
+
+/** Whether `line` is one the function writes itself: a JSON log line or an EMF metrics line. */
+const isFunctionLine = (line: string) => {
+  try {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    return '_aws' in record || 'level' in record;
+  } catch {
+    return false;
+  }
+};
 
 const refusesConnections = async (url: string) =>
   fetch(url, { method: 'POST', body: '{}' }).then(
@@ -94,42 +117,51 @@ const refusesConnections = async (url: string) =>
   );
 
 describe('npm start', () => {
-  it('serves the API on an embedded DynamoDB Local; each printed curl returns 200; SIGTERM stops both', async () => {
+  it('serves the API on an embedded DynamoDB Local; the printed commands return 200; SIGTERM stops both', async () => {
     // GIVEN
     const api = startLocalApi({ PORT: '0' }, ['npm', ['start']]);
     started = api.child;
     const banner = await api.banner;
-    const url = /Local API listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
-    const dynamoDb = /DynamoDB: (http:\/\/127\.0\.0\.1:\d+) \(embedded/.exec(banner)?.[1];
-    const curls = banner.split('\n').filter((line) => line.startsWith('curl '));
+    const url = listeningUrl(banner);
+    const dynamoDb = /^DynamoDB Local \(in memory\) on (http:\/\/127\.0\.0\.1:\d+),/m.exec(banner)?.[1];
+    const lines = banner.split('\n');
+    const exports = lines.filter((line) => line.startsWith('export TOKEN='));
+    const curls = lines.filter((line) => line.startsWith('curl '));
     expect(url && dynamoDb).toBeTruthy();
-    expect(curls.map((curl) => /-X (\w+)/.exec(curl)?.[1] ?? 'GET')).toEqual(['POST', 'GET', 'PATCH']);
-    // Each with a token of the demo session's owner, from the key npm start generated (its owner's to read only).
-    for (const curl of curls) expect(curl).toMatch(/-H 'Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+'/);
+    // The token once, the demo session's owner's, from the key npm start generated (its owner's to read only).
+    expect(exports).toEqual([expect.stringMatching(/^export TOKEN=[\w-]+\.[\w-]+\.[\w-]+$/)]);
+    expect(curls.map((curl) => /-X (\w+)/.exec(curl)?.[1] ?? 'GET')).toEqual(['GET', 'PUT', 'PATCH']);
+    for (const curl of curls) expect(curl).toContain('-H "Authorization: Bearer $TOKEN"');
     expect(statSync(LOCAL_ISSUER_KEY_FILE).mode & 0o777).toBe(0o600);
 
-    // WHEN the printed commands are pasted into a shell, in order
+    // WHEN the printed commands are pasted into one shell, in order
+    const { stdout } = await run('bash', [
+      '-c',
+      [...exports, ...curls.map((curl) => `${curl} -w '\n%{http_code}\n'`)].join('\n'),
+    ]);
+    const printed = stdout.trim().split('\n');
     const answers = [];
-    for (const curl of curls) {
-      const { stdout } = await run('bash', ['-c', `${curl} -w '\\n%{http_code}'`]);
-      const [body = '', status] = stdout.split('\n');
-      answers.push({ status, body: JSON.parse(body) });
+    for (let i = 0; i + 1 < printed.length; i += 2) {
+      answers.push({ status: printed[i + 1], body: JSON.parse(printed[i] ?? '') });
     }
 
     // THEN
     expect(answers).toEqual([
+      { status: '200', body: expect.objectContaining({ sessionId: 'demo', config: {}, version: 0 }) },
       {
         status: '200',
-        body: expect.objectContaining({ message: 'Chat configuration updated successfully' }),
+        body: expect.objectContaining({ message: 'Chat configuration updated successfully', version: 1 }),
       },
-      { status: '200', body: expect.objectContaining({ sessionId: 'demo', version: 1 }) },
       {
         status: '200',
-        body: expect.objectContaining({
-          config: { model: 'gpt-4', temperature: 0.2, max_tokens: 2000 },
-          version: 2,
-        }),
+        body: expect.objectContaining({ config: { model: 'gpt-4', temperature: 0.2 }, version: 2 }),
       },
+    ]);
+    // One readable line per request, and none of the function's own JSON lines
+    expect(await consoleLines(api.output, 3)).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d GET \/api\/chat-sessions\/demo\/config 200 \d+ ms demo-user$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d PUT \/api\/chat-sessions\/demo\/config 200 \d+ ms demo-user$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d PATCH \/api\/chat-sessions\/demo\/config 200 \d+ ms demo-user$/),
     ]);
 
     // WHEN stopped
@@ -221,7 +253,7 @@ describe('npm start', () => {
     const banner = await api.banner;
 
     // THEN
-    expect(banner).toContain(`DynamoDB Local started on http://127.0.0.1:${port}`);
+    expect(banner).toContain(`DynamoDB Local (in memory) on http://127.0.0.1:${port},`);
     const client = DynamoDBDocumentClient.from(localDynamoDbClient(`http://127.0.0.1:${port}`));
     const { Item } = await client.send(
       new GetCommand({ TableName: 'chat-sessions', Key: { sessionId: 'demo' } }),
@@ -257,9 +289,9 @@ describe('npm start', () => {
       // THEN
       expect(code).toBe(1);
       expect(api.output().stderr).toContain(
-        `npm start failed: DYNAMODB_LOCAL_PORT ${port} is already in use`,
+        `npm start failed: Port ${port} is already in use: stop what listens there, or choose another port, e.g. DYNAMODB_LOCAL_PORT=${port + 1} npm start`,
       );
-      expect(api.output().stdout).not.toContain('DynamoDB Local started');
+      expect(api.output().stdout).not.toContain('DynamoDB Local');
     } finally {
       taken.close();
     }
@@ -278,12 +310,17 @@ describe('npm start', () => {
     );
   });
 
-  it('stops the DynamoDB Local it started when the API cannot start (port taken)', async () => {
+  it('names the fix and stops the DynamoDB Local it started when the port is taken', async () => {
     // GIVEN a port already in use
     const taken = createServer().listen(0, '127.0.0.1');
     await once(taken, 'listening');
     try {
-      const api = startLocalApi({ PORT: String((taken.address() as AddressInfo).port) }, START_SCRIPT);
+      const port = (taken.address() as AddressInfo).port;
+      const dynamoDbPort = await freePort();
+      const api = startLocalApi(
+        { PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamoDbPort) },
+        START_SCRIPT,
+      );
       started = api.child;
 
       // WHEN
@@ -291,12 +328,122 @@ describe('npm start', () => {
 
       // THEN
       expect(code).toBe(1);
-      expect(api.output().stderr).toMatch(/^npm start failed: listen EADDRINUSE/m);
-      const dynamoDb = /DynamoDB Local started on (\S+)/.exec(api.output().stdout)?.[1];
-      expect(dynamoDb).toBeDefined();
-      expect(await refusesConnections(String(dynamoDb))).toBe(true);
+      expect(api.output().stderr.trim()).toBe(
+        `npm start failed: Port ${port} is already in use: stop what listens there, or choose another port, e.g. PORT=${port + 1} npm start`,
+      );
+      expect(await refusesConnections(`http://127.0.0.1:${dynamoDbPort}`)).toBe(true);
     } finally {
       taken.close();
     }
+  });
+});
+
+describe("npm start's console", () => {
+  it("prints one line per request, refusals included, and none of the function's own lines", async () => {
+    // GIVEN
+    const api = startOnTestEndpoint();
+    const url = `${listeningUrl(await api.banner)}/api/chat-sessions/demo/config`;
+    const owner = `Bearer ${await token()}`;
+    const readOnly = `Bearer ${await token('--scope', 'chat-config/read')}`;
+    const patch = (authorization: string, body: string) =>
+      fetch(url, {
+        method: 'PATCH',
+        headers: { authorization, 'content-type': 'application/merge-patch+json' },
+        body,
+      });
+
+    // WHEN
+    await fetch(url, { headers: { authorization: owner } });
+    await patch(owner, '{"temperature": 0.4}');
+    await patch(owner, '{"temperature": 5}');
+    await fetch(url);
+    await patch(readOnly, '{"temperature": 0.4}');
+    await fetch(`${url}s`, { headers: { authorization: owner } });
+
+    // THEN
+    const time = '\\d\\d:\\d\\d:\\d\\d';
+    expect(await consoleLines(api.output, 6)).toEqual(
+      [
+        'GET /api/chat-sessions/demo/config 200 \\d+ ms demo-user',
+        'PATCH /api/chat-sessions/demo/config 200 \\d+ ms demo-user',
+        'PATCH /api/chat-sessions/demo/config 422 \\d+ ms demo-user validation-failed',
+        'GET /api/chat-sessions/demo/config 401 \\d+ ms - Unauthorized: no token',
+        'PATCH /api/chat-sessions/demo/config 403 \\d+ ms - Forbidden: the token has none of the scopes chat-config/write',
+        'GET /api/chat-sessions/demo/configs 404 \\d+ ms - Not Found',
+      ].map((line) => expect.stringMatching(new RegExp(`^${time} ${line}$`))),
+    );
+    expect(api.output().stdout.split('\n').filter(isFunctionLine)).toEqual([]);
+  });
+
+  it("shows the function's error under the line of a request that failed", async () => {
+    // GIVEN npm start on a table that is then deleted
+    const api = startOnTestEndpoint();
+    const url = `${listeningUrl(await api.banner)}/api/chat-sessions/demo/config`;
+    const client = localDynamoDbClient(testEndpoint());
+    try {
+      await client.send(new DeleteTableCommand({ TableName: api.tableName }));
+    } finally {
+      client.destroy();
+    }
+
+    // WHEN
+    const response = await fetch(url, { headers: { authorization: `Bearer ${await token()}` } });
+
+    // THEN
+    expect(response.status).toBe(500);
+    const [line, error] = await consoleLines(api.output, 2);
+    expect(line).toMatch(
+      / GET \/api\/chat-sessions\/demo\/config 500 \d+ ms demo-user Internal Server Error$/,
+    );
+    expect(error).toMatch(
+      /^ {2}ERROR Request failed: StoreFailedError at functions\/sessions\/\S+\.ts:\d+:\d+, caused by ResourceNotFoundException: /,
+    );
+  });
+
+  it("prints the function's JSON logs and metrics and a JSON access log line with LOG_FORMAT=json", async () => {
+    // GIVEN
+    const api = startOnTestEndpoint({ LOG_FORMAT: 'json' });
+    const url = `${listeningUrl(await api.banner)}/api/chat-sessions/demo/config`;
+
+    // WHEN
+    await fetch(url, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/merge-patch+json' },
+      body: '{"temperature": 0.4}',
+    });
+
+    // THEN the audit line, the request's metrics (two DynamoDB calls: the config was never written by this API)
+    // and the access log line, each JSON
+    const records = (await consoleLines(api.output, 5)).map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'INFO',
+          message: 'Chat configuration patched',
+          callerId: 'demo-user',
+        }),
+        expect.objectContaining({ _aws: expect.anything(), ConfigUpdates: 1, outcome: '2xx' }),
+        expect.objectContaining({
+          routeKey: 'PATCH /api/chat-sessions/{sessionId}/config',
+          path: '/api/chat-sessions/demo/config',
+          status: 200,
+          caller: 'demo-user',
+          responseLatency: expect.any(Number),
+        }),
+      ]),
+    );
+  });
+
+  it('fails naming LOG_FORMAT when it is neither pretty nor json', async () => {
+    const api = startOnTestEndpoint({ LOG_FORMAT: 'yaml' });
+
+    const [code] = await api.exited;
+
+    expect(code).toBe(1);
+    expect(api.output().stderr.trim()).toBe(
+      'npm start failed: LOG_FORMAT must be pretty or json, not "yaml"',
+    );
   });
 });
