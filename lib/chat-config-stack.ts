@@ -85,7 +85,7 @@ export class ChatConfigStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', {
-      description: 'Base URL of the API: POST/PUT <ApiUrl>api/chat-sessions/{sessionId}/config',
+      description: 'Base URL of the API: GET/POST/PUT/PATCH <ApiUrl>api/chat-sessions/{sessionId}/config',
       value: this.chatConfig.url,
     });
     new CfnOutput(this, 'TableName', {

@@ -2,12 +2,20 @@ import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
+ * A setting the operator got wrong (a context key, a construct prop): its message says which, and what it must be.
+ * The CDK app prints the message alone, as a sentence, without a stack trace.
+ */
+export class SettingError extends Error {
+  override readonly name = 'SettingError';
+}
+
+/**
  * How the constructs refuse a bad prop: at synth, naming the construct, so that the operator knows which setting to
  * fix before anything deploys. Values that are tokens (resolved only at deploy) are not checked.
  */
 export const propChecks = (scope: IConstruct) => ({
   fail: (message: string): never => {
-    throw new Error(`${scope.node.path}: ${message}`);
+    throw new SettingError(`${scope.node.path}: ${message}`);
   },
   /** Whether the value is known at synth, and so can be checked. */
   known: (value: unknown): boolean => !Token.isUnresolved(value),

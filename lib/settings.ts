@@ -5,6 +5,7 @@ import type { ChatConfigApiProps } from './chat-config-api';
 import { CHAT_CONFIG_AUTH_DEFAULTS, type ChatConfigAuthProps } from './chat-config-auth';
 import type { ChatConfigAlarmThresholds } from './chat-config-monitoring';
 import { type ChatConfigStackMonitoringProps, TABLE_NAME_PATTERN } from './chat-config-stack';
+import { SettingError } from './prop-checks';
 
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
 export const CONTEXT_PREFIX = 'chat-config:';
@@ -122,14 +123,14 @@ const authOf = (values: Values): ChatConfigAuthProps => {
       ...(authDomainPrefix ? ['authDomainPrefix'] : []),
     ];
     if (poolKeys.length > 0) {
-      throw new Error(
+      throw new SettingError(
         `Context ${poolKeys.map((key) => `"${CONTEXT_PREFIX}${key}"`).join(' and ')} configure the user pool, which "${CONTEXT_PREFIX}jwtIssuer" replaces: set them back to their defaults`,
       );
     }
     return { jwtIssuer, jwtAudience };
   }
   if (jwtAudience.length > 0) {
-    throw new Error(
+    throw new SettingError(
       `Context key "${CONTEXT_PREFIX}jwtAudience" is only for tokens of "${CONTEXT_PREFIX}jwtIssuer"`,
     );
   }
@@ -145,7 +146,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** Reads one setting into `values`, or throws naming where it was set (`label`) and what it must be. */
 const readInto = (values: Values, label: string, key: string, value: unknown): void => {
   if (!(key in KEYS)) {
-    throw new Error(
+    throw new SettingError(
       `Unknown context key "${label}". Known keys: ${Object.keys(KEYS)
         .map((k) => CONTEXT_PREFIX + k)
         .join(', ')}`,
@@ -159,7 +160,7 @@ const readInto = (values: Values, label: string, key: string, value: unknown): v
     parsed = undefined;
   }
   if (parsed === undefined) {
-    throw new Error(`Context key "${label}" must be ${expected}, not ${JSON.stringify(value)}`);
+    throw new SettingError(`Context key "${label}" must be ${expected}, not ${JSON.stringify(value)}`);
   }
   Object.assign(values, { [key]: parsed });
 };
@@ -172,11 +173,13 @@ const stagesOf = (raw: unknown): Map<string, Values> => {
   const stages = new Map<string, Values>();
   if (raw === undefined) return stages;
   if (!isObject(raw)) {
-    throw new Error(`Context key "${STAGES_KEY}" must be an object of stages, not ${JSON.stringify(raw)}`);
+    throw new SettingError(
+      `Context key "${STAGES_KEY}" must be an object of stages, not ${JSON.stringify(raw)}`,
+    );
   }
   for (const [stage, settings] of Object.entries(raw)) {
     if (!isObject(settings)) {
-      throw new Error(`Context key "${STAGES_KEY}.${stage}" must be an object of settings`);
+      throw new SettingError(`Context key "${STAGES_KEY}.${stage}" must be an object of settings`);
     }
     const values: Values = {};
     for (const [key, value] of Object.entries(settings)) {
@@ -202,7 +205,7 @@ export const readSettings = (node: Node): ChatConfigSettings => {
   const stages = stagesOf(raw[STAGES_KEY]);
   const stageSetting = raw[STAGE_KEY];
   if (stageSetting !== undefined && typeof stageSetting !== 'string') {
-    throw new Error(
+    throw new SettingError(
       `Context key "${STAGE_KEY}" must be the name of a stage, not ${JSON.stringify(stageSetting)}`,
     );
   }
@@ -211,7 +214,7 @@ export const readSettings = (node: Node): ChatConfigSettings => {
   if (stage !== undefined) {
     const stageValues = stages.get(stage);
     if (stageValues === undefined) {
-      throw new Error(
+      throw new SettingError(
         `Unknown stage "${stage}": "${STAGES_KEY}" has ${[...stages.keys()].map((name) => `"${name}"`).join(', ') || 'none'}`,
       );
     }
@@ -228,13 +231,13 @@ export const readSettings = (node: Node): ChatConfigSettings => {
 
   const stackName = values.stackName ?? DEFAULT_STACK_NAME;
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
-    throw new Error(
+    throw new SettingError(
       `Context key "${CONTEXT_PREFIX}stackName" must start with a letter and hold only letters, digits and -, not "${stackName}"`,
     );
   }
   const existingTableName = values.tableName?.trim() || undefined;
   if (existingTableName !== undefined && !TABLE_NAME_PATTERN.test(existingTableName)) {
-    throw new Error(
+    throw new SettingError(
       `Context key "${CONTEXT_PREFIX}tableName" must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), not "${existingTableName}"`,
     );
   }

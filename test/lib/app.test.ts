@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { App } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
@@ -55,7 +58,10 @@ describe('the CDK app', () => {
     const { template, stack } = synthApp();
 
     // THEN
-    template.hasOutput('ApiUrl', { Value: stack.resolve(stack.chatConfig.url) });
+    template.hasOutput('ApiUrl', {
+      Value: stack.resolve(stack.chatConfig.url),
+      Description: 'Base URL of the API: GET/POST/PUT/PATCH <ApiUrl>api/chat-sessions/{sessionId}/config',
+    });
     template.hasOutput('TableName', {
       Value: { Ref: Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] },
     });
@@ -120,6 +126,40 @@ describe('the CDK app', () => {
       'TableName',
       'TokenIssuer',
     ]);
+  });
+});
+
+describe('bin/app.ts, as cdk synth and cdk deploy run it', () => {
+  /** Runs the app with `context` as the CDK CLI passes it, into a temporary folder: its exit code and output. */
+  const runApp = async (context: Record<string, unknown>) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'chat-config-app-'));
+    try {
+      await promisify(execFile)('tsx', ['bin/app.ts'], {
+        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+      });
+      return { code: 0, stderr: '' };
+    } catch (error) {
+      const { code, stderr } = error as { code: number; stderr: string };
+      return { code, stderr };
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+
+  it('prints a wrong context setting as its sentence alone, without a stack trace, and fails', async () => {
+    expect(await runApp({ 'chat-config:throttleRateLimit': 'abc' })).toEqual({
+      code: 1,
+      stderr:
+        'Error: Context key "chat-config:throttleRateLimit" must be a number of requests per second, not "abc"\n',
+    });
+  });
+
+  it("prints a construct's refusal of a setting the same way", async () => {
+    expect(await runApp({ 'chat-config:throttleRateLimit': 0 })).toEqual({
+      code: 1,
+      stderr:
+        'Error: ChatConfigApi/ChatConfig: throttle.rateLimit must be a number of requests per second above 0 and at most 10000, not 0\n',
+    });
   });
 });
 
