@@ -1,8 +1,9 @@
 /** What `npm run bench` prints and records: the figures, each ratio against its target, and the machine. */
 import { execFileSync } from 'node:child_process';
 import { arch, cpus, totalmem, type } from 'node:os';
+import { join, resolve } from 'node:path';
 
-/** A ratio the issue sets a target for: `ours / other` at most (or, for throughput, at least) `target`. */
+/** A ratio with a target: `ours / other` at most (or, for throughput, at least) `target`. */
 export interface Ratio {
   readonly measure: string;
   readonly value: number;
@@ -20,6 +21,20 @@ export const machine = () => ({
   os: `${type()} ${arch()}`,
   node: process.version,
 });
+
+/**
+ * Where a run's results go: the file chosen (BENCH_RESULTS_FILE), else bench/results.json when the run is to be
+ * recorded (`--record`), else bench/results.local.json, which git ignores, so that a run leaves the tree clean.
+ */
+export const resultsFileOf = ({
+  projectRoot,
+  record,
+  chosen,
+}: {
+  projectRoot: string;
+  record: boolean;
+  chosen?: string | undefined;
+}): string => resolve(chosen || join(projectRoot, 'bench', record ? 'results.json' : 'results.local.json'));
 
 /** The commit measured, `-dirty` when the work tree had changes (but to the results an earlier run wrote). */
 export const commit = (): string => {

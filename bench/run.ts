@@ -2,13 +2,14 @@
  * `npm run bench`: builds floor, peer and ours (bench/bundles.ts) and measures, each the median of rounds that
  * alternate the bundles: their size, their cold init, their CPU per warm invocation, and ours' throughput against a
  * raw `UpdateCommand` on DynamoDB Local. Prints a table of the figures and of each ratio against its target, and
- * writes bench/results.json. It never fails on a number; it fails if a bundle does not answer as it should.
+ * writes the results to bench/results.local.json (ignored by git), or with `-- --record` to bench/results.json, the
+ * figures the project keeps. It never fails on a number; it fails if a bundle does not answer as it should.
  *
  * Settings (environment):
  * - BENCH_ROUNDS: rounds of each measure (20; twice that for cold init);
  * - BENCH_INVOCATIONS: invocations per warm CPU round (1000, and as many to warm up);
  * - BENCH_ROUND_MS: length of a throughput round (1000; twice that to warm up each concurrency, six times at first);
- * - BENCH_RESULTS_FILE: where the results go (bench/results.json);
+ * - BENCH_RESULTS_FILE: where the results go, whether recorded or not;
  * - BENCH_CPU_PROF_DIR: a folder where the warm CPU process writes a `--cpu-prof` profile.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -17,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
 import {
   type DynamoDbLocal,
@@ -27,14 +29,31 @@ import {
 } from '../local/dynamodb-local';
 import { BUNDLE_NAMES, type BundleName, buildBundles } from './bundles';
 import { measureColdInit } from './cold-init';
-import { commit, format, isMet, machine, markdownTable, type Ratio, ratioCell } from './report';
+import {
+  commit,
+  format,
+  isMet,
+  machine,
+  markdownTable,
+  type Ratio,
+  ratioCell,
+  resultsFileOf,
+} from './report';
 import { median, medians, pairedRatio } from './stats';
 import type { ThroughputInput, ThroughputResult } from './throughput';
 import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const EVENT_FILE = join(projectRoot, 'events', '200-config-replaced.json');
-const RESULTS_FILE = resolve(process.env.BENCH_RESULTS_FILE || join(projectRoot, 'bench', 'results.json'));
+const { values: options } = parseArgs({
+  options: { record: { type: 'boolean', default: false } },
+  strict: true,
+});
+const RESULTS_FILE = resultsFileOf({
+  projectRoot,
+  record: options.record,
+  chosen: process.env.BENCH_RESULTS_FILE,
+});
 const TABLE_NAME = 'bench-sessions';
 const CONCURRENCIES = [1, 16];
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { resultsFileOf } from '../../bench/report';
 
 const run = promisify(execFile);
 
@@ -75,7 +76,7 @@ describe('npm run bench', () => {
     }
   });
 
-  it('records each ratio the issue sets a target for, and prints the table', () => {
+  it('records each ratio that has a target, and prints the table', () => {
     expect(results.ratios.map(({ measure, target }) => [measure, target])).toEqual([
       ['bundle bytes, ours/floor', 1.15],
       ['bundle bytes, ours/peer', 0.5],
@@ -96,5 +97,32 @@ describe('npm run bench', () => {
       expect.arrayContaining(['@aws-lambda-powertools/logger', 'valibot', 'functions/sessions']),
     );
     expect(sources).not.toContain('zod');
+  });
+});
+
+describe("the bench's results file", () => {
+  const projectRoot = process.cwd();
+  const git = (...args: string[]) => run('git', args, { cwd: projectRoot });
+
+  it('is one git ignores unless the run is recorded, so that a run leaves the tree clean', async () => {
+    const file = resultsFileOf({ projectRoot, record: false });
+
+    expect(file).toBe(join(projectRoot, 'bench', 'results.local.json'));
+    await expect(git('check-ignore', '-q', file)).resolves.toBeDefined();
+  });
+
+  it('is the tracked bench/results.json with --record', async () => {
+    const file = resultsFileOf({ projectRoot, record: true });
+
+    expect(file).toBe(join(projectRoot, 'bench', 'results.json'));
+    await expect(git('ls-files', '--error-unmatch', file)).resolves.toBeDefined();
+  });
+
+  it('is BENCH_RESULTS_FILE when set, recorded or not', () => {
+    for (const record of [false, true]) {
+      expect(resultsFileOf({ projectRoot, record, chosen: 'out/bench.json' })).toBe(
+        join(projectRoot, 'out', 'bench.json'),
+      );
+    }
   });
 });
