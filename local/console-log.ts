@@ -23,7 +23,8 @@ const PROBLEM_TYPE_PREFIX = 'urn:chat-config:problem:';
 /** A function's log record: JSON with a level (Powertools Logger) or EMF metrics (`_aws`). */
 type FunctionRecord = Record<string, unknown>;
 
-const functionRecordOf = (line: string): FunctionRecord | undefined => {
+/** The record a line of the function's output holds, if it is one (not another tool's text). */
+export const functionRecordOf = (line: string): FunctionRecord | undefined => {
   if (!line.startsWith('{')) return undefined;
   try {
     const record: unknown = JSON.parse(line);

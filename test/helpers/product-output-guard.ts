@@ -1,20 +1,11 @@
 import { afterAll, expect } from '@jest/globals';
+import { functionRecordOf } from '../../local/console-log';
 
 /**
  * Keeps the function's own output off the test run's console: a JSON log line or EMF line written to stdout or
  * stderr by a test file that does not capture it (see `captureLogs`) is held back here, and fails the file. Tests
  * that assert on logs capture them; the others must build the function quiet.
  */
-const isProductLine = (line: string): boolean => {
-  if (!line.startsWith('{')) return false;
-  try {
-    const record = JSON.parse(line) as Record<string, unknown>;
-    return '_aws' in record || ('level' in record && 'service' in record);
-  } catch {
-    return false;
-  }
-};
-
 const strayLines: string[] = [];
 
 const guard = (stream: NodeJS.WriteStream) => {
@@ -22,7 +13,7 @@ const guard = (stream: NodeJS.WriteStream) => {
   stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     const lines = text.split('\n').filter((line) => line.trim() !== '');
-    if (lines.length > 0 && lines.every(isProductLine)) {
+    if (lines.length > 0 && lines.every((line) => functionRecordOf(line) !== undefined)) {
       strayLines.push(...lines);
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
       callback?.();

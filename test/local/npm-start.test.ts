@@ -1,114 +1,19 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { functionRecordOf } from '../../local/console-log';
 import { freePort, localDynamoDbClient } from '../../local/dynamodb-local';
 import { testEndpoint } from '../helpers/dynamodb';
+import { consoleLines, listeningUrl, PATH_WITHOUT_JAVA, useNpmStart } from '../helpers/npm-start';
 
 const run = promisify(execFile);
 
-// The local issuer's key for this file's runs, out of the checkout.
-const issuerDir = mkdtempSync(join(tmpdir(), 'local-issuer-'));
-const LOCAL_ISSUER_KEY_FILE = join(issuerDir, 'signing-key.jwk.json');
-afterAll(() => rmSync(issuerDir, { recursive: true, force: true }));
-
-/** `npm run token -- <args>`, as a developer runs it: the token it prints. */
-const token = async (...args: string[]) => {
-  const { stdout } = await run('tsx', ['local/token.ts', ...args], {
-    env: { ...process.env, LOCAL_ISSUER_KEY_FILE, PATH: PATH_WITHOUT_JAVA },
-  });
-  return stdout.trim();
-};
-
-// What `npm start` runs, for runs where npm itself is off the PATH.
-const START_SCRIPT = ['tsx', ['local/start.ts']] as const;
-// Node 24 and the project's bins (tsx) but no Java: the PATH of a machine without a JRE.
-const PATH_WITHOUT_JAVA = join(process.cwd(), 'node_modules', '.bin');
-
-/** The local API in its own process group, so that every child can be stopped. */
-const startLocalApi = (
-  env: Record<string, string>,
-  [command, args]: readonly [string, readonly string[]],
-) => {
-  // A developer's shell has no AWS credentials or region unless they set them: leave out the ones jest's setup set.
-  const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
-  const child = spawn(command, args, {
-    env: { ...shell, LOCAL_ISSUER_KEY_FILE, ...env },
-    detached: true,
-    stdio: 'pipe',
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const banner = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', () => {
-      if (stdout.includes('Ctrl-C stops it.')) resolve(stdout);
-    });
-    void exited.then(([code]) => reject(new Error(`npm start exited with ${code}: ${stderr}`)));
-  });
-  // A run that is expected to fail never shows a banner: that is not an unhandled rejection.
-  banner.catch(() => undefined);
-  return { child, banner, exited, output: () => ({ stdout, stderr }) };
-};
-
-let started: ChildProcess | undefined;
-afterEach(() => {
-  if (started?.pid && started.exitCode === null) process.kill(-started.pid, 'SIGKILL');
-  started = undefined;
-});
-
-/**
- * `npm start` on this run's DynamoDB Local (DYNAMODB_ENDPOINT: no Java needed), with a table of its own and `env`
- * besides: the API, stopped after the test, and the table's name.
- */
-const startOnTestEndpoint = (env: Record<string, string> = {}) => {
-  const tableName = `start-${randomUUID()}`;
-  const api = startLocalApi(
-    { PORT: '0', DYNAMODB_ENDPOINT: testEndpoint(), TABLE_NAME: tableName, PATH: PATH_WITHOUT_JAVA, ...env },
-    START_SCRIPT,
-  );
-  started = api.child;
-  return { ...api, tableName };
-};
-
-/** The URL the banner says the API listens on. */
-const listeningUrl = (banner: string) => /^Local API on (http:\/\/127\.0\.0\.1:\d+),/m.exec(banner)?.[1];
-
-/** What npm start printed after its banner: the console lines of the requests it served. */
-const consoleAfterBanner = (stdout: string) => stdout.slice(stdout.indexOf('Ctrl-C stops it.') + 16);
-
-/** Waits until npm start has printed `count` lines after its banner, and gives them. */
-const consoleLines = async (output: () => { stdout: string }, count: number): Promise<string[]> => {
-  for (let waited = 0; waited < 5_000; waited += 20) {
-    const lines = consoleAfterBanner(output().stdout).split('\n').filter(Boolean);
-    if (lines.length >= count) return lines;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return consoleAfterBanner(output().stdout).split('\n').filter(Boolean);
-};
-
-/** Whether `line` is one the function writes itself: a JSON log line or an EMF metrics line. */
-const isFunctionLine = (line: string) => {
-  try {
-    const record = JSON.parse(line) as Record<string, unknown>;
-    return '_aws' in record || 'level' in record;
-  } catch {
-    return false;
-  }
-};
+const { LOCAL_ISSUER_KEY_FILE, token, startLocalApi, startOnTestEndpoint } = useNpmStart();
 
 const refusesConnections = async (url: string) =>
   fetch(url, { method: 'POST', body: '{}' }).then(
@@ -120,7 +25,6 @@ describe('npm start', () => {
   it('serves the API on an embedded DynamoDB Local; the printed commands return 200; SIGTERM stops both', async () => {
     // GIVEN
     const api = startLocalApi({ PORT: '0' }, ['npm', ['start']]);
-    started = api.child;
     const banner = await api.banner;
     const url = listeningUrl(banner);
     const dynamoDb = /^DynamoDB Local \(in memory\) on (http:\/\/127\.0\.0\.1:\d+),/m.exec(banner)?.[1];
@@ -246,8 +150,7 @@ describe('npm start', () => {
   it('starts DynamoDB Local on DYNAMODB_LOCAL_PORT, with the table and the demo session, for sam local to reach', async () => {
     // GIVEN
     const port = await freePort();
-    const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: String(port) }, START_SCRIPT);
-    started = api.child;
+    const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: String(port) });
 
     // WHEN
     const banner = await api.banner;
@@ -263,8 +166,7 @@ describe('npm start', () => {
   });
 
   it('fails naming DYNAMODB_LOCAL_PORT when it is not a port number', async () => {
-    const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: '80000' }, START_SCRIPT);
-    started = api.child;
+    const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: '80000' });
 
     const [code] = await api.exited;
 
@@ -280,8 +182,7 @@ describe('npm start', () => {
     await once(taken, 'listening');
     try {
       const port = (taken.address() as AddressInfo).port;
-      const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: String(port) }, START_SCRIPT);
-      started = api.child;
+      const api = startLocalApi({ PORT: '0', DYNAMODB_LOCAL_PORT: String(port) });
 
       // WHEN
       const [code] = await api.exited;
@@ -298,8 +199,7 @@ describe('npm start', () => {
   });
 
   it('fails with one line naming the fix when Java is missing', async () => {
-    const api = startLocalApi({ PORT: '0', PATH: PATH_WITHOUT_JAVA }, START_SCRIPT);
-    started = api.child;
+    const api = startLocalApi({ PORT: '0', PATH: PATH_WITHOUT_JAVA });
 
     const [code] = await api.exited;
 
@@ -317,11 +217,7 @@ describe('npm start', () => {
     try {
       const port = (taken.address() as AddressInfo).port;
       const dynamoDbPort = await freePort();
-      const api = startLocalApi(
-        { PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamoDbPort) },
-        START_SCRIPT,
-      );
-      started = api.child;
+      const api = startLocalApi({ PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamoDbPort) });
 
       // WHEN
       const [code] = await api.exited;
@@ -372,7 +268,12 @@ describe("npm start's console", () => {
         'GET /api/chat-sessions/demo/configs 404 \\d+ ms - Not Found',
       ].map((line) => expect.stringMatching(new RegExp(`^${time} ${line}$`))),
     );
-    expect(api.output().stdout.split('\n').filter(isFunctionLine)).toEqual([]);
+    expect(
+      api
+        .output()
+        .stdout.split('\n')
+        .filter((line) => functionRecordOf(line) !== undefined),
+    ).toEqual([]);
   });
 
   it("shows the function's error under the line of a request that failed", async () => {
