@@ -67,7 +67,7 @@ export const ratioCell = (ratio: Ratio | undefined): string =>
     ? ''
     : `${format.ratio(ratio.value)} (${ratio.atLeast ? '≥' : '≤'} ${format.ratio(ratio.target)} ${isMet(ratio) ? '✓' : '✗'})`;
 
-/** A Markdown table, as the README's Performance section shows it. */
+/** A Markdown table, as bench/README.md shows it. */
 export const markdownTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');

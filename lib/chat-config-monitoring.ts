@@ -29,7 +29,18 @@ import { STORE_OPERATIONS } from '../functions/sessions/dynamodb-session-store';
 import type { ChatConfigApi } from './chat-config-api';
 import { propChecks } from './prop-checks';
 
-/** When each alarm goes off: above these values, as README's runbook explains them. */
+/** The runbook, from the project's root: one section per alarm, which each alarm's description links. */
+export const RUNBOOK = 'docs/runbook.md';
+
+/** The anchor a Markdown renderer gives a heading, as GitHub makes it: `API p99 latency` → `api-p99-latency`. */
+export const headingAnchorOf = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+
+/** When each alarm goes off: above these values, as the runbook explains them. */
 export interface ChatConfigAlarmThresholds {
   /** Share of requests API Gateway answered with a 5xx (the function's 500s and 503s included), in percent. */
   readonly api5xxRatePercent: number;
@@ -137,7 +148,8 @@ export class ChatConfigMonitoring extends Construct {
       dashboardFactory: dashboards,
     });
 
-    const runbook = (section: string, what: string) => `${what} Runbook: README.md, "Runbook", "${section}".`;
+    const runbook = (section: string, what: string) =>
+      `${what} Runbook: ${RUNBOOK}#${headingAnchorOf(section)}`;
     const sustainedFor = `in ${ALARM_EVALUATION.datapointsToAlarm} of the last ${ALARM_EVALUATION.evaluationPeriods} minutes`;
     const fn = chatConfig.function;
     this.facade

@@ -6,7 +6,7 @@ import type { FieldViolation } from './config-schema';
  */
 export abstract class HttpError extends Error {
   abstract readonly statusCode: number;
-  /** Stable problem type URI; the README lists them. */
+  /** Stable problem type URI; docs/api.md lists them. */
   abstract readonly type: string;
   /** Short, fixed summary of the problem type. */
   abstract readonly title: string;

@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CHAT_CONFIG_METRICS, OUTCOMES, VALIDATION_FIELDS } from '../../functions/chat-config/metrics';
-import { CHAT_CONFIG_ALARM_DEFAULTS, type ChatConfigAlarmThresholds } from '../../lib/chat-config-monitoring';
+import {
+  CHAT_CONFIG_ALARM_DEFAULTS,
+  type ChatConfigAlarmThresholds,
+  headingAnchorOf,
+  RUNBOOK,
+} from '../../lib/chat-config-monitoring';
 import { ChatConfigStack, type ChatConfigStackProps } from '../../lib/chat-config-stack';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
@@ -53,7 +59,7 @@ const notifies = (template: Template, datapoints: [number, number] = [3, 5]) => 
     DatapointsToAlarm: datapoints[0],
     EvaluationPeriods: datapoints[1],
     TreatMissingData: 'notBreaching',
-    AlarmDescription: Match.stringLikeRegexp('Runbook: README.md, "Runbook", '),
+    AlarmDescription: Match.stringLikeRegexp('Runbook: docs/runbook.md#'),
   };
 };
 
@@ -74,6 +80,31 @@ describe('ChatConfigMonitoring alarms', () => {
         'Store-DynamoDb-Throttled-Requests-Critical',
       ].map((name) => `${STACK}-${name}`),
     );
+  });
+
+  it("links each alarm to its own section of the runbook, and the runbook's every section to an alarm", () => {
+    // GIVEN the runbook's sections, by the anchor a reader's link reaches
+    const sections = [...readFileSync(RUNBOOK, 'utf8').matchAll(/^## (.+)$/gm)].map(([, heading]) =>
+      headingAnchorOf(String(heading)),
+    );
+
+    // WHEN
+    const links = Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm')).map(
+      (resource) => /Runbook: docs\/runbook\.md#([\w-]+)$/.exec(resource.Properties.AlarmDescription)?.[1],
+    );
+
+    // THEN
+    expect(links.sort()).toEqual([...sections].sort());
+    expect(new Set(links).size).toBe(links.length);
+  });
+
+  it.each([
+    ['API p99 latency', 'api-p99-latency'],
+    ['DynamoDB throttled requests', 'dynamodb-throttled-requests'],
+    ['Duration near the timeout', 'duration-near-the-timeout'],
+    ["The function's 5xx: what to do", 'the-functions-5xx-what-to-do'],
+  ])('anchors the heading "%s" as #%s, as GitHub does', (heading, anchor) => {
+    expect(headingAnchorOf(heading)).toBe(anchor);
   });
 
   const api = (template: Template) => ({ ApiId: { Ref: idOf(template, 'AWS::ApiGatewayV2::Api') } });

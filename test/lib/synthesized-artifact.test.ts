@@ -47,7 +47,7 @@ let xrayDocuments: string[] = [];
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
-  // The README's command, as CI runs it: no AWS credentials or region (jest's setup sets local ones: leave them out),
+  // The documented command, as CI runs it: no AWS credentials or region (jest's setup sets local ones: leave them out),
   // and no CLI telemetry from a test run.
   const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
   await run('npm', ['run', 'synth', '--', '--output', outdir], {
@@ -192,7 +192,7 @@ describe('the template, as SAM reads it', () => {
     expect(fn().Handler).toBe('index.handler');
   });
 
-  it('gives the function the SAM id ChatConfigFunction, the id env.json and the README use', () => {
+  it('gives the function the SAM id ChatConfigFunction, the id env.json and docs/sam-local.md use', () => {
     expect(samFunctionId()).toBe('ChatConfigFunction');
     expect(Object.keys(envJson())).toEqual(['ChatConfigFunction']);
   });
@@ -209,16 +209,16 @@ describe('the template, as SAM reads it', () => {
     for (const name of Object.keys(set)) expect(declared).toHaveProperty(name);
   });
 
-  it("points the function at the table and the DynamoDB Local that the README's npm start gives sam local", () => {
+  it('points the function at the table and the DynamoDB Local that npm start gives sam local, as its doc says', () => {
     // GIVEN
     const { TABLE_NAME, DYNAMODB_ENDPOINT = '' } = envJson().ChatConfigFunction ?? {};
-    const readme = readFileSync('README.md', 'utf8');
+    const samLocalDoc = readFileSync('docs/sam-local.md', 'utf8');
 
-    // THEN the container reaches the host's DynamoDB Local, on the port the README starts it on
+    // THEN the container reaches the host's DynamoDB Local, on the port the doc starts it on
     const endpoint = new URL(DYNAMODB_ENDPOINT);
     expect(endpoint.origin).toBe(DYNAMODB_ENDPOINT);
     expect(endpoint.hostname).toBe('host.docker.internal');
-    expect(readme).toContain(`DYNAMODB_LOCAL_PORT=${endpoint.port} npm start`);
+    expect(samLocalDoc).toContain(`DYNAMODB_LOCAL_PORT=${endpoint.port} npm start`);
     // npm start's table
     expect(TABLE_NAME).toBe(LOCAL_TABLE_NAME);
   });

@@ -1,5 +1,5 @@
 /**
- * The config's rules as the README states them, written again on purpose, without the product's schema: the fuzz
+ * The config's rules as docs/api.md states them, written again on purpose, without the product's schema: the fuzz
  * suite's oracle for what a 2xx may store. A rule loosened in the schema (and so in the OpenAPI document built from
  * it) fails here.
  */
@@ -30,7 +30,7 @@ const RULES: Record<string, (value: unknown) => boolean> = {
   system_prompt: (v) => isTextOf(v, 0, 65_536, 65_536),
 };
 
-/** The fields of `config` that break the README's rules (an unknown field breaks them by being there). */
+/** The fields of `config` that break the documented rules (an unknown field breaks them by being there). */
 export const specViolations = (config: unknown): string[] => {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return ['(not an object)'];
   return Object.entries(config).flatMap(([name, value]) => (RULES[name]?.(value) ? [] : [name]));

@@ -162,7 +162,7 @@ const checkSuccess = (request: FuzzRequest, response: TestResponse, before: Item
     return;
   }
   // A write stores exactly the config sent, or the patch sent merged into the config, counts it, and what it stores
-  // keeps the README's rules (checked without the product's schema).
+  // keeps the documented rules (checked without the product's schema).
   const sent = sentJson(request);
   const expected =
     request.method === 'PATCH'
