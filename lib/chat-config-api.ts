@@ -124,8 +124,7 @@ export interface ChatConfigApiProps {
   readonly ownerAttribute?: string;
   /**
    * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
-   * loading the 400 KB bundle (source maps on) took a median 1.25 s at 256 MB's CPU share, 0.57 s at 512 MB and
-   * 0.30 s at 1024 MB, with the CPU capped to those shares outside Lambda.
+   * loading the bundle is markedly slower at 256 or 512 MB's share (docs/architecture.md, Decisions).
    * @default - 1024 MB
    */
   readonly memorySize?: number;

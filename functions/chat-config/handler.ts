@@ -21,11 +21,11 @@ if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ??
 
 const serviceName = getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: SERVICE_NAME });
 const logger = new Logger({ serviceName });
-// Without a namespace, Powertools would put the metrics in "default_namespace", where no alarm watches them.
+// Without a namespace, Powertools would put the metrics in "default_namespace", where no dashboard looks.
 const namespace = getStringFromEnv({ key: 'POWERTOOLS_METRICS_NAMESPACE', defaultValue: '' });
 if (namespace === '') {
   throw new Error(
-    "Environment variable POWERTOOLS_METRICS_NAMESPACE is required: the CloudWatch namespace of the function's metrics, which its alarms watch",
+    "Environment variable POWERTOOLS_METRICS_NAMESPACE is required: the CloudWatch namespace of the function's metrics, which its dashboard reads",
   );
 }
 const metrics = new Metrics({ namespace, serviceName });

@@ -5,7 +5,7 @@ export const SERVICE_NAME = 'chat-config';
 
 /**
  * The metrics the function emits (CloudWatch embedded metric format: JSON lines in its log, no API call), shared by
- * the function and the CDK construct that alarms on them and draws them, so that both always agree on names and
+ * the function and the CDK construct that draws them on the dashboard, so that both always agree on names and
  * dimensions. Every metric also has the `service` dimension (`POWERTOOLS_SERVICE_NAME`).
  */
 export const CHAT_CONFIG_METRICS = {

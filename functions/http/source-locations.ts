@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * Turns a bundle's stack frame locations into those of the TypeScript they were built from, with the source map
  * beside the bundle, read once when a frame first needs it. (`NODE_OPTIONS=--enable-source-maps` would do it for every
- * error, at the price of parsing the map at every cold start: about 20 ms and 9 MB, measured by `npm run bench`.)
+ * error, at the price of parsing the map at every cold start, which every invocation pays for the few that fail.)
  */
 const maps = new Map<string, SourceMap | undefined>();
 

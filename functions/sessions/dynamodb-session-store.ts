@@ -319,8 +319,8 @@ export class DynamoDbSessionStore implements SessionStore {
     signal?: AbortSignal,
   ): Promise<T> {
     // One controller, aborted by the deadline or by the caller's signal, both let go of when the call ends.
-    // (`AbortSignal.timeout` with `AbortSignal.any` would do the same, but the timer still fires after the call has
-    // ended, and `npm run bench` measured the pair at about 8 % of an invocation's CPU.)
+    // (`AbortSignal.timeout` with `AbortSignal.any` would do the same, but its timer still fires after the call has
+    // ended, and the pair costs CPU on every call: see bench/README.md.)
     const controller = new AbortController();
     const abort = () => controller.abort(signal?.reason);
     const deadline = setTimeout(

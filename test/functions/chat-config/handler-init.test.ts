@@ -62,7 +62,7 @@ describe('the Lambda entry at init', () => {
     ['empty', ''],
     ['blank', '  '],
   ])(
-    'fails its cold start naming POWERTOOLS_METRICS_NAMESPACE when it is %s (no alarm would see the metrics)',
+    'fails its cold start naming POWERTOOLS_METRICS_NAMESPACE when it is %s (no dashboard would see the metrics)',
     async (_, namespace) => {
       const { failed, stderr } = await coldStart({
         TABLE_NAME: 'sessions',
