@@ -149,16 +149,12 @@ export const createLocalHttpApi = ({
       res.end(body);
       log(status, logged);
     };
-    const refuse = (
-      status: keyof typeof API_GATEWAY_MESSAGES,
-      headers: Record<string, string> = {},
-      why?: string,
-    ) => {
+    const refuse = (status: keyof typeof API_GATEWAY_MESSAGES, why?: string) => {
       const message = API_GATEWAY_MESSAGES[status];
       answer(
         status,
         JSON.stringify({ message }),
-        { 'content-type': 'application/json', ...headers },
+        { 'content-type': 'application/json' },
         {
           error: why === undefined ? message : `${message}: ${why}`,
         },
@@ -197,7 +193,7 @@ export const createLocalHttpApi = ({
           Object.entries(route.pattern.exec(path)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
         );
       } catch {
-        return refuse(400, {}, 'the path is not valid percent-encoding');
+        return refuse(400, 'the path is not valid percent-encoding');
       }
       const event = toHttpApiEvent({
         method,
@@ -234,7 +230,7 @@ export const createLocalHttpApi = ({
         res.destroy();
         return;
       }
-      refuse(500, {}, error instanceof Error ? error.name : 'the invocation failed');
+      refuse(500, error instanceof Error ? error.name : 'the invocation failed');
     }
   };
   return createServer((req, res) => void serve(req, res));
