@@ -101,6 +101,41 @@ export const accessLogLine = (entry: AccessLogEntry): string =>
 type Write = NodeJS.WriteStream['write'];
 
 /**
+ * Takes the function's lines (JSON log and EMF lines, see `functionRecordOf`) off stdout and stderr until the returned
+ * function is called: each is handed to `take`, whose answer, if any, is printed in its place; other output passes
+ * through unchanged.
+ */
+export const divertFunctionLines = (take: (record: FunctionRecord, line: string) => string | undefined) => {
+  const divert = (stream: NodeJS.WriteStream) => {
+    const write = stream.write;
+    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+      const lines = text.split('\n');
+      const records = lines.map(functionRecordOf);
+      if (records.every((record) => record === undefined))
+        return write.call(this, chunk as string, ...(rest as []));
+      const kept = lines.flatMap((line, i) => {
+        const record = records[i];
+        if (record === undefined) return line === '' ? [] : [line];
+        return take(record, line) ?? [];
+      });
+      if (kept.length === 0) {
+        (rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
+        return true;
+      }
+      return write.call(this, `${kept.join('\n')}\n`, ...(rest as []));
+    } as Write;
+    return () => {
+      stream.write = write;
+    };
+  };
+  const restores = [divert(process.stdout), divert(process.stderr)];
+  return () => {
+    for (const restore of restores) restore();
+  };
+};
+
+/**
  * Starts printing the requests `npm start` serves in `format`. In `pretty`, the function's JSON lines (written to
  * stdout and stderr by the handler in this process) are taken off the console: warnings and errors are kept, by the
  * request id they carry, and printed under their request's line; the rest is dropped.
@@ -114,46 +149,19 @@ export const startConsoleLog = (format: LogFormat, out: NodeJS.WritableStream = 
   }
   // The function's warnings and errors, by the API Gateway request id every line of a request carries.
   const pending = new Map<string, string[]>();
-  const intercept = (stream: NodeJS.WriteStream) => {
-    const write = stream.write;
-    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-      const lines = text.split('\n');
-      const records = lines.map(functionRecordOf);
-      if (records.every((record) => record === undefined))
-        return write.call(this, chunk as string, ...(rest as []));
-      const kept: string[] = [];
-      lines.forEach((line, i) => {
-        const record = records[i];
-        if (record === undefined) {
-          if (line !== '') kept.push(line);
-          return;
-        }
-        const summary = condensed(record);
-        if (summary === undefined) return;
-        const requestId = typeof record.requestId === 'string' ? record.requestId : undefined;
-        if (requestId === undefined) kept.push(summary);
-        else pending.set(requestId, [...(pending.get(requestId) ?? []), summary]);
-      });
-      if (kept.length === 0) {
-        (rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
-        return true;
-      }
-      return write.call(this, `${kept.join('\n')}\n`, ...(rest as []));
-    } as Write;
-    return () => {
-      stream.write = write;
-    };
-  };
-  const restores = [intercept(process.stdout), intercept(process.stderr)];
+  const stop = divertFunctionLines((record) => {
+    const summary = condensed(record);
+    const requestId = typeof record.requestId === 'string' ? record.requestId : undefined;
+    if (summary === undefined || requestId === undefined) return summary;
+    pending.set(requestId, [...(pending.get(requestId) ?? []), summary]);
+    return undefined;
+  });
   return {
     request: (entry: AccessLogEntry) => {
       const notes = pending.get(entry.requestId) ?? [];
       pending.delete(entry.requestId);
       out.write(`${[requestLine(entry), ...notes].join('\n')}\n`);
     },
-    stop: () => {
-      for (const restore of restores) restore();
-    },
+    stop,
   };
 };

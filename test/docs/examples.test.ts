@@ -27,12 +27,14 @@ interface ShellBlock {
   readonly code: string;
 }
 
-const shellBlocks = (file: string): ShellBlock[] =>
-  [...readFileSync(file, 'utf8').matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => ({
+const shellBlocks = (file: string): ShellBlock[] => {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => ({
     file,
-    line: readFileSync(file, 'utf8').slice(0, match.index).split('\n').length,
+    line: text.slice(0, match.index).split('\n').length,
     code: match[1] ?? '',
   }));
+};
 
 const blocks = DOCS.flatMap(shellBlocks);
 /** The blocks a reader runs against `npm start`: those that send a request to it. */

@@ -1,5 +1,5 @@
 import { afterAll, expect } from '@jest/globals';
-import { functionRecordOf } from '../../local/console-log';
+import { divertFunctionLines } from '../../local/console-log';
 
 /**
  * Keeps the function's own output off the test run's console: a JSON log line or EMF line written to stdout or
@@ -8,30 +8,13 @@ import { functionRecordOf } from '../../local/console-log';
  */
 const strayLines: string[] = [];
 
-const guard = (stream: NodeJS.WriteStream) => {
-  const write = stream.write;
-  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    if (lines.length > 0 && lines.every((line) => functionRecordOf(line) !== undefined)) {
-      strayLines.push(...lines);
-      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    }
-    return write.call(this, chunk as string, ...(rest as []));
-  } as NodeJS.WriteStream['write'];
-  return () => {
-    stream.write = write;
-  };
-};
-
-const restoreStdout = guard(process.stdout);
-const restoreStderr = guard(process.stderr);
+const restore = divertFunctionLines((_, line) => {
+  strayLines.push(line);
+  return undefined;
+});
 
 afterAll(() => {
-  restoreStdout();
-  restoreStderr();
+  restore();
   expect({ productLinesOnTheConsole: strayLines.map((line) => line.slice(0, 200)) }).toEqual({
     productLinesOnTheConsole: [],
   });
