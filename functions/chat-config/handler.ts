@@ -2,7 +2,7 @@ import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/comm
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
-import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-item';
+import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-table';
 import { createChatConfigHandler } from './create-handler';
 import { SERVICE_NAME } from './metrics';
 import { storeLatencyMetric } from './request-metrics';

@@ -1,8 +1,8 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import { type ApiGatewayEvent, type ApiGatewayResult, methodOf } from '../http/events';
-import type { StoreCall } from '../sessions/dynamodb-session-store';
 import { ValidationError } from '../sessions/errors';
+import type { StoreCall } from '../sessions/session-table';
 import { CHAT_CONFIG_METRICS, METRIC_DIMENSIONS, outcomeOf, validationFieldOf } from './metrics';
 
 // A metric whose dimensions differ from the request's is printed on a line of its own, by a single-metric instance

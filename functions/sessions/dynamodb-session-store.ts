@@ -16,7 +16,6 @@ import {
   StoreUnavailableError,
   UnversionedConfigError,
 } from './errors';
-import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem, SESSION_ATTRIBUTES } from './session-item';
 import type {
   ConfigPatchRequest,
   ConfigRead,
@@ -26,6 +25,13 @@ import type {
   SessionStore,
   StoredSessionConfig,
 } from './session-store';
+import {
+  DEFAULT_OWNER_ATTRIBUTE,
+  ownerAttributeProblem,
+  SESSION_ATTRIBUTES,
+  type StoreCall,
+  type StoreOperation,
+} from './session-table';
 
 /**
  * Time limits for one store call. A DynamoDB that hangs must not hold a request for more than ~3 s:
@@ -146,16 +152,6 @@ interface WriteExpression {
 type WriteOutcome =
   | { readonly written: true; readonly attributes: Record<string, unknown> }
   | { readonly written: false; readonly item: Record<string, unknown> };
-
-/** The DynamoDB operations the store calls. */
-export const STORE_OPERATIONS = ['Query', 'UpdateItem'] as const;
-export type StoreOperation = (typeof STORE_OPERATIONS)[number];
-
-/** One call the store made, as it ended (answered, failed or given up): its operation and time, retries included. */
-export interface StoreCall {
-  readonly operation: StoreOperation;
-  readonly milliseconds: number;
-}
 
 export interface DynamoDbSessionStoreOptions {
   /** The attribute holding the id of the session's owner (a string). @default 'ownerId' */

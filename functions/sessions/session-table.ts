@@ -1,8 +1,18 @@
 /**
- * The attributes of a session item this API reads and writes. It knows no SDK: the CDK construct checks the operator's
- * owner attribute with it at synth, the function at cold start (naming its environment variable), and the DynamoDB
- * store when it is built.
+ * The sessions table as this API uses it: the attributes of a session item it reads and writes, and the DynamoDB
+ * operations it calls. It knows no SDK: the CDK app reads it (the owner attribute checked at synth, the IAM actions
+ * granted, the operations alarmed on), as do the function at cold start and the DynamoDB store.
  */
+
+/** The DynamoDB operations the store calls: what the function is granted, and what its alarms and latency count. */
+export const STORE_OPERATIONS = ['Query', 'UpdateItem'] as const;
+export type StoreOperation = (typeof STORE_OPERATIONS)[number];
+
+/** One call the store made, as it ended (answered, failed or given up): its operation and time, retries included. */
+export interface StoreCall {
+  readonly operation: StoreOperation;
+  readonly milliseconds: number;
+}
 
 /** The attributes this API owns on a session item: the key it finds the session by, and what it writes. */
 export const SESSION_ATTRIBUTES = {

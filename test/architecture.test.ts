@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The TypeScript sources under `folder`, as paths from the project's root. */
+const sourcesIn = (folder: string): string[] =>
+  (readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(folder, file));
+
+// `from '…'`, `import '…'` and `import('…')`: type-only imports count too, as a dependency a reader follows.
+const IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g;
+
+/** What a source imports: our files as paths from the root (`.ts` added), packages by their specifier. */
+const importsOf = (file: string): string[] =>
+  [...readFileSync(join(ROOT, file), 'utf8').matchAll(IMPORT)].map(([, specifier = '']) =>
+    specifier.startsWith('.') ? `${relative(ROOT, join(ROOT, dirname(file), specifier))}.ts` : specifier,
+  );
+
+/** Every source `entry` reaches through its imports, itself included, and every package they import. */
+const reachedFrom = (entry: string): Set<string> => {
+  const reached = new Set<string>();
+  const visit = (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const imported of importsOf(file)) {
+      if (imported.endsWith('.ts')) visit(imported);
+      else reached.add(imported);
+    }
+  };
+  visit(entry);
+  return reached;
+};
+
+const isAwsSdk = (specifier: string) => /^@(aws-sdk|smithy)\//.test(specifier);
+
+describe('the dependencies between modules', () => {
+  it('keep the CDK app away from the AWS SDK and from the DynamoDB adapter', () => {
+    // GIVEN / WHEN
+    const reached = [...reachedFrom('bin/app.ts')];
+
+    // THEN
+    expect(reached).toContain('functions/sessions/session-table.ts');
+    expect(reached.filter(isAwsSdk)).toEqual([]);
+    expect(reached.filter((file) => file.startsWith('functions/sessions/dynamodb-'))).toEqual([]);
+  });
+
+  it('let only the DynamoDB adapter import the AWS SDK among the functions', () => {
+    // GIVEN
+    const sources = sourcesIn('functions');
+
+    // WHEN
+    const importers = sources.filter((file) => importsOf(file).some(isAwsSdk));
+
+    // THEN
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((file) => !file.startsWith('functions/sessions/dynamodb-'))).toEqual([]);
+  });
+});
