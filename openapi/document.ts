@@ -1,17 +1,26 @@
 /**
  * The OpenAPI 3.1 document of the API, built from what the code itself uses: the routes and media types of
  * functions/chat-config/routes.ts, the config schema (validation and type) of functions/sessions/config-schema.ts,
- * and the problem bodies that functions/http/problem-details.ts makes of each error. `npm run openapi` writes it to
+ * and the problem bodies that functions/chat-config/problems.ts makes of each error. `npm run openapi` writes it to
  * openapi/openapi.json; a test fails when that file differs from what this module builds.
  */
 import { readFileSync } from 'node:fs';
 import { type ConversionConfig, toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
+import { problemHeadersOf, problemOf } from '../functions/chat-config/problems';
 import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
+import {
+  BadRequestError,
+  MAX_LISTED_VIOLATIONS,
+  PayloadTooLargeError,
+  PreconditionRequiredError,
+  RequestHeaderFieldsTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from '../functions/http/errors';
 import { MAX_HEADER_VALUE_BYTES } from '../functions/http/events';
-import { problemHeadersOf, problemOf } from '../functions/http/problem-details';
 import {
   JSON_MEDIA_TYPE,
   MAX_BODY_BYTES,
@@ -26,18 +35,11 @@ import {
   storedSessionConfigSchema,
 } from '../functions/sessions/config-schema';
 import {
-  BadRequestError,
-  MAX_LISTED_VIOLATIONS,
-  PayloadTooLargeError,
-  PreconditionFailedError,
-  PreconditionRequiredError,
-  RequestHeaderFieldsTooLargeError,
+  InvalidConfigError,
   SessionNotFoundError,
   SessionTooLargeError,
   StoreUnavailableError,
-  UnauthorizedError,
-  UnsupportedMediaTypeError,
-  ValidationError,
+  VersionConflictError,
 } from '../functions/sessions/errors';
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -122,7 +124,7 @@ interface ResponseComponent {
   readonly content?: Json;
 }
 
-type Problem = ReturnType<typeof problemOf> & { errors?: unknown };
+type Problem = ReturnType<typeof problemOf>;
 
 /**
  * A problem response (RFC 9457) for the errors given: the body schema pins what the handler puts in it (type, title,
@@ -236,7 +238,7 @@ const RESPONSES = {
   preconditionFailed: problems(
     'PreconditionFailed',
     'Precondition Failed: `If-Match` does not name the current version; nothing is written. `ETag` is the current one',
-    [new PreconditionFailedError(7)],
+    [new VersionConflictError(7)],
     headersOf(ETAG),
   ),
   contentTooLarge: problems(
@@ -248,7 +250,7 @@ const RESPONSES = {
     'UnprocessableContent',
     `Unprocessable Content: the config breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the body`,
     [
-      new ValidationError([
+      new InvalidConfigError([
         { path: '/config/temperature', message: 'Too big: expected number to be <=2' },
         { path: '/config/colour', message: 'Unknown field' },
       ]),
@@ -258,7 +260,7 @@ const RESPONSES = {
     'UnprocessableContentForPatch',
     `Unprocessable Content: the patch, or the config it would make, breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the patched config. A value stored before this API validated configs is named as such`,
     [
-      new ValidationError([
+      new InvalidConfigError([
         { path: '/temperature', message: 'Too big: expected number to be <=2' },
         { path: '/colour', message: 'Unknown field (a stored value: replace the whole config to drop it)' },
       ]),

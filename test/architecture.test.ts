@@ -59,4 +59,21 @@ describe('the dependencies between modules', () => {
     expect(importers.length).toBeGreaterThan(0);
     expect(importers.filter((file) => !file.startsWith('functions/sessions/dynamodb-'))).toEqual([]);
   });
+
+  it('keep HTTP out of the domain, and the domain out of the HTTP edge', () => {
+    // GIVEN
+    const importsFrom = (folder: string) => sourcesIn(folder).flatMap((file) => importsOf(file));
+
+    // WHEN
+    const domain = importsFrom('functions/sessions');
+    const http = importsFrom('functions/http');
+
+    // THEN
+    expect(domain.length).toBeGreaterThan(0);
+    expect(
+      domain.filter((imported) => /^(functions\/(http|chat-config)\/|@middy\/|aws-lambda$)/.test(imported)),
+    ).toEqual([]);
+    expect(http.length).toBeGreaterThan(0);
+    expect(http.filter((imported) => /^functions\/(sessions|chat-config)\//.test(imported))).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { callerOf } from '../http/caller';
+import { MethodNotAllowedError, RequestHeaderFieldsTooLargeError } from '../http/errors';
 import {
   type ApiGatewayEvent,
   type ApiGatewayResult,
@@ -17,13 +18,10 @@ import {
 } from '../http/events';
 import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
-import {
-  MethodNotAllowedError,
-  RequestHeaderFieldsTooLargeError,
-  StoreUnavailableError,
-} from '../sessions/errors';
+import { StoreUnavailableError } from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
 import { chatConfigOperations } from './operations';
+import { CHAT_CONFIG_PROBLEMS } from './problems';
 import { requestMetrics } from './request-metrics';
 import { CHAT_CONFIG_METHODS, WRITE_MEDIA_TYPES } from './routes';
 
@@ -73,7 +71,7 @@ export const createChatConfigHandler = ({
       .use(logMetrics(metrics, { captureColdStartMetric: true }))
       // After-hooks run in reverse: the outcome is counted once problemDetails has made the response.
       .use(requestMetrics(metrics))
-      .use(problemDetails({ log: logger }))
+      .use(problemDetails({ log: logger, problems: CHAT_CONFIG_PROBLEMS }))
       .use(httpHeaderNormalizer())
       .before(({ event }) => {
         logger.appendKeys({ requestId: requestIdOf(event) });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
+import { BadRequestError } from '../http/errors';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import {
   type ConfigHolder,
@@ -11,7 +12,7 @@ import {
   sessionIdSchema,
   validate,
 } from '../sessions/config-schema';
-import { BadRequestError, PreconditionFailedError, ValidationError } from '../sessions/errors';
+import { InvalidConfigError, VersionConflictError } from '../sessions/errors';
 import {
   type AuditLog,
   patchSessionConfig,
@@ -68,7 +69,7 @@ const read =
     const stored = await readSessionConfig({ store }, { sessionId, ownerId: callerId, signal });
     // RFC 9110 §13.2.2: If-Match first, then If-None-Match.
     if (ifMatch !== undefined && !holdsFor(ifMatch, stored.version, 'strong')) {
-      throw new PreconditionFailedError(stored.version);
+      throw new VersionConflictError(stored.version);
     }
     const headers = { etag: entityTagOf(stored.version), 'cache-control': READ_CACHE_CONTROL };
     if (ifNoneMatch !== undefined && holdsFor(ifNoneMatch, stored.version, 'weak')) {
@@ -89,7 +90,7 @@ const parseBody = <S extends ConfigHolder>(schema: S, body: unknown, rules: Body
   if (rules.isMalformed(body)) throw new BadRequestError(rules.malformed);
   const result = validate(schema, body);
   if (result.success) return result.output;
-  throw new ValidationError(result.violations.map(rules.explain ?? ((violation) => violation)));
+  throw new InvalidConfigError(result.violations.map(rules.explain ?? ((violation) => violation)));
 };
 
 const REPLACE_RULES: BodyRules = {

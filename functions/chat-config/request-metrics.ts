@@ -1,9 +1,9 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import { type ApiGatewayEvent, type ApiGatewayResult, methodOf } from '../http/events';
-import { ValidationError } from '../sessions/errors';
 import type { StoreCall } from '../sessions/session-table';
 import { CHAT_CONFIG_METRICS, METRIC_DIMENSIONS, outcomeOf, validationFieldOf } from './metrics';
+import { violationsOf } from './problems';
 
 // A metric whose dimensions differ from the request's is printed on a line of its own, by a single-metric instance
 // (which prints and forgets each metric as it is added) built once here: `metrics.singleMetric()` builds a new
@@ -31,13 +31,11 @@ export const requestMetrics = (metrics: Metrics): MiddlewareObj<ApiGatewayEvent,
     // invocation would count as a Lambda error instead).
     metrics.addDimension(METRIC_DIMENSIONS.outcome, outcomeOf(response?.statusCode ?? 500));
     metrics.addMetric(name, MetricUnit.Count, 1);
-    if (error instanceof ValidationError) {
-      // Each field once per request: the metric counts requests that got it wrong, not the rules they broke.
-      for (const field of new Set(error.errors.map(({ path }) => validationFieldOf(path)))) {
-        perField
-          .addDimension(METRIC_DIMENSIONS.field, field)
-          .addMetric(CHAT_CONFIG_METRICS.validationFailures, MetricUnit.Count, 1);
-      }
+    // Each field once per request: the metric counts requests that got it wrong, not the rules they broke.
+    for (const field of new Set(violationsOf(error).map(({ path }) => validationFieldOf(path)))) {
+      perField
+        .addDimension(METRIC_DIMENSIONS.field, field)
+        .addMetric(CHAT_CONFIG_METRICS.validationFailures, MetricUnit.Count, 1);
     }
   };
   return { after: record, onError: record };

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../sessions/errors';
+import { UnauthorizedError } from './errors';
 import type { ApiGatewayEvent } from './events';
 
 /** The longest user id served: issuers give far shorter ones (Cognito: a UUID); longer is no id this API stores. */

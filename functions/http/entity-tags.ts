@@ -1,4 +1,4 @@
-import { BadRequestError, PreconditionRequiredError } from '../sessions/errors';
+import { BadRequestError, PreconditionRequiredError } from './errors';
 
 /**
  * Entity tags (RFC 9110 §8.8.3) of a session's config, and the `If-Match` / `If-None-Match` conditions made of them.

@@ -1,21 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
-import {
-  HttpError,
-  MethodNotAllowedError,
-  PreconditionFailedError,
-  SessionNotFoundError,
-  StoreUnavailableError,
-  UnauthorizedError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../sessions/errors';
-import { entityTagOf } from './entity-tags';
+import { MAX_LISTED_VIOLATIONS, type Violation } from './errors';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from './events';
-import { MERGE_PATCH_MEDIA_TYPE } from './request-body';
 import { originalLocationOf } from './source-locations';
-
-/** The sentence clients of the original endpoint read on any failed update (but a missing session). */
-export const UPDATE_FAILED = 'Failed to update chat configuration';
 
 /** Where failures are logged. Nothing a client sent is passed to it. */
 export interface ErrorLog {
@@ -67,67 +53,116 @@ const describe = (error: unknown, depth = 0): Record<string, unknown> => {
   };
 };
 
-/** The body of the problem an error becomes: what clients read. */
-export const problemOf = (error: unknown) => {
-  if (error instanceof HttpError && error.expose) {
-    const { type, title, statusCode: status, message } = error;
-    return {
-      type,
-      title,
-      status,
-      detail: message,
-      error: error instanceof SessionNotFoundError ? message : UPDATE_FAILED,
-      ...(error instanceof ValidationError ? { errors: error.errors } : {}),
-    };
-  }
-  return {
-    type: 'about:blank',
-    title: 'Internal Server Error',
-    status: 500,
-    detail: 'An unexpected error occurred',
-    error: UPDATE_FAILED,
-  };
+/** What a problem type says of the errors it stands for: RFC 9457's members, the headers, what may be shown. */
+export interface ProblemType<E extends Error = Error> {
+  /** The errors of this type: instances of this class. */
+  readonly error: abstract new (
+    ...args: never[]
+  ) => E;
+  readonly status: number;
+  /** Stable problem type URI, which clients switch on. */
+  readonly type: string;
+  /** Short, fixed summary of the problem type. */
+  readonly title: string;
+  /** What `detail` says. @default - the error's message */
+  readonly detail?: (error: E) => string;
+  /** Members of the body besides RFC 9457's, after `detail`. @default - none */
+  readonly members?: (error: E) => Record<string, unknown>;
+  /** What the body was wrong in, listed as its `errors` (the first `MAX_LISTED_VIOLATIONS`). @default - none */
+  readonly violations?: (error: E) => readonly Violation[];
+  /** Headers of the response besides its content type. @default - none */
+  readonly headers?: (error: E) => Record<string, string>;
+  /** Whether `detail` may be shown though the status is 5xx (a fixed sentence). @default - only below 500 */
+  readonly expose?: boolean;
+}
+
+/** A row of a problem table, typed by its error class. */
+export const problemType = <E extends Error>(row: ProblemType<E>): ProblemType =>
+  row as unknown as ProblemType;
+
+/** The members of RFC 9457 every problem body has. */
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+}
+
+/**
+ * How an API's errors become problems of body `B`: a row per error class (the first whose class the error is an
+ * instance of applies; its `members` give what `B` holds beyond RFC 9457's), and the body of any other error, which
+ * says nothing of it.
+ */
+export interface ProblemTable<B extends ProblemBody = ProblemBody> {
+  readonly rows: readonly ProblemType[];
+  readonly unexpected: B;
+}
+
+/** The row an error falls under, with the error, or none: not an error, or of no row's class. */
+const matchOf = (table: ProblemTable<ProblemBody>, error: unknown) => {
+  const row =
+    error instanceof Error ? table.rows.find((candidate) => error instanceof candidate.error) : undefined;
+  return row === undefined ? undefined : { row, error: error as Error };
 };
 
-/** The headers a problem response carries besides its content type, by what the error says. */
-export const problemHeadersOf = (error: unknown): Record<string, string> => {
-  const headers: Record<string, string> = {};
-  // RFC 6750 §3: the scheme the client must authenticate with.
-  if (error instanceof UnauthorizedError) headers['www-authenticate'] = 'Bearer';
-  if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
-  if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
-  // RFC 9110 §12.5.1 (Accept in a response: what the request's content may be); RFC 5789 §2.2 for PATCH.
-  if (error instanceof UnsupportedMediaTypeError) {
-    headers.accept = error.accepted;
-    if (error.accepted === MERGE_PATCH_MEDIA_TYPE) headers['accept-patch'] = error.accepted;
-  }
-  // The version the client must read before it retries.
-  if (error instanceof PreconditionFailedError) headers.etag = entityTagOf(error.currentVersion);
-  return headers;
+/** The violations a problem lists for an error, or none. */
+export const violationsOf = (table: ProblemTable<ProblemBody>, error: unknown): readonly Violation[] => {
+  const match = matchOf(table, error);
+  return match?.row.violations?.(match.error) ?? [];
+};
+
+/** The body of the problem an error becomes: what clients read. */
+export const problemOf = <B extends ProblemBody>(table: ProblemTable<B>, error: unknown): B => {
+  const match = matchOf(table, error);
+  if (match === undefined || (match.row.status >= 500 && !match.row.expose)) return table.unexpected;
+  const { row } = match;
+  const violations = row.violations?.(match.error);
+  const body: ProblemBody = {
+    type: row.type,
+    title: row.title,
+    status: row.status,
+    detail: row.detail?.(match.error) ?? match.error.message,
+    ...row.members?.(match.error),
+    ...(violations === undefined ? {} : { errors: violations.slice(0, MAX_LISTED_VIOLATIONS) }),
+  };
+  return body as B;
+};
+
+/** The headers a problem response carries besides its content type. */
+export const problemHeadersOf = (
+  table: ProblemTable<ProblemBody>,
+  error: unknown,
+): Record<string, string> => {
+  const match = matchOf(table, error);
+  return match?.row.headers?.(match.error) ?? {};
 };
 
 /**
- * The one place errors become responses: RFC 9457 problem details (`application/problem+json`) that also carry the
- * original endpoint's `error` member. 4xx say in `detail` what was wrong; 5xx say only a fixed sentence.
+ * The one place errors become responses: RFC 9457 problem details (`application/problem+json`), each as the API's
+ * table says. 4xx say in `detail` what was wrong; 5xx say only a fixed sentence, unless their row exposes one.
  */
 export const problemDetails = ({
   log,
+  problems,
 }: {
   log: ErrorLog;
+  problems: ProblemTable<ProblemBody>;
 }): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> => ({
   onError: (request) => {
     const { error } = request;
-    const body = problemOf(error);
+    const body = problemOf(problems, error);
     if (body.status < 500) {
+      const match = matchOf(problems, error);
+      const violations = match?.row.violations?.(match.error);
       log.info('Request rejected', {
         status: body.status,
         type: body.type,
-        ...(error instanceof ValidationError ? { violations: error.count } : {}),
+        ...(violations === undefined ? {} : { violations: violations.length }),
       });
     } else {
       log.error('Request failed', { status: body.status, error: describe(error) });
     }
-    const headers = problemHeadersOf(error);
+    const headers = problemHeadersOf(problems, error);
     request.response = jsonResponse(body.status, body, 'application/problem+json', headers);
   },
 });

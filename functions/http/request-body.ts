@@ -3,9 +3,9 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import {
   BadRequestError,
   PayloadTooLargeError,
+  UnprocessableContentError,
   UnsupportedMediaTypeError,
-  ValidationError,
-} from '../sessions/errors';
+} from './errors';
 import { type ApiGatewayEvent, methodOf } from './events';
 
 /** Largest request body accepted, in bytes (after base64 decoding). */
@@ -120,7 +120,7 @@ export const jsonRequestBody = (
         if (!hasStatusCode(error)) throw error;
         if (error.statusCode === 415) throw new UnsupportedMediaTypeError(accepted);
         if (error.message === FORBIDDEN_KEY_MESSAGE) {
-          throw new ValidationError([
+          throw new UnprocessableContentError([
             { path: '', message: 'Forbidden key: __proto__ or constructor.prototype' },
           ]);
         }

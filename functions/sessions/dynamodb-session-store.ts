@@ -9,12 +9,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { isJsonObject } from './config-schema';
 import {
-  PreconditionFailedError,
   SessionNotFoundError,
   SessionTooLargeError,
   StoreFailedError,
   StoreUnavailableError,
   UnversionedConfigError,
+  VersionConflictError,
 } from './errors';
 import type {
   ConfigPatchRequest,
@@ -216,7 +216,7 @@ export class DynamoDbSessionStore implements SessionStore {
       values: { ':config': request.config },
       returnValues: 'UPDATED_OLD',
     });
-    if (!outcome.written) throw new PreconditionFailedError(versionOf(writtenOf(outcome.item).version));
+    if (!outcome.written) throw new VersionConflictError(versionOf(writtenOf(outcome.item).version));
     const previous = writtenOf(outcome.attributes);
     return {
       current: {
@@ -247,7 +247,7 @@ export class DynamoDbSessionStore implements SessionStore {
     });
     if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
     const { version, config } = writtenOf(outcome.item);
-    if (typeof version === 'number' && isJsonObject(config)) throw new PreconditionFailedError(version);
+    if (typeof version === 'number' && isJsonObject(config)) throw new VersionConflictError(version);
     // RFC 7396: a target that is not an object is patched as `{}`.
     throw new UnversionedConfigError({
       config: isJsonObject(config) ? config : {},

@@ -8,10 +8,10 @@ import {
   validate,
 } from './config-schema';
 import {
-  PreconditionFailedError,
+  InvalidConfigError,
   StoreUnavailableError,
   UnversionedConfigError,
-  ValidationError,
+  VersionConflictError,
 } from './errors';
 import type { ConfigRead, ConfigWrite, SessionStore, StoredSessionConfig } from './session-store';
 
@@ -116,18 +116,18 @@ const replaceUnversioned = async (
   }: WriteOptions & { patch: ChatConfigPatch; named: readonly string[]; updatedAt: string },
 ): Promise<StoredSessionConfig | undefined> => {
   if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
-    throw new PreconditionFailedError(version);
+    throw new VersionConflictError(version);
   }
   const merged = validate(chatConfigSchema, mergePatch(config, patch));
   if (!merged.success) {
-    throw new ValidationError(merged.violations.map((violation) => explainStored(violation, named)));
+    throw new InvalidConfigError(merged.violations.map((violation) => explainStored(violation, named)));
   }
   try {
     return (await store.replaceConfig({ ...write, config: merged.output, expectedVersions: [version] }))
       .current;
   } catch (error) {
     // The client's If-Match, if any, named the version found: it is now stale.
-    if (error instanceof PreconditionFailedError && expectedVersions === undefined) return undefined;
+    if (error instanceof VersionConflictError && expectedVersions === undefined) return undefined;
     throw error;
   }
 };

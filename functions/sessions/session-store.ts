@@ -63,7 +63,7 @@ export interface ConfigRead extends SessionOwnership {
  * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted.
  *
  * Writes may also throw:
- * - `PreconditionFailedError` (with the current version) when `expectedVersions` does not hold the session's version;
+ * - `VersionConflictError` (with the current version) when `expectedVersions` does not hold the session's version;
  * - `SessionTooLargeError` when the session would outgrow what the store can hold.
  */
 export interface SessionStore {

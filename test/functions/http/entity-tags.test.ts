@@ -7,7 +7,7 @@ import {
   MAX_ENTITY_TAGS,
   versionsOf,
 } from '../../../functions/http/entity-tags';
-import { BadRequestError } from '../../../functions/sessions/errors';
+import { BadRequestError } from '../../../functions/http/errors';
 
 const ifMatch = (value: string) => conditionOf({ 'if-match': value }, 'if-match');
 

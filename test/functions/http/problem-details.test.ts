@@ -1,16 +1,20 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../../../functions/http/events';
-import { problemDetails } from '../../../functions/http/problem-details';
+import { CHAT_CONFIG_PROBLEMS } from '../../../functions/chat-config/problems';
 import {
   BadRequestError,
   MethodNotAllowedError,
   PayloadTooLargeError,
+  UnprocessableContentError,
+  UnsupportedMediaTypeError,
+} from '../../../functions/http/errors';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../../functions/http/events';
+import { problemDetails } from '../../../functions/http/problem-details';
+import {
+  InvalidConfigError,
   SessionNotFoundError,
   StoreUnavailableError,
-  UnsupportedMediaTypeError,
-  ValidationError,
 } from '../../../functions/sessions/errors';
 import { createHttpApiEvent } from '../../helpers/events';
 
@@ -23,7 +27,7 @@ const respondTo = (error: unknown) => {
     error: error as Error,
     internal: {},
   };
-  problemDetails({ log }).onError?.(request);
+  problemDetails({ log, problems: CHAT_CONFIG_PROBLEMS }).onError?.(request);
   const response = request.response as ApiGatewayResult;
   return { response, body: JSON.parse(response.body) as Record<string, unknown>, log };
 };
@@ -40,7 +44,7 @@ describe('problemDetails', () => {
       'urn:chat-config:problem:unsupported-media-type',
     ],
     [
-      new ValidationError([{ path: '/config/x', message: 'Unknown field' }]),
+      new UnprocessableContentError([{ path: '/config/x', message: 'Unknown field' }]),
       422,
       'urn:chat-config:problem:validation-failed',
     ],
@@ -69,7 +73,7 @@ describe('problemDetails', () => {
   it('lists the violations of a 422', () => {
     const errors = [{ path: '/config/temperature', message: 'Too big' }];
 
-    expect(respondTo(new ValidationError(errors)).body.errors).toEqual(errors);
+    expect(respondTo(new InvalidConfigError(errors)).body.errors).toEqual(errors);
   });
 
   it('lists at most 20 violations and logs how many there were, not where', () => {
@@ -78,7 +82,7 @@ describe('problemDetails', () => {
       message: 'Unknown field',
     }));
 
-    const { body, log } = respondTo(new ValidationError(errors));
+    const { body, log } = respondTo(new InvalidConfigError(errors));
 
     expect(body.errors).toEqual(errors.slice(0, 20));
     expect(body.detail).toBe('The request body is invalid: 5000 violations (the first 20 are listed)');

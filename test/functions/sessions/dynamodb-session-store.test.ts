@@ -4,9 +4,9 @@ import {
   DynamoDbSessionStore,
 } from '../../../functions/sessions/dynamodb-session-store';
 import {
-  PreconditionFailedError,
   SessionNotFoundError,
   UnversionedConfigError,
+  VersionConflictError,
 } from '../../../functions/sessions/errors';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 
@@ -117,7 +117,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
     expect(result.current.version).toBe(4);
   });
 
-  it('throws PreconditionFailedError with the current version, and writes nothing, when it is not', async () => {
+  it('throws VersionConflictError with the current version, and writes nothing, when it is not', async () => {
     const item = { sessionId: 'moved-on', ownerId: 'alice', config: { model: 'theirs' }, configVersion: 5 };
     await table.put(item);
 
@@ -129,8 +129,8 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
       expectedVersions: [4],
     });
 
-    await expect(write).rejects.toEqual(new PreconditionFailedError(5));
-    await expect(write).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(write).rejects.toEqual(new VersionConflictError(5));
+    await expect(write).rejects.toBeInstanceOf(VersionConflictError);
     expect(await table.get('moved-on')).toEqual(item);
   });
 
@@ -159,7 +159,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
         expectedVersions: [],
       });
 
-    await expect(write('there')).rejects.toEqual(new PreconditionFailedError(2));
+    await expect(write('there')).rejects.toEqual(new VersionConflictError(2));
     await expect(write('not-there')).rejects.toBeInstanceOf(SessionNotFoundError);
     expect(await table.get('not-there')).toBeUndefined();
   });
@@ -326,7 +326,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     });
   });
 
-  it('throws PreconditionFailedError and writes nothing when the version is not the one expected', async () => {
+  it('throws VersionConflictError and writes nothing when the version is not the one expected', async () => {
     const item = {
       sessionId: 'patch-stale',
       ownerId: 'alice',
@@ -344,7 +344,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
         updatedAt: 'now',
         expectedVersions: [5],
       }),
-    ).rejects.toEqual(new PreconditionFailedError(6));
+    ).rejects.toEqual(new VersionConflictError(6));
     expect(await table.get('patch-stale')).toEqual(item);
   });
 

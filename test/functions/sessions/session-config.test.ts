@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { PreconditionFailedError, StoreUnavailableError } from '../../../functions/sessions/errors';
+import { StoreUnavailableError, VersionConflictError } from '../../../functions/sessions/errors';
 import {
   changedFields,
   mergePatch,
@@ -158,7 +158,7 @@ describe('patchSessionConfig on a config this API did not write', () => {
       { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 }, expectedVersions: [0] },
     );
 
-    await expect(patch).rejects.toEqual(new PreconditionFailedError(1));
+    await expect(patch).rejects.toEqual(new VersionConflictError(1));
     expect(replaceConfig).toHaveBeenCalledTimes(1);
     expect(await table.get('s-1')).toEqual({ ...unversioned, configVersion: 1 });
   });

@@ -1,0 +1,97 @@
+/**
+ * What an HTTP request can get wrong before any domain rule applies: its headers, its method, its body as bytes and
+ * JSON. Plain errors: the table of the API that throws them gives each its status, problem type and headers.
+ */
+
+/** One thing a request body got wrong, pointed at with a JSON Pointer (RFC 6901) into the body. */
+export interface Violation {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** At most this many violations are listed, so that a large invalid body cannot make a larger response. */
+export const MAX_LISTED_VIOLATIONS = 20;
+
+/** What a refusal listing `count` violations says (and that only the first ones are listed). */
+export const invalidBodySentence = (count: number): string =>
+  `The request body is invalid: ${count} violation${count === 1 ? '' : 's'}` +
+  (count > MAX_LISTED_VIOLATIONS ? ` (the first ${MAX_LISTED_VIOLATIONS} are listed)` : '');
+
+/** The request cannot be understood: malformed JSON, a body of the wrong shape, a bad path parameter or header. */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+}
+
+/**
+ * The request reached the function without a verified caller: the route has no authorizer, or the authorizer passed
+ * no user id. Refused, never served as anonymous.
+ */
+export class UnauthorizedError extends Error {
+  override readonly name = 'UnauthorizedError';
+
+  constructor() {
+    super('The request carries no verified caller: send a valid bearer token in Authorization');
+  }
+}
+
+/** The method is not one this resource supports (`allow`). */
+export class MethodNotAllowedError extends Error {
+  override readonly name = 'MethodNotAllowedError';
+
+  constructor(
+    method: string,
+    readonly allow: readonly string[],
+  ) {
+    super(`${method} is not supported here; use one of ${allow.join(', ')}`);
+  }
+}
+
+/** The body is larger than the endpoint accepts. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+
+  constructor(readonly limitBytes: number) {
+    super(`The request body must not exceed ${limitBytes} bytes`);
+  }
+}
+
+/** The request's header values are larger than the endpoint accepts (`limitBytes` in all). */
+export class RequestHeaderFieldsTooLargeError extends Error {
+  override readonly name = 'RequestHeaderFieldsTooLargeError';
+
+  constructor(readonly limitBytes: number) {
+    super(`The request's header values must not exceed ${limitBytes} bytes in all`);
+  }
+}
+
+/** The body is not of the media type the method takes (`accepted`). */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+
+  constructor(
+    readonly accepted: string,
+    message = `The request body must be sent with Content-Type: ${accepted}`,
+  ) {
+    super(message);
+  }
+}
+
+/** This deployment only takes writes that name the version they replace, and this one did not. */
+export class PreconditionRequiredError extends Error {
+  override readonly name = 'PreconditionRequiredError';
+
+  constructor() {
+    super(
+      'Writes must carry If-Match with the ETag of the config they replace (GET it first); "*" is not enough here',
+    );
+  }
+}
+
+/** The body is well-formed JSON that the endpoint cannot process as it is: `violations` says why. */
+export class UnprocessableContentError extends Error {
+  override readonly name = 'UnprocessableContentError';
+
+  constructor(readonly violations: readonly Violation[]) {
+    super(invalidBodySentence(violations.length));
+  }
+}
