@@ -18,6 +18,7 @@ import {
   patchSessionConfig,
   readSessionConfig,
   replaceSessionConfig,
+  type SessionConfigOutcome,
 } from '../sessions/session-config';
 import type { SessionStore, StoredSessionConfig } from '../sessions/session-store';
 
@@ -54,6 +55,15 @@ const sessionIdOf = (event: ApiGatewayEvent): string => {
   return sessionId.output;
 };
 
+/**
+ * The session's config as a use case left it; a refusal is thrown for `problemDetails` to answer, as every error is,
+ * from the one table.
+ */
+const settled = (outcome: SessionConfigOutcome): StoredSessionConfig => {
+  if (outcome.outcome === 'refused') throw outcome.refusal;
+  return outcome.current;
+};
+
 const written = (stored: StoredSessionConfig): ApiGatewayResult =>
   jsonResponse(200, { message: UPDATE_SUCCEEDED, ...stored }, 'application/json', {
     etag: entityTagOf(stored.version),
@@ -66,7 +76,7 @@ const read =
     const sessionId = sessionIdOf(event);
     const ifMatch = conditionOf(event.headers, 'if-match');
     const ifNoneMatch = conditionOf(event.headers, 'if-none-match');
-    const stored = await readSessionConfig({ store }, { sessionId, ownerId: callerId, signal });
+    const stored = settled(await readSessionConfig({ store }, { sessionId, ownerId: callerId, signal }));
     // RFC 9110 §13.2.2: If-Match first, then If-None-Match.
     if (ifMatch !== undefined && !holdsFor(ifMatch, stored.version, 'strong')) {
       throw new VersionConflictError(stored.version);
@@ -115,9 +125,11 @@ const replace =
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
     const { config } = parseBody(replaceConfigRequestSchema, event.body, REPLACE_RULES);
     return written(
-      await replaceSessionConfig(
-        { store, audit },
-        { sessionId, ownerId: callerId, config, expectedVersions, signal },
+      settled(
+        await replaceSessionConfig(
+          { store, audit },
+          { sessionId, ownerId: callerId, config, expectedVersions, signal },
+        ),
       ),
     );
   };
@@ -130,9 +142,11 @@ const patch =
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
     const mergePatch = parseBody(chatConfigPatchSchema, event.body, PATCH_RULES);
     return written(
-      await patchSessionConfig(
-        { store, audit },
-        { sessionId, ownerId: callerId, patch: mergePatch, expectedVersions, signal },
+      settled(
+        await patchSessionConfig(
+          { store, audit },
+          { sessionId, ownerId: callerId, patch: mergePatch, expectedVersions, signal },
+        ),
       ),
     );
   };

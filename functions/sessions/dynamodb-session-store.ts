@@ -8,20 +8,16 @@ import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { isJsonObject } from './config-schema';
-import {
-  SessionNotFoundError,
-  SessionTooLargeError,
-  StoreFailedError,
-  StoreUnavailableError,
-  UnversionedConfigError,
-  VersionConflictError,
-} from './errors';
+import { SessionTooLargeError, StoreFailedError, StoreUnavailableError } from './errors';
 import type {
   ConfigPatchRequest,
   ConfigRead,
-  ConfigReplacement,
   ConfigReplacementRequest,
   ConfigWrite,
+  NotFound,
+  PatchOutcome,
+  ReadOutcome,
+  ReplaceOutcome,
   SessionStore,
   StoredSessionConfig,
 } from './session-store';
@@ -148,10 +144,16 @@ interface WriteExpression {
   readonly returnValues: 'UPDATED_OLD' | 'ALL_NEW';
 }
 
-/** A conditional write either happened (with the attributes asked for) or found the item in this state. */
+/**
+ * A conditional write happened (with the attributes asked for), found the item of the owner in another state, or
+ * found no item of the owner.
+ */
 type WriteOutcome =
-  | { readonly written: true; readonly attributes: Record<string, unknown> }
-  | { readonly written: false; readonly item: Record<string, unknown> };
+  | { readonly outcome: 'written'; readonly attributes: Record<string, unknown> }
+  | { readonly outcome: 'failed-condition'; readonly item: Record<string, unknown> }
+  | NotFound;
+
+const NOT_FOUND: NotFound = { outcome: 'not-found' };
 
 export interface DynamoDbSessionStoreOptions {
   /** The attribute holding the id of the session's owner (a string). @default 'ownerId' */
@@ -179,7 +181,7 @@ export class DynamoDbSessionStore implements SessionStore {
     this.onCall = onCall;
   }
 
-  async getConfig({ sessionId, ownerId, signal }: ConfigRead): Promise<StoredSessionConfig> {
+  async getConfig({ sessionId, ownerId, signal }: ConfigRead): Promise<ReadOutcome> {
     // GetItem takes no condition. A Query of the one key with a filter on the owner is the same single read, and
     // DynamoDB drops another owner's session before anything is returned.
     const { Items = [] } = await this.run(
@@ -204,11 +206,12 @@ export class DynamoDbSessionStore implements SessionStore {
       signal,
     );
     const [item] = Items;
-    if (item === undefined) throw new SessionNotFoundError();
-    return toStoredSessionConfig(sessionId, item);
+    return item === undefined
+      ? NOT_FOUND
+      : { outcome: 'found', stored: toStoredSessionConfig(sessionId, item) };
   }
 
-  async replaceConfig(request: ConfigReplacementRequest): Promise<ConfigReplacement> {
+  async replaceConfig(request: ConfigReplacementRequest): Promise<ReplaceOutcome> {
     // UPDATED_OLD hands back, atomically with the write, the version it incremented and the config it replaced (for
     // the audit trail's list of changed fields).
     const outcome = await this.write(request, {
@@ -216,9 +219,13 @@ export class DynamoDbSessionStore implements SessionStore {
       values: { ':config': request.config },
       returnValues: 'UPDATED_OLD',
     });
-    if (!outcome.written) throw new VersionConflictError(versionOf(writtenOf(outcome.item).version));
+    if (outcome.outcome === 'not-found') return outcome;
+    if (outcome.outcome === 'failed-condition') {
+      return { outcome: 'conflict', currentVersion: versionOf(writtenOf(outcome.item).version) };
+    }
     const previous = writtenOf(outcome.attributes);
     return {
+      outcome: 'written',
       current: {
         sessionId: request.sessionId,
         config: request.config,
@@ -229,7 +236,7 @@ export class DynamoDbSessionStore implements SessionStore {
     };
   }
 
-  async patchConfig(request: ConfigPatchRequest): Promise<StoredSessionConfig> {
+  async patchConfig(request: ConfigPatchRequest): Promise<PatchOutcome> {
     const fields = Object.entries(request.set);
     // Field by field only into a config this API wrote (it has a version, and it is a map), which was validated.
     const outcome = await this.write(request, {
@@ -245,14 +252,19 @@ export class DynamoDbSessionStore implements SessionStore {
       },
       returnValues: 'ALL_NEW',
     });
-    if (outcome.written) return toStoredSessionConfig(request.sessionId, outcome.attributes);
+    if (outcome.outcome === 'not-found') return outcome;
+    if (outcome.outcome === 'written') {
+      return { outcome: 'written', current: toStoredSessionConfig(request.sessionId, outcome.attributes) };
+    }
     const { version, config } = writtenOf(outcome.item);
-    if (typeof version === 'number' && isJsonObject(config)) throw new VersionConflictError(version);
+    if (typeof version === 'number' && isJsonObject(config)) {
+      return { outcome: 'conflict', currentVersion: version };
+    }
     // RFC 7396: a target that is not an object is patched as `{}`.
-    throw new UnversionedConfigError({
-      config: isJsonObject(config) ? config : {},
-      version: versionOf(version),
-    });
+    return {
+      outcome: 'unversioned',
+      stored: { config: isJsonObject(config) ? config : {}, version: versionOf(version) },
+    };
   }
 
   /**
@@ -293,15 +305,13 @@ export class DynamoDbSessionStore implements SessionStore {
         (abortSignal) => this.client.send(command, { abortSignal }),
         signal,
       );
-      return { written: true, attributes: output.Attributes ?? {} };
+      return { outcome: 'written', attributes: output.Attributes ?? {} };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The exception carries DynamoDB's typed attributes: the DocumentClient converts only successful outputs. The
       // owner is compared on them, so that nothing of another owner's session is even converted.
-      if (error.Item === undefined || error.Item[this.ownerAttribute]?.S !== ownerId) {
-        throw new SessionNotFoundError();
-      }
-      return { written: false, item: unmarshall(error.Item) };
+      if (error.Item === undefined || error.Item[this.ownerAttribute]?.S !== ownerId) return NOT_FOUND;
+      return { outcome: 'failed-condition', item: unmarshall(error.Item) };
     }
   }
 

@@ -72,16 +72,3 @@ export class StoreFailedError extends Error {
     super(`The session store's ${operation} failed`, options);
   }
 }
-
-/**
- * The session's config was not written by this API: it has no version, or is not a map. A patch cannot then be applied
- * field by field (what it keeps was never validated): it must be merged into the stored config and the result
- * validated whole. Carries what the failed write found. The use case handles it; it never reaches a client.
- */
-export class UnversionedConfigError extends Error {
-  constructor(
-    readonly stored: { readonly config: Readonly<Record<string, unknown>>; readonly version: number },
-  ) {
-    super('The stored config was not written by this API');
-  }
-}

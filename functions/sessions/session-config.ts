@@ -9,11 +9,18 @@ import {
 } from './config-schema';
 import {
   InvalidConfigError,
+  SessionNotFoundError,
   StoreUnavailableError,
-  UnversionedConfigError,
   VersionConflictError,
 } from './errors';
-import type { ConfigRead, ConfigWrite, SessionStore, StoredSessionConfig } from './session-store';
+import type {
+  ConfigRead,
+  ConfigWrite,
+  Conflict,
+  NotFound,
+  SessionStore,
+  StoredSessionConfig,
+} from './session-store';
 
 /**
  * Where the audit trail goes: who changed which session, which fields, to which version. Only ids, field names and
@@ -41,11 +48,31 @@ export const changedFields = (
   return [...names].filter((name) => !isDeepStrictEqual(before[name], after[name])).sort();
 };
 
+/** Why a use case did nothing: the domain error that says so, returned as a value rather than thrown. */
+export type Refusal = SessionNotFoundError | VersionConflictError | InvalidConfigError;
+
+/** What a use case came to: the session's config as it now stands, or why nothing was done. */
+export type SessionConfigOutcome =
+  | { readonly outcome: 'done'; readonly current: StoredSessionConfig }
+  | { readonly outcome: 'refused'; readonly refusal: Refusal };
+
+const done = (current: StoredSessionConfig): SessionConfigOutcome => ({ outcome: 'done', current });
+const refused = (refusal: Refusal): SessionConfigOutcome => ({ outcome: 'refused', refusal });
+
+/** The refusal of a store's outcome that wrote nothing: a missing session, or one at another version. */
+const refusalOf = (outcome: NotFound | Conflict): Refusal =>
+  outcome.outcome === 'not-found'
+    ? new SessionNotFoundError()
+    : new VersionConflictError(outcome.currentVersion);
+
 /** Reads the configuration of an existing chat session of the caller (`ownerId`). */
-export const readSessionConfig = (
+export const readSessionConfig = async (
   { store }: Pick<SessionConfigDependencies, 'store'>,
   read: ConfigRead,
-): Promise<StoredSessionConfig> => store.getConfig(read);
+): Promise<SessionConfigOutcome> => {
+  const found = await store.getConfig(read);
+  return found.outcome === 'found' ? done(found.stored) : refused(refusalOf(found));
+};
 
 /**
  * Replaces the configuration of an existing chat session of the caller (`ownerId`) and records who changed which
@@ -55,19 +82,17 @@ export const readSessionConfig = (
 export const replaceSessionConfig = async (
   { store, audit, now = () => new Date() }: SessionConfigDependencies,
   { config, ...options }: WriteOptions & { config: ChatConfig },
-): Promise<StoredSessionConfig> => {
-  const { current, previousConfig } = await store.replaceConfig({
-    ...options,
-    config,
-    updatedAt: now().toISOString(),
-  });
+): Promise<SessionConfigOutcome> => {
+  const replaced = await store.replaceConfig({ ...options, config, updatedAt: now().toISOString() });
+  if (replaced.outcome !== 'written') return refused(refusalOf(replaced));
+  const { current, previousConfig } = replaced;
   audit.info('Chat configuration updated', {
     sessionId: current.sessionId,
     callerId: options.ownerId,
     changedFields: changedFields(previousConfig, current.config),
     version: current.version,
   });
-  return current;
+  return done(current);
 };
 
 /** RFC 7396 on a config whose fields hold no objects: each field of the patch replaces the target's, `null` removes it. */
@@ -95,78 +120,85 @@ const explainStored = (violation: FieldViolation, named: readonly string[]): Fie
   return { ...violation, message: `${violation.message} (a stored value: ${fix})` };
 };
 
-// A patch into an unversioned config is read (by the failed write), merged, validated, and written on condition that
-// the version is still the one read. Under concurrent writers that condition may fail; then the session has a version
-// and the next attempt patches field by field.
+// A patch into an unversioned config is merged, validated, and written on condition that the version is still the one
+// the failed patch found. Under concurrent writers that condition may fail; then the session has a version and the
+// next attempt patches field by field.
 const MAX_PATCH_ATTEMPTS = 3;
 
+/** What a patch names: the fields it sets, those it removes, and all of them. */
+interface PatchFields {
+  readonly patch: ChatConfigPatch;
+  readonly named: readonly (keyof ChatConfig)[];
+  readonly set: ChatConfig;
+  readonly remove: readonly (keyof ChatConfig)[];
+}
+
 /**
- * Merges a patch into a config this API did not write (`stored`, as the failed field-by-field write found it),
- * validates the result whole, and writes it on condition that the version is still the one found. `undefined` when
- * another write landed in between and the client named no version: the patch may then be tried again.
+ * One attempt at a patch: field by field into a config this API wrote; into one it did not, merged and validated
+ * whole, then written on condition that its version is still the one found. `changed` when another write landed in
+ * between and the caller named no version: the patch may be tried again.
  */
-const replaceUnversioned = async (
+const patchOnce = async (
   store: SessionStore,
-  { config, version }: UnversionedConfigError['stored'],
-  {
-    patch,
-    named,
-    expectedVersions,
-    ...write
-  }: WriteOptions & { patch: ChatConfigPatch; named: readonly string[]; updatedAt: string },
-): Promise<StoredSessionConfig | undefined> => {
+  write: ConfigWrite,
+  { patch, named, set, remove }: PatchFields,
+): Promise<SessionConfigOutcome | { readonly outcome: 'changed' }> => {
+  const patched = await store.patchConfig({ ...write, set, remove });
+  if (patched.outcome === 'written') return done(patched.current);
+  if (patched.outcome !== 'unversioned') return refused(refusalOf(patched));
+  const { config, version } = patched.stored;
+  const { expectedVersions } = write;
   if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
-    throw new VersionConflictError(version);
+    return refused(new VersionConflictError(version));
   }
   const merged = validate(chatConfigSchema, mergePatch(config, patch));
   if (!merged.success) {
-    throw new InvalidConfigError(merged.violations.map((violation) => explainStored(violation, named)));
+    return refused(
+      new InvalidConfigError(merged.violations.map((violation) => explainStored(violation, named))),
+    );
   }
-  try {
-    return (await store.replaceConfig({ ...write, config: merged.output, expectedVersions: [version] }))
-      .current;
-  } catch (error) {
-    // The client's If-Match, if any, named the version found: it is now stale.
-    if (error instanceof VersionConflictError && expectedVersions === undefined) return undefined;
-    throw error;
-  }
+  const replaced = await store.replaceConfig({
+    ...write,
+    config: merged.output,
+    expectedVersions: [version],
+  });
+  if (replaced.outcome === 'written') return done(replaced.current);
+  // The caller's If-Match, if any, named the version found: it is now stale.
+  if (replaced.outcome === 'conflict' && expectedVersions === undefined) return { outcome: 'changed' };
+  return refused(refusalOf(replaced));
 };
 
 /**
  * Applies a validated merge patch to the configuration of an existing session of the caller (`ownerId`) and records
- * who set or removed which fields in the audit log. A config this API wrote is patched field by field in one write. A config it did not write (no
- * version, or not a map) is merged with the patch and the result validated whole (422, naming the stored values that
- * break the schema), then written in one write conditional on its version, so no concurrent write is lost.
+ * who set or removed which fields in the audit log. A config this API wrote is patched field by field in one write. A
+ * config it did not write (no version, or not a map) is merged with the patch and the result validated whole (refused,
+ * naming the stored values that break the schema), then written in one write conditional on its version, so no
+ * concurrent write is lost.
  */
 export const patchSessionConfig = async (
   { store, audit, now = () => new Date() }: SessionConfigDependencies,
   { patch, ...options }: WriteOptions & { patch: ChatConfigPatch },
-): Promise<StoredSessionConfig> => {
+): Promise<SessionConfigOutcome> => {
   const named = CHAT_CONFIG_FIELD_NAMES.filter((name) => patch[name] !== undefined);
-  const set = Object.fromEntries(
-    named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]]),
-  );
-  const remove = named.filter((name) => patch[name] === null);
-  const patchOnce = async (): Promise<StoredSessionConfig | undefined> => {
-    const updatedAt = now().toISOString();
-    try {
-      return await store.patchConfig({ ...options, set, remove, updatedAt });
-    } catch (error) {
-      if (!(error instanceof UnversionedConfigError)) throw error;
-      return replaceUnversioned(store, error.stored, { ...options, patch, named, updatedAt });
-    }
+  const fields: PatchFields = {
+    patch,
+    named,
+    set: Object.fromEntries(named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]])),
+    remove: named.filter((name) => patch[name] === null),
   };
-  let current: StoredSessionConfig | undefined;
-  for (let attempt = 1; current === undefined; attempt++) {
-    // The config kept changing under concurrent writers: let the client retry later.
-    if (attempt > MAX_PATCH_ATTEMPTS) throw new StoreUnavailableError();
-    current = await patchOnce();
+  for (let attempt = 1; attempt <= MAX_PATCH_ATTEMPTS; attempt++) {
+    const outcome = await patchOnce(store, { ...options, updatedAt: now().toISOString() }, fields);
+    if (outcome.outcome === 'changed') continue;
+    if (outcome.outcome === 'done') {
+      audit.info('Chat configuration patched', {
+        sessionId: outcome.current.sessionId,
+        callerId: options.ownerId,
+        patchedFields: [...named].sort(),
+        version: outcome.current.version,
+      });
+    }
+    return outcome;
   }
-  audit.info('Chat configuration patched', {
-    sessionId: current.sessionId,
-    callerId: options.ownerId,
-    patchedFields: [...named].sort(),
-    version: current.version,
-  });
-  return current;
+  // The config kept changing under concurrent writers: let the client retry later.
+  throw new StoreUnavailableError();
 };

@@ -4,15 +4,6 @@ import type { ChatConfig, storedSessionConfigSchema } from './config-schema';
 /** A session's configuration as stored (see `storedSessionConfigSchema`). */
 export type StoredSessionConfig = Readonly<v.InferOutput<typeof storedSessionConfigSchema>>;
 
-/**
- * The outcome of one atomic replace: the new state, and the config it replaced (`{}` when there was none) as it was
- * stored, which for data older than this API may be any map.
- */
-export interface ConfigReplacement {
-  readonly current: StoredSessionConfig;
-  readonly previousConfig: Readonly<Record<string, unknown>>;
-}
-
 /** Whose session it is: every read and write finds only a session of this owner, in the same request. */
 interface SessionOwnership {
   readonly sessionId: string;
@@ -51,30 +42,64 @@ export interface ConfigRead extends SessionOwnership {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** No session of that owner has that id: nothing was read, created or changed, and nothing of another's is told. */
+export interface NotFound {
+  readonly outcome: 'not-found';
+}
+
+/** The session is at another version than the write expected (`expectedVersions`): nothing was written. */
+export interface Conflict {
+  readonly outcome: 'conflict';
+  readonly currentVersion: number;
+}
+
+/** What a read found. */
+export type ReadOutcome = { readonly outcome: 'found'; readonly stored: StoredSessionConfig } | NotFound;
+
 /**
- * Where sessions live. Implementations translate their own failures into the errors of `./errors`. Every read and write
- * finds the session only if it belongs to `ownerId`, checked by the store in the same operation (never read, then
- * checked). Every write is one atomic, conditional operation: it never creates a session, and it never loses a write
- * made concurrently.
- *
- * Each method may throw:
- * - `SessionNotFoundError` when no session of that owner has that id (nothing is created, nothing of another owner's
- *   session is told or changed);
- * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted.
- *
- * Writes may also throw:
- * - `VersionConflictError` (with the current version) when `expectedVersions` does not hold the session's version;
- * - `SessionTooLargeError` when the session would outgrow what the store can hold.
+ * What a replace came to: written, with the new state and the config it replaced (`{}` when there was none) as it was
+ * stored, which for data older than this API may be any map.
+ */
+export type ReplaceOutcome =
+  | {
+      readonly outcome: 'written';
+      readonly current: StoredSessionConfig;
+      readonly previousConfig: Readonly<Record<string, unknown>>;
+    }
+  | NotFound
+  | Conflict;
+
+/**
+ * What a patch came to. `unversioned`: the session's config was not written by this API (it has no version, or is not
+ * a map), so it cannot be patched field by field (what it keeps was never validated); `stored` is what the session
+ * holds (a config that is not a map counts as `{}`, as RFC 7396 patches it), for the caller to merge and validate whole.
+ */
+export type PatchOutcome =
+  | { readonly outcome: 'written'; readonly current: StoredSessionConfig }
+  | NotFound
+  | Conflict
+  | {
+      readonly outcome: 'unversioned';
+      readonly stored: { readonly config: Readonly<Record<string, unknown>>; readonly version: number };
+    };
+
+/**
+ * Where sessions live. Every read and write finds the session only if it belongs to `ownerId`, checked by the store in
+ * the same operation (never read, then checked). Every write is one atomic, conditional operation: it never creates a
+ * session, and it never loses a write made concurrently. What the condition decides comes back as a value; a call
+ * that fails throws the errors of `./errors`:
+ * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted;
+ * - `SessionTooLargeError`, from a write, when the session would outgrow what the store can hold;
+ * - `StoreFailedError` for anything else.
  */
 export interface SessionStore {
   /** Reads the session's config, strongly consistent: it reflects every write acknowledged before. */
-  getConfig(request: ConfigRead): Promise<StoredSessionConfig>;
+  getConfig(request: ConfigRead): Promise<ReadOutcome>;
   /** Replaces the config of an existing session and increments its version. */
-  replaceConfig(request: ConfigReplacementRequest): Promise<ConfigReplacement>;
+  replaceConfig(request: ConfigReplacementRequest): Promise<ReplaceOutcome>;
   /**
    * Sets and removes fields of an existing session's config and increments its version, in one write: a concurrent
    * write to other fields is kept. Only into a config this API wrote (validated, versioned, a map).
-   * @throws UnversionedConfigError, with what the session holds, when it has no version or its config is not a map
    */
-  patchConfig(request: ConfigPatchRequest): Promise<StoredSessionConfig>;
+  patchConfig(request: ConfigPatchRequest): Promise<PatchOutcome>;
 }

@@ -3,11 +3,6 @@ import {
   createDocumentClient,
   DynamoDbSessionStore,
 } from '../../../functions/sessions/dynamodb-session-store';
-import {
-  SessionNotFoundError,
-  UnversionedConfigError,
-  VersionConflictError,
-} from '../../../functions/sessions/errors';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
 
 let table: TestTable;
@@ -39,6 +34,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
 
     // THEN
     expect(result).toEqual({
+      outcome: 'written',
       current: {
         sessionId: 'keep',
         config: { model: 'new' },
@@ -65,11 +61,10 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
       updatedAt: 'now',
     });
 
-    expect(result.current.version).toBe(1);
-    expect(result.previousConfig).toEqual({});
+    expect(result).toMatchObject({ outcome: 'written', current: { version: 1 }, previousConfig: {} });
   });
 
-  it('throws SessionNotFoundError and creates nothing when the session does not exist', async () => {
+  it('answers not-found and creates nothing when the session does not exist', async () => {
     await expect(
       table.store.replaceConfig({
         sessionId: 'ghost',
@@ -77,7 +72,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
         config: { model: 'x' },
         updatedAt: 'now',
       }),
-    ).rejects.toBeInstanceOf(SessionNotFoundError);
+    ).resolves.toEqual({ outcome: 'not-found' });
     expect(await table.get('ghost')).toBeUndefined();
   });
 
@@ -95,8 +90,8 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
       ),
     );
 
-    expect(results.map((r) => r.current.version).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: 20 }, (_, i) => i + 1),
+    expect(results.map((r) => (r.outcome === 'written' ? r.current.version : r.outcome)).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1).sort(),
     );
     expect((await table.get('busy'))?.configVersion).toBe(20);
   });
@@ -114,10 +109,10 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
       expectedVersions: [2, 3],
     });
 
-    expect(result.current.version).toBe(4);
+    expect(result).toMatchObject({ outcome: 'written', current: { version: 4 } });
   });
 
-  it('throws VersionConflictError with the current version, and writes nothing, when it is not', async () => {
+  it('answers a conflict with the current version, and writes nothing, when it is not', async () => {
     const item = { sessionId: 'moved-on', ownerId: 'alice', config: { model: 'theirs' }, configVersion: 5 };
     await table.put(item);
 
@@ -129,8 +124,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
       expectedVersions: [4],
     });
 
-    await expect(write).rejects.toEqual(new VersionConflictError(5));
-    await expect(write).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(write).resolves.toEqual({ outcome: 'conflict', currentVersion: 5 });
     expect(await table.get('moved-on')).toEqual(item);
   });
 
@@ -145,7 +139,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
       expectedVersions: [0],
     });
 
-    expect(result.current.version).toBe(1);
+    expect(result).toMatchObject({ outcome: 'written', current: { version: 1 } });
   });
 
   it('matches nothing with an empty list, yet still tells a missing session from a changed one', async () => {
@@ -159,8 +153,8 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
         expectedVersions: [],
       });
 
-    await expect(write('there')).rejects.toEqual(new VersionConflictError(2));
-    await expect(write('not-there')).rejects.toBeInstanceOf(SessionNotFoundError);
+    await expect(write('there')).resolves.toEqual({ outcome: 'conflict', currentVersion: 2 });
+    await expect(write('not-there')).resolves.toEqual({ outcome: 'not-found' });
     expect(await table.get('not-there')).toBeUndefined();
   });
 });
@@ -176,10 +170,13 @@ describe('DynamoDbSessionStore.getConfig', () => {
     });
 
     expect(await table.store.getConfig({ sessionId: 'read-me', ownerId: 'alice' })).toEqual({
-      sessionId: 'read-me',
-      config: { model: 'm', stop: ['a'] },
-      version: 9,
-      updatedAt: '2026-11-26T10:00:00.000Z',
+      outcome: 'found',
+      stored: {
+        sessionId: 'read-me',
+        config: { model: 'm', stop: ['a'] },
+        version: 9,
+        updatedAt: '2026-11-26T10:00:00.000Z',
+      },
     });
   });
 
@@ -188,17 +185,15 @@ describe('DynamoDbSessionStore.getConfig', () => {
     await table.put({ sessionId: 'legacy', ownerId: 'alice', title: 'Old session', updatedAt: 'yesterday' });
 
     expect(await table.store.getConfig({ sessionId: 'legacy', ownerId: 'alice' })).toEqual({
-      sessionId: 'legacy',
-      config: {},
-      version: 0,
-      updatedAt: null,
+      outcome: 'found',
+      stored: { sessionId: 'legacy', config: {}, version: 0, updatedAt: null },
     });
   });
 
-  it('throws SessionNotFoundError for a missing session', async () => {
-    await expect(table.store.getConfig({ sessionId: 'nobody', ownerId: 'alice' })).rejects.toBeInstanceOf(
-      SessionNotFoundError,
-    );
+  it('answers not-found for a missing session', async () => {
+    await expect(table.store.getConfig({ sessionId: 'nobody', ownerId: 'alice' })).resolves.toEqual({
+      outcome: 'not-found',
+    });
   });
 
   it('sees a write acknowledged just before (strongly consistent)', async () => {
@@ -211,8 +206,7 @@ describe('DynamoDbSessionStore.getConfig', () => {
     });
 
     expect(await table.store.getConfig({ sessionId: 'fresh', ownerId: 'alice' })).toMatchObject({
-      config: { top_p: 0.3 },
-      version: 2,
+      stored: { config: { top_p: 0.3 }, version: 2 },
     });
   });
 });
@@ -239,7 +233,10 @@ describe('DynamoDbSessionStore.patchConfig', () => {
 
     // THEN
     const config = { temperature: 0.5, stop: ['c'], top_p: 0.9, system_prompt: 'keep me' };
-    expect(result).toEqual({ sessionId: 'patch-me', config, version: 3, updatedAt: 'now' });
+    expect(result).toEqual({
+      outcome: 'written',
+      current: { sessionId: 'patch-me', config, version: 3, updatedAt: 'now' },
+    });
     expect(await table.get('patch-me')).toEqual({ ...item, config, configVersion: 3, updatedAt: 'now' });
   });
 
@@ -259,7 +256,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       updatedAt: 'now',
     });
 
-    expect(result).toMatchObject({ config: { model: 'm' }, version: 4 });
+    expect(result).toMatchObject({ outcome: 'written', current: { config: { model: 'm' }, version: 4 } });
   });
 
   it.each<[string, { config?: unknown; configVersion?: number }, { config: unknown; version: number }]>([
@@ -275,7 +272,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       { config: {}, version: 2 },
     ],
   ])(
-    'throws UnversionedConfigError with what it holds, and writes nothing, on a session with %s',
+    'answers unversioned with what it holds, and writes nothing, on a session with %s',
     async (_, attributes, stored) => {
       const item: Record<string, unknown> = {
         sessionId: 'unversioned-patch',
@@ -292,8 +289,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
         updatedAt: 'now',
       });
 
-      await expect(patch).rejects.toBeInstanceOf(UnversionedConfigError);
-      await expect(patch).rejects.toMatchObject({ stored });
+      await expect(patch).resolves.toEqual({ outcome: 'unversioned', stored });
       expect(await table.get('unversioned-patch')).toEqual(item);
     },
   );
@@ -326,7 +322,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     });
   });
 
-  it('throws VersionConflictError and writes nothing when the version is not the one expected', async () => {
+  it('answers a conflict and writes nothing when the version is not the one expected', async () => {
     const item = {
       sessionId: 'patch-stale',
       ownerId: 'alice',
@@ -344,11 +340,11 @@ describe('DynamoDbSessionStore.patchConfig', () => {
         updatedAt: 'now',
         expectedVersions: [5],
       }),
-    ).rejects.toEqual(new VersionConflictError(6));
+    ).resolves.toEqual({ outcome: 'conflict', currentVersion: 6 });
     expect(await table.get('patch-stale')).toEqual(item);
   });
 
-  it('throws SessionNotFoundError and creates nothing when the session does not exist', async () => {
+  it('answers not-found and creates nothing when the session does not exist', async () => {
     await expect(
       table.store.patchConfig({
         sessionId: 'patch-ghost',
@@ -357,7 +353,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
         remove: [],
         updatedAt: 'now',
       }),
-    ).rejects.toBeInstanceOf(SessionNotFoundError);
+    ).resolves.toEqual({ outcome: 'not-found' });
     expect(await table.get('patch-ghost')).toBeUndefined();
   });
 });
@@ -397,9 +393,9 @@ describe('DynamoDbSessionStore ownership', () => {
         await table.put(item);
         // A write says nothing of the session whatever version the caller names (no 412, no version); a read names none.
         for (const expected of name === 'getConfig' ? [undefined] : [undefined, [4], [0], []]) {
-          await expect(operations[name](item.sessionId, 'mallory', expected)).rejects.toBeInstanceOf(
-            SessionNotFoundError,
-          );
+          await expect(operations[name](item.sessionId, 'mallory', expected)).resolves.toEqual({
+            outcome: 'not-found',
+          });
         }
         expect(await table.get(item.sessionId)).toEqual(item);
       }
@@ -417,18 +413,18 @@ describe('DynamoDbSessionStore ownership', () => {
 
     // THEN
     for (const name of ['replaceConfig', 'patchConfig'] as const) {
-      await expect(operations[name]('bobs-big-number', 'mallory', [1])).rejects.toBeInstanceOf(
-        SessionNotFoundError,
-      );
+      await expect(operations[name]('bobs-big-number', 'mallory', [1])).resolves.toEqual({
+        outcome: 'not-found',
+      });
     }
   });
 
   it('finds the session for its owner, and an owner id is matched exactly (no case folding, no prefix)', async () => {
     await table.put(THEIRS);
 
-    await expect(operations.getConfig('theirs', 'alice')).resolves.toMatchObject({ version: 4 });
+    await expect(operations.getConfig('theirs', 'alice')).resolves.toMatchObject({ stored: { version: 4 } });
     for (const lookalike of ['Alice', 'alic', 'alice ', '']) {
-      await expect(operations.getConfig('theirs', lookalike)).rejects.toBeInstanceOf(SessionNotFoundError);
+      await expect(operations.getConfig('theirs', lookalike)).resolves.toEqual({ outcome: 'not-found' });
     }
   });
 
@@ -445,16 +441,16 @@ describe('DynamoDbSessionStore ownership', () => {
     await table.put(item);
 
     // THEN
-    await expect(store.getConfig({ sessionId: 'user-id', ownerId: 'dave' })).rejects.toBeInstanceOf(
-      SessionNotFoundError,
-    );
+    await expect(store.getConfig({ sessionId: 'user-id', ownerId: 'dave' })).resolves.toEqual({
+      outcome: 'not-found',
+    });
     const written = await store.replaceConfig({
       sessionId: 'user-id',
       ownerId: 'carol',
       config: { model: 'c' },
       updatedAt: 'now',
     });
-    expect(written.current.version).toBe(2);
+    expect(written).toMatchObject({ outcome: 'written', current: { version: 2 } });
     expect(await table.get('user-id')).toMatchObject({ userId: 'carol', ownerId: 'dave' });
   });
 

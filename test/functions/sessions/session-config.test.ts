@@ -40,17 +40,20 @@ describe('replaceSessionConfig', () => {
     const audit = { info: jest.fn() };
 
     // Act
-    const stored = await replaceSessionConfig(
+    const outcome = await replaceSessionConfig(
       { store: table.store, audit, now: () => NOW },
       { sessionId: 's-1', ownerId: 'alice', config: { model: 'new', temperature: 0.2 } },
     );
 
     // Assess
-    expect(stored).toEqual({
-      sessionId: 's-1',
-      config: { model: 'new', temperature: 0.2 },
-      version: 3,
-      updatedAt: NOW.toISOString(),
+    expect(outcome).toEqual({
+      outcome: 'done',
+      current: {
+        sessionId: 's-1',
+        config: { model: 'new', temperature: 0.2 },
+        version: 3,
+        updatedAt: NOW.toISOString(),
+      },
     });
     expect(await table.get('s-1')).toMatchObject({ configVersion: 3, updatedAt: NOW.toISOString() });
     expect(audit.info).toHaveBeenCalledWith('Chat configuration updated', {
@@ -74,7 +77,7 @@ describe('patchSessionConfig', () => {
     const audit = { info: jest.fn() };
 
     // Act
-    const stored = await patchSessionConfig(
+    const outcome = await patchSessionConfig(
       { store: table.store, audit, now: () => NOW },
       {
         sessionId: 's-2',
@@ -85,11 +88,14 @@ describe('patchSessionConfig', () => {
     );
 
     // Assess
-    expect(stored).toEqual({
-      sessionId: 's-2',
-      config: { model: 'm', top_p: 0.5 },
-      version: 8,
-      updatedAt: NOW.toISOString(),
+    expect(outcome).toEqual({
+      outcome: 'done',
+      current: {
+        sessionId: 's-2',
+        config: { model: 'm', top_p: 0.5 },
+        version: 8,
+        updatedAt: NOW.toISOString(),
+      },
     });
     expect(audit.info).toHaveBeenCalledWith('Chat configuration patched', {
       sessionId: 's-2',
@@ -158,7 +164,9 @@ describe('patchSessionConfig on a config this API did not write', () => {
       { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 }, expectedVersions: [0] },
     );
 
-    await expect(patch).rejects.toEqual(new VersionConflictError(1));
+    const outcome = await patch;
+    expect(outcome).toMatchObject({ outcome: 'refused', refusal: { currentVersion: 1 } });
+    expect(outcome.outcome === 'refused' && outcome.refusal).toBeInstanceOf(VersionConflictError);
     expect(replaceConfig).toHaveBeenCalledTimes(1);
     expect(await table.get('s-1')).toEqual({ ...unversioned, configVersion: 1 });
   });
