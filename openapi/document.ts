@@ -1,7 +1,8 @@
 /**
  * The OpenAPI 3.1 document of the API, built from what the code itself uses: the routes and media types of
  * functions/chat-config/routes.ts, the config schema (validation and type) of functions/sessions/config-schema.ts,
- * and the problem bodies that functions/chat-config/problems.ts makes of each error. `npm run openapi` writes it to
+ * the request shapes of functions/chat-config/requests.ts, and the problem bodies that functions/chat-config/problems.ts
+ * makes of each error. `npm run openapi` writes it to
  * openapi/openapi.json; a test fails when that file differs from what this module builds.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { type ConversionConfig, toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
 import { problemHeadersOf, problemOf } from '../functions/chat-config/problems';
+import { replaceConfigRequestSchema, sessionIdSchema } from '../functions/chat-config/requests';
 import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { ENTITY_TAG_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
 import {
@@ -30,8 +32,6 @@ import {
 import {
   chatConfigPatchSchema,
   chatConfigSchema,
-  replaceConfigRequestSchema,
-  sessionIdSchema,
   storedSessionConfigSchema,
 } from '../functions/sessions/config-schema';
 import {

@@ -1,18 +1,6 @@
-import * as v from 'valibot';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
-import { BadRequestError } from '../http/errors';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
-import {
-  type ConfigHolder,
-  chatConfigPatchSchema,
-  type FieldViolation,
-  isMalformedPatch,
-  isMalformedRequest,
-  replaceConfigRequestSchema,
-  sessionIdSchema,
-  validate,
-} from '../sessions/config-schema';
-import { InvalidConfigError, VersionConflictError } from '../sessions/errors';
+import { VersionConflictError } from '../sessions/errors';
 import {
   type AuditLog,
   patchSessionConfig,
@@ -21,6 +9,7 @@ import {
   type SessionConfigOutcome,
 } from '../sessions/session-config';
 import type { SessionStore, StoredSessionConfig } from '../sessions/session-store';
+import { mergePatchOf, replacementOf, sessionIdOf } from './requests';
 
 /** The sentence clients of the original endpoint read on success. */
 export const UPDATE_SUCCEEDED = 'Chat configuration updated successfully';
@@ -46,14 +35,6 @@ export interface OperationRequest {
 
 /** One method on the config resource: the request in, the HTTP result out. */
 export type Operation = (request: OperationRequest) => Promise<ApiGatewayResult>;
-
-const sessionIdOf = (event: ApiGatewayEvent): string => {
-  const sessionId = v.safeParse(sessionIdSchema, event.pathParameters?.sessionId);
-  if (!sessionId.success) {
-    throw new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -');
-  }
-  return sessionId.output;
-};
 
 /**
  * The session's config as a use case left it; a refusal is thrown for `problemDetails` to answer, as every error is,
@@ -88,42 +69,13 @@ const read =
     return jsonResponse(200, stored, 'application/json', headers);
   };
 
-/** How a body is checked: a malformed one is a 400; one that then fails its schema a 422. */
-interface BodyRules {
-  readonly isMalformed: (body: unknown) => boolean;
-  readonly malformed: string;
-  /** Rewords a violation, where a likely mistake deserves a hint. */
-  readonly explain?: (violation: FieldViolation) => FieldViolation;
-}
-
-const parseBody = <S extends ConfigHolder>(schema: S, body: unknown, rules: BodyRules): v.InferOutput<S> => {
-  if (rules.isMalformed(body)) throw new BadRequestError(rules.malformed);
-  const result = validate(schema, body);
-  if (result.success) return result.output;
-  throw new InvalidConfigError(result.violations.map(rules.explain ?? ((violation) => violation)));
-};
-
-const REPLACE_RULES: BodyRules = {
-  isMalformed: isMalformedRequest,
-  malformed: 'The request body must be a JSON object with a "config" object',
-};
-
-const PATCH_RULES: BodyRules = {
-  isMalformed: isMalformedPatch,
-  malformed: 'The request body must be a JSON object of config fields (a merge patch)',
-  explain: (violation) =>
-    violation.path === '/config'
-      ? { ...violation, message: 'Unknown field: a merge patch is the config itself, not {"config": ...}' }
-      : violation,
-};
-
 /** `POST`/`PUT`: `{"config": {...}}` replaces the whole config. */
 const replace =
   ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
   async ({ event, callerId, signal }) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const { config } = parseBody(replaceConfigRequestSchema, event.body, REPLACE_RULES);
+    const config = replacementOf(event.body);
     return written(
       settled(
         await replaceSessionConfig(
@@ -140,7 +92,7 @@ const patch =
   async ({ event, callerId, signal }) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const mergePatch = parseBody(chatConfigPatchSchema, event.body, PATCH_RULES);
+    const mergePatch = mergePatchOf(event.body);
     return written(
       settled(
         await patchSessionConfig(

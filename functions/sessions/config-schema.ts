@@ -15,7 +15,8 @@ const kindOf = (input: unknown): string => {
 
 // The sentences clients read in a 422's `errors`, one per rule: written here rather than taken from the library, so
 // that they stay as the API documents them whatever the library says.
-const expected = (what: string) => (issue: v.BaseIssue<unknown>) =>
+/** The message of a value of the wrong type, where `what` was expected. */
+export const expected = (what: string) => (issue: v.BaseIssue<unknown>) =>
   `Invalid input: expected ${what}, received ${kindOf(issue.input)}`;
 const atLeast =
   (what: string, unit = '') =>
@@ -163,25 +164,9 @@ export type ChatConfigPatch = v.InferOutput<typeof chatConfigPatchSchema>;
 /** A validated chat session configuration. */
 export type ChatConfig = v.InferOutput<typeof chatConfigSchema>;
 
-/**
- * Body of a full replace (`POST`/`PUT`): `{"config": {...}}`. Other top-level members are ignored, as the original
- * endpoint ignored them; inside `config`, every unknown field is rejected.
- */
-export const replaceConfigRequestSchema = v.looseObject({ config: chatConfigSchema }, expected('object'));
-
 /** A JSON object or a DynamoDB map: not `null`, not an array (which valibot's objects would take for one). */
 export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Whether a replace is malformed (400) rather than unprocessable (422): the body is not an object, or its `config`
- * is missing or not an object. Checked before the schema, whose failures are then all 422s.
- */
-export const isMalformedRequest = (body: unknown): boolean =>
-  !isJsonObject(body) || !isJsonObject(body.config);
-
-/** Whether a merge patch is malformed (400) for not being an object at all, rather than for its fields (422). */
-export const isMalformedPatch = (body: unknown): boolean => !isJsonObject(body);
 
 /**
  * A session's configuration as stored, with the version that counts its writes (0 for a session never written
@@ -194,10 +179,7 @@ export const storedSessionConfigSchema = v.strictObject({
   updatedAt: v.nullable(v.pipe(v.string(), v.isoTimestamp())),
 });
 
-/** A session id as it may appear in the path. */
-export const sessionIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
-
-/** One reason a request was unprocessable, pointed at with a JSON Pointer (RFC 6901) into the body. */
+/** One rule a value breaks, pointed at with a JSON Pointer (RFC 6901) into the value. */
 export interface FieldViolation {
   readonly path: string;
   readonly message: string;
@@ -218,33 +200,26 @@ const toFieldViolations = (issues: readonly v.BaseIssue<unknown>[]): FieldViolat
 // hold any key.)
 const KEYS_VALIBOT_SKIPS = ['__proto__', 'constructor', 'prototype'];
 
-/** Where each schema that holds a config has it. */
-const CONFIG_PATHS = new Map<v.GenericSchema, readonly string[]>([
-  [chatConfigSchema, []],
-  [chatConfigPatchSchema, []],
-  [replaceConfigRequestSchema, ['config']],
-]);
-
-/** The schemas that hold a config. */
-export type ConfigHolder =
-  | typeof chatConfigSchema
-  | typeof chatConfigPatchSchema
-  | typeof replaceConfigRequestSchema;
-
 /** The outcome of validating a value: its output, or each reason it is unprocessable. */
 export type Validation<T> =
   | { readonly success: true; readonly output: T }
   | { readonly success: false; readonly violations: FieldViolation[] };
 
-/** Validates `value` against one of the schemas that hold a config: every violation, unknown fields included. */
-export const validate = <S extends ConfigHolder>(schema: S, value: unknown): Validation<v.InferOutput<S>> => {
-  const path = CONFIG_PATHS.get(schema) ?? [];
-  const config = path.reduce<unknown>((at, key) => (isJsonObject(at) ? at[key] : undefined), value);
+/**
+ * Validates `value` against a schema that holds a config (at `configPath`, the keys leading to it: none when the value
+ * is the config): every violation, unknown fields included.
+ */
+export const validate = <S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  configPath: readonly string[] = [],
+): Validation<v.InferOutput<S>> => {
+  const config = configPath.reduce<unknown>((at, key) => (isJsonObject(at) ? at[key] : undefined), value);
   const skipped = isJsonObject(config) ? KEYS_VALIBOT_SKIPS.filter((key) => Object.hasOwn(config, key)) : [];
   const result = v.safeParse(schema, value);
   const violations = [
     ...(result.success ? [] : toFieldViolations(result.issues)),
-    ...skipped.map((key) => ({ path: toPointer([...path, key]), message: 'Unknown field' })),
+    ...skipped.map((key) => ({ path: toPointer([...configPath, key]), message: 'Unknown field' })),
   ];
   return result.success && violations.length === 0
     ? { success: true, output: result.output }
