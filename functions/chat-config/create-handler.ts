@@ -20,7 +20,7 @@ import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
 import { StoreUnavailableError } from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
-import { chatConfigOperations } from './operations';
+import { type ChatConfigContext, chatConfigOperations } from './operations';
 import { CHAT_CONFIG_PROBLEMS } from './problems';
 import { requestMetrics } from './request-metrics';
 import { CHAT_CONFIG_METHODS, WRITE_MEDIA_TYPES } from './routes';
@@ -52,14 +52,8 @@ export const createChatConfigHandler = ({
   requireIfMatch = false,
 }: ChatConfigHandlerDependencies) => {
   const operations = chatConfigOperations({ store, audit: logger, requireIfMatch });
-  const operationFor = (event: ApiGatewayEvent) => {
-    const method = methodOf(event);
-    const operation = operations[method];
-    if (operation === undefined) throw new MethodNotAllowedError(method, CHAT_CONFIG_METHODS);
-    return operation;
-  };
   return (
-    middy<ApiGatewayEvent, ApiGatewayResult>({
+    middy<ApiGatewayEvent, ApiGatewayResult, Error, ChatConfigContext>({
       timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
       timeoutEarlyResponse: () => {
         throw new StoreUnavailableError();
@@ -73,21 +67,28 @@ export const createChatConfigHandler = ({
       .use(requestMetrics(metrics))
       .use(problemDetails({ log: logger, problems: CHAT_CONFIG_PROBLEMS }))
       .use(httpHeaderNormalizer())
-      .before(({ event }) => {
+      .before(({ event, context }) => {
+        const method = methodOf(event);
+        // Resolved anew for each request, whatever context object it comes with.
+        Object.assign(context, { method, resolved: undefined });
         logger.appendKeys({ requestId: requestIdOf(event) });
         if (headerValueBytesOf(event) > MAX_HEADER_VALUE_BYTES) {
           throw new RequestHeaderFieldsTooLargeError(MAX_HEADER_VALUE_BYTES);
         }
         // Before anything else: a request without a verified caller learns nothing, not even which methods exist.
         // Every line logged for the request then names the caller, the 404s of probing included.
-        logger.appendKeys({ callerId: callerOf(event) });
+        const callerId = callerOf(event);
+        logger.appendKeys({ callerId });
         // Before the body is looked at: an unsupported method is a 405 whatever it sent.
-        operationFor(event);
+        const operation = operations[method];
+        if (operation === undefined) throw new MethodNotAllowedError(method, CHAT_CONFIG_METHODS);
+        context.resolved = { callerId, operation };
       })
-      .use(jsonRequestBody(WRITE_MEDIA_TYPES))
+      .use(jsonRequestBody<ChatConfigContext>(({ context }) => WRITE_MEDIA_TYPES[context.method ?? '']))
       // `signal` aborts when Middy answers 503 ahead of the Lambda deadline: the store then stops retrying.
-      .handler((event, _context, { signal }) =>
-        operationFor(event)({ event, callerId: callerOf(event), signal }),
-      )
+      .handler((event, { resolved }, { signal }) => {
+        if (resolved === undefined) throw new Error('The request reached the handler unresolved');
+        return resolved.operation({ event, callerId: resolved.callerId, signal });
+      })
   );
 };

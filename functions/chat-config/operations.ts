@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
 import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
 import { VersionConflictError } from '../sessions/errors';
@@ -35,6 +36,17 @@ export interface OperationRequest {
 
 /** One method on the config resource: the request in, the HTTP result out. */
 export type Operation = (request: OperationRequest) => Promise<ApiGatewayResult>;
+
+/**
+ * The Lambda context, with what the handler's pipeline works out of each request once, as soon as it is known, for
+ * the steps after it.
+ */
+export interface ChatConfigContext extends Context {
+  /** The request's method: known first, so that even a request refused early is counted by it. */
+  method?: string | undefined;
+  /** The verified caller and the operation for the method: known before the body is read. */
+  resolved?: { readonly callerId: string; readonly operation: Operation } | undefined;
+}
 
 /**
  * The session's config as a use case left it; a refusal is thrown for `problemDetails` to answer, as every error is,

@@ -1,8 +1,9 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
-import { type ApiGatewayEvent, type ApiGatewayResult, methodOf } from '../http/events';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../http/events';
 import type { StoreCall } from '../sessions/session-table';
 import { CHAT_CONFIG_METRICS, METRIC_DIMENSIONS, outcomeOf, validationFieldOf } from './metrics';
+import type { ChatConfigContext } from './operations';
 import { violationsOf } from './problems';
 
 // A metric whose dimensions differ from the request's is printed on a line of its own, by a single-metric instance
@@ -14,19 +15,21 @@ import { violationsOf } from './problems';
  * `GET` as a read, any other method as an update; and, for a 422, each field the body got wrong. Register it before
  * `problemDetails`, so that it runs after it. Powertools' `logMetrics` flushes the counts.
  */
-export const requestMetrics = (metrics: Metrics): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> => {
+export const requestMetrics = (
+  metrics: Metrics,
+): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult, Error, ChatConfigContext> => {
   const perField = metrics.singleMetric();
   // Middy runs the error hooks when an after-hook registered before this one throws: the request is counted once.
   const counted = new WeakSet<object>();
   const record = (request: {
-    event: ApiGatewayEvent;
+    context: ChatConfigContext;
     response: ApiGatewayResult | null | undefined;
     error: unknown;
   }) => {
     if (counted.has(request)) return;
     counted.add(request);
-    const { event, response, error } = request;
-    const name = methodOf(event) === 'GET' ? CHAT_CONFIG_METRICS.reads : CHAT_CONFIG_METRICS.updates;
+    const { context, response, error } = request;
+    const name = context.method === 'GET' ? CHAT_CONFIG_METRICS.reads : CHAT_CONFIG_METRICS.updates;
     // problemDetails gives every failure a response; were it to fail itself, Middy would skip this hook (and the
     // invocation would count as a Lambda error instead).
     metrics.addDimension(METRIC_DIMENSIONS.outcome, outcomeOf(response?.statusCode ?? 500));

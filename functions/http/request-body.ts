@@ -1,12 +1,13 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Context } from 'aws-lambda';
 import {
   BadRequestError,
   PayloadTooLargeError,
   UnprocessableContentError,
   UnsupportedMediaTypeError,
 } from './errors';
-import { type ApiGatewayEvent, methodOf } from './events';
+import type { ApiGatewayEvent } from './events';
 
 /** Largest request body accepted, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -82,21 +83,26 @@ const isAccepted = (mediaType: string, accepted: string): boolean =>
  */
 export type RequestMediaTypes = Readonly<Record<string, string>>;
 
+/** The media type a request's body must have, or `undefined` when it takes none (a body sent is then ignored). */
+export type AcceptedMediaType<C extends Context> = (
+  request: Request<ApiGatewayEvent, unknown, Error, C>,
+) => string | undefined;
+
 /**
  * Checks the content type against the method's media type (415), rejects bodies over `maxBytes` (413), decodes base64
  * (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400), then parses JSON with Middy's parser
  * (prototype keys refused) and turns its errors into this API's: 400 for a missing or malformed body, 422 for a
  * forbidden key.
  */
-export const jsonRequestBody = (
-  mediaTypes: RequestMediaTypes,
+export const jsonRequestBody = <C extends Context>(
+  acceptedOf: AcceptedMediaType<C>,
   maxBytes = MAX_BODY_BYTES,
-): MiddlewareObj<ApiGatewayEvent> => {
+): MiddlewareObj<ApiGatewayEvent, unknown, Error, C> => {
   const parser = httpJsonBodyParser();
-  const parse = parser.before as (request: Request<ApiGatewayEvent>) => void;
+  const parse = parser.before as (request: Request<ApiGatewayEvent, unknown, Error, C>) => void;
   return {
     before: (request) => {
-      const accepted = mediaTypes[methodOf(request.event)];
+      const accepted = acceptedOf(request);
       if (accepted === undefined) return;
       const { body, isBase64Encoded, headers } = request.event;
       if (!isAccepted(mediaTypeOf(headers?.['content-type']), accepted))
