@@ -9,6 +9,15 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { isJsonObject } from './config-schema';
 import { SessionTooLargeError, StoreFailedError, StoreUnavailableError } from './errors';
+import {
+  fieldPatchExpression,
+  toStoredSessionConfig,
+  versionCondition,
+  versionOf,
+  WRITTEN_NAMES,
+  type WriteExpression,
+  writtenOf,
+} from './session-item';
 import type {
   ConfigPatchRequest,
   ConfigRead,
@@ -19,7 +28,6 @@ import type {
   ReadOutcome,
   ReplaceOutcome,
   SessionStore,
-  StoredSessionConfig,
 } from './session-store';
 import {
   DEFAULT_OWNER_ATTRIBUTE,
@@ -86,63 +94,6 @@ const isItemTooLarge = (error: unknown): boolean =>
   error instanceof DynamoDBServiceException &&
   error.name === 'ValidationException' &&
   /item size .*exceeded/i.test(error.message);
-
-/** The attributes every write sets, by the placeholders its expressions use. */
-const WRITTEN_NAMES = {
-  '#config': SESSION_ATTRIBUTES.config,
-  '#version': SESSION_ATTRIBUTES.version,
-  '#updatedAt': SESSION_ATTRIBUTES.updatedAt,
-} as const;
-
-/** The version of a session: 0 if it has none (never written through this API). */
-const versionOf = (value: unknown): number =>
-  typeof value === 'number' && Number.isInteger(value) ? value : 0;
-
-/** The attributes this API writes, as an item (or the old values of a write) holds them: any type, or none. */
-const writtenOf = (item: Record<string, unknown>) => ({
-  version: item[SESSION_ATTRIBUTES.version],
-  config: item[SESSION_ATTRIBUTES.config],
-  updatedAt: item[SESSION_ATTRIBUTES.updatedAt],
-});
-
-// What a session holds is returned as stored. `updatedAt` counts only as the time of a write by this API (the session
-// has a version): another system may keep its own `updatedAt` on the item.
-const toStoredSessionConfig = (sessionId: string, item: Record<string, unknown>): StoredSessionConfig => {
-  const written = writtenOf(item);
-  const version = versionOf(written.version);
-  return {
-    sessionId,
-    config: isJsonObject(written.config) ? written.config : {},
-    version,
-    updatedAt: version > 0 && typeof written.updatedAt === 'string' ? written.updatedAt : null,
-  };
-};
-
-/**
- * The part of a write's condition that checks `expectedVersions`. A session never written through this API has no
- * version attribute: it is at version 0. An empty list stands for a version no session has (-1), so that the write
- * still fails on an existing session, and the failure still tells a missing session (404) from a changed one (412).
- */
-const versionCondition = (expected: readonly number[] | undefined) => {
-  if (expected === undefined) return { expression: '', values: {} };
-  const versions = expected.length > 0 ? expected : [-1];
-  const placeholders = versions.map((_, i) => `:expected${i}`);
-  const unversioned = versions.includes(0) ? 'attribute_not_exists(#version) OR ' : '';
-  return {
-    expression: ` AND (${unversioned}#version IN (${placeholders.join(', ')}))`,
-    values: Object.fromEntries(versions.map((version, i) => [`:expected${i}`, version])),
-  };
-};
-
-/** What a write changes beyond the version and the time stamp, and what it must find besides the session. */
-interface WriteExpression {
-  readonly set: readonly string[];
-  readonly remove?: readonly string[];
-  readonly condition?: string;
-  readonly names?: Record<string, string>;
-  readonly values?: Record<string, unknown>;
-  readonly returnValues: 'UPDATED_OLD' | 'ALL_NEW';
-}
 
 /**
  * A conditional write happened (with the attributes asked for), found the item of the owner in another state, or
@@ -237,21 +188,7 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   async patchConfig(request: ConfigPatchRequest): Promise<PatchOutcome> {
-    const fields = Object.entries(request.set);
-    // Field by field only into a config this API wrote (it has a version, and it is a map), which was validated.
-    const outcome = await this.write(request, {
-      set: fields.map(([name]) => `#config.#field_${name} = :field_${name}`),
-      remove: request.remove.map((name) => `#config.#field_${name}`),
-      condition: ' AND attribute_exists(#version) AND attribute_type(#config, :map)',
-      names: Object.fromEntries(
-        [...fields.map(([name]) => name), ...request.remove].map((name) => [`#field_${name}`, name]),
-      ),
-      values: {
-        ':map': 'M',
-        ...Object.fromEntries(fields.map(([name, value]) => [`:field_${name}`, value])),
-      },
-      returnValues: 'ALL_NEW',
-    });
+    const outcome = await this.write(request, fieldPatchExpression(request.set, request.remove));
     if (outcome.outcome === 'not-found') return outcome;
     if (outcome.outcome === 'written') {
       return { outcome: 'written', current: toStoredSessionConfig(request.sessionId, outcome.attributes) };
