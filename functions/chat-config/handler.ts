@@ -30,8 +30,8 @@ if (namespace === '') {
 }
 const metrics = new Metrics({ namespace, serviceName });
 // Tracing is on in Lambda unless POWERTOOLS_TRACE_ENABLED is "false" (Powertools turns it off elsewhere). Only then is
-// the Tracer loaded: the X-Ray SDK is a fifth of the bundle, which a function not traced need not evaluate at each
-// cold start. The client's own DynamoDB subsegments replace the generic HTTPS ones.
+// the Tracer loaded: the X-Ray SDK is a large part of the bundle, which a function not traced need not evaluate at
+// each cold start. The client's own DynamoDB subsegments replace the generic HTTPS ones.
 const tracer = getBooleanFromEnv({ key: 'POWERTOOLS_TRACE_ENABLED', defaultValue: true })
   ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName, captureHTTPsRequests: false })
   : undefined;

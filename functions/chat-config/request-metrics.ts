@@ -8,7 +8,7 @@ import { violationsOf } from './problems';
 
 // A metric whose dimensions differ from the request's is printed on a line of its own, by a single-metric instance
 // (which prints and forgets each metric as it is added) built once here: `metrics.singleMetric()` builds a new
-// instance, a Console included, at each call: several times the cost of a kept one (bench/README.md).
+// instance, a Console included, at each call, which a request would pay for every line.
 
 /**
  * Counts each request by what it came to, once its response is final (after the problem details of a failure): a

@@ -72,7 +72,8 @@ export type ReplaceOutcome =
 /**
  * What a patch came to. `unversioned`: the session's config was not written by this API (it has no version, or is not
  * a map), so it cannot be patched field by field (what it keeps was never validated); `stored` is what the session
- * holds (a config that is not a map counts as `{}`, as RFC 7396 patches it), for the caller to merge and validate whole.
+ * holds (a config that is not a map counts as `{}`, as RFC 7396 patches it), for the caller to merge and validate
+ * whole.
  */
 export type PatchOutcome =
   | { readonly outcome: 'written'; readonly current: StoredSessionConfig }

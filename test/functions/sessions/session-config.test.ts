@@ -35,17 +35,17 @@ describe('changedFields', () => {
 
 describe('replaceSessionConfig', () => {
   it('writes with the clock time and audits the session, the caller, field names and version only', async () => {
-    // Prepare
+    // GIVEN
     await table.put({ sessionId: 's-1', ownerId: 'alice', config: { model: 'old' }, configVersion: 2 });
     const audit = { info: jest.fn() };
 
-    // Act
+    // WHEN
     const outcome = await replaceSessionConfig(
       { store: table.store, audit, now: () => NOW },
       { sessionId: 's-1', ownerId: 'alice', config: { model: 'new', temperature: 0.2 } },
     );
 
-    // Assess
+    // THEN
     expect(outcome).toEqual({
       outcome: 'done',
       current: {
@@ -67,7 +67,7 @@ describe('replaceSessionConfig', () => {
 
 describe('patchSessionConfig', () => {
   it('sets the fields the patch gives, removes those it nulls, and audits their names only', async () => {
-    // Prepare
+    // GIVEN
     await table.put({
       sessionId: 's-2',
       ownerId: 'alice',
@@ -76,7 +76,7 @@ describe('patchSessionConfig', () => {
     });
     const audit = { info: jest.fn() };
 
-    // Act
+    // WHEN
     const outcome = await patchSessionConfig(
       { store: table.store, audit, now: () => NOW },
       {
@@ -87,7 +87,7 @@ describe('patchSessionConfig', () => {
       },
     );
 
-    // Assess
+    // THEN
     expect(outcome).toEqual({
       outcome: 'done',
       current: {
