@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { CHAT_CONFIG_BUNDLING } from '../lib/chat-config-api';
+import { CHAT_CONFIG_BUNDLING } from '../lib/chat-config-bundling';
 
 const run = promisify(execFile);
 

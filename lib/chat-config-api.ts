@@ -13,18 +13,16 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, Billing, type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
-import {
-  DEFAULT_OWNER_ATTRIBUTE,
-  ownerAttributeProblem,
-  STORE_OPERATIONS,
-} from '../functions/sessions/session-table';
+import { DEFAULT_OWNER_ATTRIBUTE, STORE_OPERATIONS } from '../functions/sessions/session-table';
+import { ACCESS_LOG_FORMAT } from './access-log-format';
+import { validatedApiSettings } from './chat-config-api-props';
 import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
-import { propChecks } from './prop-checks';
+import { CHAT_CONFIG_BUNDLING } from './chat-config-bundling';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
 export const CHAT_CONFIG_TABLE_ACTIONS = STORE_OPERATIONS.map((operation) => `dynamodb:${operation}`);
@@ -41,36 +39,6 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   timeout: Duration.seconds(5),
   tracing: true,
 } as const;
-
-/**
- * How the function's code is bundled: one minified ES module with the AWS SDK inside. `npm run bench` builds its
- * comparison bundles with these same settings.
- */
-export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  // The packages' ES builds: smaller than their CommonJS builds, and quicker to load.
-  mainFields: ['module', 'main'],
-  minify: true,
-  sourceMap: true,
-  // File and line numbers in stack traces, without shipping every dependency's source in the map.
-  sourcesContent: false,
-  // What runs in Lambda is what ran in the tests: the SDK versions of package-lock.json, not the runtime's.
-  bundleAwsSDK: true,
-  externalModules: [],
-  // The X-Ray SDK (Powertools Tracer's) is CommonJS and requires Node's built-ins, which an ES module can only do
-  // through a require of its own.
-  banner:
-    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-};
-
-// The store gives DynamoDB 2.5 s and the handler answers 503 500 ms before the Lambda deadline: a shorter timeout
-// would cut the store's own deadline short. API Gateway HTTP APIs stop waiting for an integration after 30 s.
-const MIN_TIMEOUT_SECONDS = 3;
-const MAX_TIMEOUT_SECONDS = 30;
-const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
-// CloudWatch's rule for a namespace; "AWS/" is AWS's own.
-const METRICS_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/;
 
 export interface ChatConfigApiProps {
   /**
@@ -173,7 +141,23 @@ export class ChatConfigApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatConfigApiProps = {}) {
     super(scope, id);
-    const settings = validated(this, props);
+    const settings = validatedApiSettings(this, {
+      stageName: props.stageName ?? CHAT_CONFIG_API_DEFAULTS.stageName,
+      // Either limit may be set alone; the other keeps its default.
+      throttle: {
+        rateLimit: props.throttle?.rateLimit ?? CHAT_CONFIG_API_DEFAULTS.throttle.rateLimit,
+        burstLimit: props.throttle?.burstLimit ?? CHAT_CONFIG_API_DEFAULTS.throttle.burstLimit,
+      },
+      corsAllowedOrigins: props.corsAllowedOrigins ?? [],
+      logRetention: props.logRetention ?? CHAT_CONFIG_API_DEFAULTS.logRetention,
+      accessLogging: props.accessLogging ?? CHAT_CONFIG_API_DEFAULTS.accessLogging,
+      requireIfMatch: props.requireIfMatch ?? CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
+      memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
+      timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
+      ownerAttribute: props.ownerAttribute ?? CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
+      tracing: props.tracing ?? CHAT_CONFIG_API_DEFAULTS.tracing,
+      metricsNamespace: props.metricsNamespace ?? Stack.of(this).stackName,
+    });
 
     this.table =
       props.table ??
@@ -291,110 +275,3 @@ export class ChatConfigApi extends Construct {
     return this.stage.stageName === '$default' ? this.stage.url : `${this.stage.url}/`;
   }
 }
-
-// One JSON line per request. Bodies never appear in HTTP API access logs; these fields carry no config value and no
-// token.
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  routeKey: '$context.routeKey',
-  path: '$context.path',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationStatus: '$context.integration.status',
-  integrationLatency: '$context.integration.latency',
-  integrationError: '$context.integration.error',
-  // Who called (the token's sub), and why the authorizer refused a token: no claim value but the user id.
-  caller: '$context.authorizer.claims.sub',
-  authorizerError: '$context.authorizer.error',
-  error: '$context.error.message',
-};
-
-// Numbers in the JSON, so that Logs Insights compares them as numbers (`status >= 500`): these two always have a
-// value, unlike the integration's, which are "-" when no integration ran.
-const NUMERIC_ACCESS_LOG_FIELDS = ['status', 'responseLatency'] as const;
-const ACCESS_LOG_FORMAT = NUMERIC_ACCESS_LOG_FIELDS.reduce(
-  (format, field) => format.replace(`"${ACCESS_LOG_FIELDS[field]}"`, ACCESS_LOG_FIELDS[field]),
-  JSON.stringify(ACCESS_LOG_FIELDS),
-);
-
-const validated = (scope: Construct, props: ChatConfigApiProps) => {
-  const { fail, known } = propChecks(scope);
-  const settings = {
-    stageName: props.stageName ?? CHAT_CONFIG_API_DEFAULTS.stageName,
-    // Either limit may be set alone; the other keeps its default.
-    throttle: {
-      rateLimit: props.throttle?.rateLimit ?? CHAT_CONFIG_API_DEFAULTS.throttle.rateLimit,
-      burstLimit: props.throttle?.burstLimit ?? CHAT_CONFIG_API_DEFAULTS.throttle.burstLimit,
-    },
-    corsAllowedOrigins: props.corsAllowedOrigins ?? [],
-    logRetention: props.logRetention ?? CHAT_CONFIG_API_DEFAULTS.logRetention,
-    accessLogging: props.accessLogging ?? CHAT_CONFIG_API_DEFAULTS.accessLogging,
-    requireIfMatch: props.requireIfMatch ?? CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
-    memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
-    timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
-    ownerAttribute: props.ownerAttribute ?? CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
-    tracing: props.tracing ?? CHAT_CONFIG_API_DEFAULTS.tracing,
-    metricsNamespace: props.metricsNamespace ?? Stack.of(scope).stackName,
-  };
-
-  if (known(settings.stageName) && !STAGE_NAME.test(settings.stageName)) {
-    fail(`stageName must be "$default" or 1 to 128 of A-Z a-z 0-9 _ -, not "${settings.stageName}"`);
-  }
-  const { rateLimit, burstLimit } = settings.throttle;
-  if (known(rateLimit) && !(rateLimit > 0 && rateLimit <= 10_000)) {
-    fail(
-      `throttle.rateLimit must be a number of requests per second above 0 and at most 10000, not ${rateLimit}`,
-    );
-  }
-  if (known(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit >= 1 && burstLimit <= 5_000)) {
-    fail(`throttle.burstLimit must be a whole number of requests from 1 to 5000, not ${burstLimit}`);
-  }
-  const origins = known(settings.corsAllowedOrigins) ? settings.corsAllowedOrigins.filter(known) : [];
-  for (const origin of origins) {
-    if (origin === '*' ? settings.corsAllowedOrigins.length > 1 : !isOrigin(origin)) {
-      fail(
-        `corsAllowedOrigins must hold origins such as "https://app.example.com" (http or https, a lower-case host without wildcards, no path), or only "*"; "${origin}" is not allowed`,
-      );
-    }
-  }
-  if (known(settings.logRetention) && !Object.values(RetentionDays).includes(settings.logRetention)) {
-    fail(`logRetention must be one of the RetentionDays values, not ${settings.logRetention}`);
-  }
-  if (
-    known(settings.memorySize) &&
-    !(Number.isInteger(settings.memorySize) && settings.memorySize >= 128 && settings.memorySize <= 10_240)
-  ) {
-    fail(`memorySize must be a whole number of MB from 128 to 10240, not ${settings.memorySize}`);
-  }
-  const ownerAttributeIsWrong = known(settings.ownerAttribute)
-    ? ownerAttributeProblem(settings.ownerAttribute)
-    : undefined;
-  if (ownerAttributeIsWrong !== undefined) fail(`ownerAttribute: ${ownerAttributeIsWrong}`);
-  if (known(settings.metricsNamespace) && !METRICS_NAMESPACE.test(settings.metricsNamespace)) {
-    fail(
-      `metricsNamespace must be 1 to 255 of A-Z a-z 0-9 . - _ / # : and space, not starting with "AWS/", not "${settings.metricsNamespace}"`,
-    );
-  }
-  const timeoutSeconds = settings.timeout.toSeconds();
-  if (
-    known(timeoutSeconds) &&
-    !(timeoutSeconds >= MIN_TIMEOUT_SECONDS && timeoutSeconds <= MAX_TIMEOUT_SECONDS)
-  ) {
-    fail(
-      `timeout must be from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS} seconds (the store's deadline needs 3 s; API Gateway waits 30 s at most), not ${timeoutSeconds} s`,
-    );
-  }
-  return settings;
-};
-
-const isOrigin = (value: string): boolean => {
-  const url = URL.parse(value);
-  return (
-    url !== null && /^https?:$/.test(url.protocol) && !url.hostname.includes('*') && url.origin === value
-  );
-};

@@ -1,0 +1,23 @@
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/**
+ * How the function's code is bundled: one minified ES module with the AWS SDK inside. `npm run bench` builds its
+ * comparison bundles with these same settings.
+ */
+export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  // The packages' ES builds: smaller than their CommonJS builds, and quicker to load.
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  // File and line numbers in stack traces, without shipping every dependency's source in the map.
+  sourcesContent: false,
+  // What runs in Lambda is what ran in the tests: the SDK versions of package-lock.json, not the runtime's.
+  bundleAwsSDK: true,
+  externalModules: [],
+  // The X-Ray SDK (Powertools Tracer's) is CommonJS and requires Node's built-ins, which an ES module can only do
+  // through a require of its own.
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+};
