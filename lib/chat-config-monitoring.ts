@@ -1,33 +1,19 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
-import {
-  ComparisonOperator,
-  type Dashboard,
-  MathExpression,
-  Metric,
-  Stats,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { BillingMode, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import { BillingMode } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import {
-  type CustomMetricGroup,
-  DefaultDashboardFactory,
-  MonitoringFacade,
-  SnsAlarmActionStrategy,
-} from 'cdk-monitoring-constructs';
+import { DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import {
-  CHAT_CONFIG_METRICS,
-  METRIC_DIMENSIONS,
-  OUTCOMES,
-  SERVICE_NAME,
-  VALIDATION_FIELDS,
-} from '../functions/chat-config/metrics';
-import { STORE_OPERATIONS } from '../functions/sessions/session-table';
+  ALARM_EVALUATION,
+  CHAT_CONFIG_ALARM_DEFAULTS,
+  type ChatConfigAlarmThresholds,
+  validatedThresholds,
+} from './alarm-thresholds';
+import { AlarmTopic } from './alarm-topic';
 import type { ChatConfigApi } from './chat-config-api';
-import { propChecks } from './prop-checks';
+import { ChatConfigMetricFactory } from './chat-config-metric-factory';
 
 /** The runbook, from the project's root: one section per alarm, which each alarm's description links. */
 export const RUNBOOK = 'docs/runbook.md';
@@ -39,46 +25,6 @@ export const headingAnchorOf = (heading: string): string =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');
-
-/** When each alarm goes off: above these values, as the runbook explains them. */
-export interface ChatConfigAlarmThresholds {
-  /** Share of requests API Gateway answered with a 5xx (the function's 500s and 503s included), in percent. */
-  readonly api5xxRatePercent: number;
-  /** API Gateway's p99 latency, request in to response out, in milliseconds. */
-  readonly apiLatencyP99Ms: number;
-  /** Failed invocations a minute (a crash, a timeout, a failed cold start): the function answers every request. */
-  readonly lambdaErrors: number;
-  /** Invocations Lambda refused a minute for lack of concurrency. */
-  readonly lambdaThrottles: number;
-  /** The longest invocation of a minute, in percent of the function's timeout. */
-  readonly durationPercentOfTimeout: number;
-  /** Requests DynamoDB throttled a minute, of the function's operations (`Query`, `UpdateItem`). */
-  readonly dynamoDbThrottledRequests: number;
-  /** Requests DynamoDB failed with a 500 a minute, of the function's operations. */
-  readonly dynamoDbSystemErrors: number;
-}
-
-/** The thresholds every `ChatConfigMonitoring` starts with unless its props say otherwise. */
-export const CHAT_CONFIG_ALARM_DEFAULTS: ChatConfigAlarmThresholds = {
-  api5xxRatePercent: 1,
-  apiLatencyP99Ms: 1_000,
-  lambdaErrors: 0,
-  lambdaThrottles: 0,
-  durationPercentOfTimeout: 80,
-  dynamoDbThrottledRequests: 0,
-  dynamoDbSystemErrors: 0,
-};
-
-/**
- * Every metric is read by the minute. An alarm goes off when 3 of the last 5 minutes breach (a sustained problem, not
- * one slow request), but for failed invocations, which alarm on the first: the function never fails one on purpose.
- * Minutes without data (no traffic) do not breach.
- */
-export const ALARM_EVALUATION = {
-  period: Duration.minutes(1),
-  datapointsToAlarm: 3,
-  evaluationPeriods: 5,
-} as const;
 
 export interface ChatConfigMonitoringProps {
   /** What to watch: the API, its function and its table. */
@@ -120,11 +66,11 @@ export class ChatConfigMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ChatConfigMonitoringProps) {
     super(scope, id);
     const { chatConfig } = props;
-    this.thresholds = validated(this, { ...CHAT_CONFIG_ALARM_DEFAULTS, ...props.thresholds });
+    this.thresholds = validatedThresholds(this, { ...CHAT_CONFIG_ALARM_DEFAULTS, ...props.thresholds });
     const thresholds = this.thresholds;
     const stackName = Stack.of(this).stackName;
 
-    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic(stackName);
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic');
     for (const email of props.alarmEmails ?? [])
       this.alarmTopic.addSubscription(new EmailSubscription(email));
 
@@ -152,6 +98,7 @@ export class ChatConfigMonitoring extends Construct {
       `${what} Runbook: ${RUNBOOK}#${headingAnchorOf(section)}`;
     const sustainedFor = `in ${ALARM_EVALUATION.datapointsToAlarm} of the last ${ALARM_EVALUATION.evaluationPeriods} minutes`;
     const fn = chatConfig.function;
+    const metrics = new ChatConfigMetricFactory(chatConfig);
     this.facade
       .monitorApiGatewayV2HttpApi({
         api: chatConfig.api,
@@ -224,8 +171,7 @@ export class ChatConfigMonitoring extends Construct {
         alarmFriendlyName: 'Store',
         humanReadableName: "DynamoDB, for the function's operations",
         metricGroups: [
-          this.storeAlarmGroup({
-            table: chatConfig.table,
+          metrics.storeAlarmGroup({
             title: 'Throttled requests',
             metricName: 'ThrottledRequests',
             alarmFriendlyName: 'DynamoDb-Throttled-Requests',
@@ -235,8 +181,7 @@ export class ChatConfigMonitoring extends Construct {
               `DynamoDB throttled more than ${thresholds.dynamoDbThrottledRequests} of the function's requests a minute ${sustainedFor}.`,
             ),
           }),
-          this.storeAlarmGroup({
-            table: chatConfig.table,
+          metrics.storeAlarmGroup({
             title: 'System errors',
             metricName: 'SystemErrors',
             alarmFriendlyName: 'DynamoDb-System-Errors',
@@ -251,168 +196,7 @@ export class ChatConfigMonitoring extends Construct {
       .monitorCustom({
         alarmFriendlyName: 'Requests',
         humanReadableName: "The function's own metrics",
-        metricGroups: this.requestMetricGroups(chatConfig),
+        metricGroups: metrics.requestMetricGroups(),
       });
-  }
-
-  private createAlarmTopic(stackName: string): Topic {
-    const topic = new Topic(this, 'AlarmTopic', {
-      displayName: `${stackName} alarms`,
-      enforceSSL: true,
-    });
-    // The TLS-only policy replaces SNS's default one: CloudWatch must be let in by name, for this account's alarms only.
-    topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: {
-            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
-          },
-        },
-      }),
-    );
-    return topic;
-  }
-
-  /** One DynamoDB metric summed over the function's operations (a minute without data counts 0), with its alarm. */
-  private storeAlarmGroup({
-    table,
-    title,
-    metricName,
-    alarmFriendlyName,
-    threshold,
-    description,
-  }: {
-    table: ITable;
-    title: string;
-    metricName: string;
-    alarmFriendlyName: string;
-    threshold: number;
-    description: string;
-  }): CustomMetricGroup {
-    const usingMetrics = Object.fromEntries(
-      STORE_OPERATIONS.map((operation) => [
-        operation.toLowerCase(),
-        new Metric({
-          namespace: 'AWS/DynamoDB',
-          metricName,
-          dimensionsMap: { TableName: table.tableName, Operation: operation },
-          statistic: Stats.SUM,
-          period: ALARM_EVALUATION.period,
-        }),
-      ]),
-    );
-    return {
-      title,
-      metrics: [
-        {
-          alarmFriendlyName,
-          metric: new MathExpression({
-            expression: Object.keys(usingMetrics)
-              .map((id) => `FILL(${id}, 0)`)
-              .join(' + '),
-            usingMetrics,
-            period: ALARM_EVALUATION.period,
-            label: `${metricName} (${STORE_OPERATIONS.join(', ')})`,
-          }),
-          addAlarm: {
-            Critical: {
-              threshold,
-              comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-              treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
-              alarmDescriptionOverride: description,
-            },
-          },
-        },
-      ],
-    };
-  }
-
-  /** The function's EMF metrics (functions/chat-config/metrics.ts), graphed. */
-  private requestMetricGroups(chatConfig: ChatConfigApi): CustomMetricGroup[] {
-    const namespace = chatConfig.metricsNamespace;
-    const metric = (
-      metricName: string,
-      dimensions: Record<string, string>,
-      statistic: string,
-      label: string,
-    ) =>
-      new Metric({
-        namespace,
-        metricName,
-        dimensionsMap: { [METRIC_DIMENSIONS.service]: SERVICE_NAME, ...dimensions },
-        statistic,
-        period: ALARM_EVALUATION.period,
-        label,
-      });
-    const byOutcome = (metricName: string): Metric[] =>
-      OUTCOMES.map((outcome) =>
-        metric(metricName, { [METRIC_DIMENSIONS.outcome]: outcome }, Stats.SUM, outcome),
-      );
-    return [
-      { title: 'Updates by outcome', metrics: byOutcome(CHAT_CONFIG_METRICS.updates) },
-      { title: 'Reads by outcome', metrics: byOutcome(CHAT_CONFIG_METRICS.reads) },
-      {
-        title: 'Validation failures by field',
-        metrics: VALIDATION_FIELDS.map((field) =>
-          metric(
-            CHAT_CONFIG_METRICS.validationFailures,
-            { [METRIC_DIMENSIONS.field]: field },
-            Stats.SUM,
-            field,
-          ),
-        ),
-      },
-      {
-        title: 'DynamoDB latency, as the function sees it (ms, retries included)',
-        metrics: STORE_OPERATIONS.flatMap((operation) =>
-          [Stats.p(50), Stats.p(99)].map((statistic) =>
-            metric(
-              CHAT_CONFIG_METRICS.storeLatency,
-              { [METRIC_DIMENSIONS.operation]: operation },
-              statistic,
-              `${operation} ${statistic}`,
-            ),
-          ),
-        ),
-      },
-      {
-        title: 'Cold starts',
-        metrics: [
-          metric(
-            CHAT_CONFIG_METRICS.coldStart,
-            { [METRIC_DIMENSIONS.functionName]: chatConfig.function.functionName },
-            Stats.SUM,
-            'cold starts',
-          ),
-        ],
-      },
-    ];
   }
 }
-
-const validated = (scope: Construct, thresholds: ChatConfigAlarmThresholds): ChatConfigAlarmThresholds => {
-  const { fail, known } = propChecks(scope);
-  const check = (name: keyof ChatConfigAlarmThresholds, ok: (value: number) => boolean, what: string) => {
-    const value = thresholds[name];
-    if (known(value) && !(typeof value === 'number' && Number.isFinite(value) && ok(value))) {
-      fail(`thresholds.${name} must be ${what}, not ${value}`);
-    }
-  };
-  check('api5xxRatePercent', (v) => v > 0 && v < 100, 'a percentage above 0 and below 100');
-  check('apiLatencyP99Ms', (v) => v > 0 && v <= 30_000, 'a number of milliseconds above 0, at most 30000');
-  check('durationPercentOfTimeout', (v) => v > 0 && v < 100, 'a percentage above 0 and below 100');
-  for (const name of [
-    'lambdaErrors',
-    'lambdaThrottles',
-    'dynamoDbThrottledRequests',
-    'dynamoDbSystemErrors',
-  ] as const) {
-    check(name, (v) => Number.isInteger(v) && v >= 0, 'a whole number of 0 or more (alarms when above it)');
-  }
-  return thresholds;
-};

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import type { ChatConfigAlarmThresholds } from './alarm-thresholds';
 import type { ChatConfigApiProps } from './chat-config-api';
 import { CHAT_CONFIG_AUTH_DEFAULTS, type ChatConfigAuthProps } from './chat-config-auth';
-import type { ChatConfigAlarmThresholds } from './chat-config-monitoring';
 import { type ChatConfigStackMonitoringProps, TABLE_NAME_PATTERN } from './chat-config-stack';
 import { SettingError } from './prop-checks';
 

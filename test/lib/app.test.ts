@@ -7,10 +7,10 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { App } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CHAT_CONFIG_ALARM_DEFAULTS } from '../../lib/alarm-thresholds';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
 import { CHAT_CONFIG_AUTH_DEFAULTS } from '../../lib/chat-config-auth';
-import { CHAT_CONFIG_ALARM_DEFAULTS } from '../../lib/chat-config-monitoring';
 import { ChatConfigStack } from '../../lib/chat-config-stack';
 import { cdkJsonContext, createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 

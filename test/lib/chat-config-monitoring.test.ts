@@ -2,12 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CHAT_CONFIG_METRICS, OUTCOMES, VALIDATION_FIELDS } from '../../functions/chat-config/metrics';
-import {
-  CHAT_CONFIG_ALARM_DEFAULTS,
-  type ChatConfigAlarmThresholds,
-  headingAnchorOf,
-  RUNBOOK,
-} from '../../lib/chat-config-monitoring';
+import { CHAT_CONFIG_ALARM_DEFAULTS, type ChatConfigAlarmThresholds } from '../../lib/alarm-thresholds';
+import { headingAnchorOf, RUNBOOK } from '../../lib/chat-config-monitoring';
 import { ChatConfigStack, type ChatConfigStackProps } from '../../lib/chat-config-stack';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
