@@ -3,6 +3,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ChatConfigStack } from './chat-config-stack';
 import { readSettings } from './settings';
 
+/** The stack's name unless context names another: the one of cdk.out/ChatConfigApi.template.json. */
+const DEFAULT_STACK_NAME = 'ChatConfigApi';
+
 /**
  * Puts the chat-config stack, configured from the app's context, into `app`, and has cdk-nag's AWS Solutions
  * rules check it at every synth: a finding that nobody acknowledged with a reason fails the synth.
@@ -10,7 +13,7 @@ import { readSettings } from './settings';
 export const defineChatConfigApp = (app: App): ChatConfigStack => {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const settings = readSettings(app.node);
-  const stack = new ChatConfigStack(app, settings.stackName, {
+  const stack = new ChatConfigStack(app, settings.stackName ?? DEFAULT_STACK_NAME, {
     ...(settings.existingTableName ? { existingTableName: settings.existingTableName } : {}),
     api: settings.api,
     monitoring: settings.monitoring,
