@@ -75,4 +75,18 @@ describe('the dependencies between modules', () => {
     expect(http.length).toBeGreaterThan(0);
     expect(http.filter((imported) => /^functions\/(sessions|chat-config)\//.test(imported))).toEqual([]);
   });
+
+  it('keep every source of the stack and the function under 300 lines: past that, a file does two jobs', () => {
+    // GIVEN
+    const sources = [...sourcesIn('lib'), ...sourcesIn('functions')];
+
+    // WHEN
+    const tooLong = sources.filter(
+      (file) => readFileSync(join(ROOT, file), 'utf8').split('\n').length - 1 > 300,
+    );
+
+    // THEN
+    expect(sources.length).toBeGreaterThan(20);
+    expect(tooLong).toEqual([]);
+  });
 });
