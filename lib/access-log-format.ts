@@ -1,6 +1,6 @@
 // One JSON line per request. Bodies never appear in HTTP API access logs; these fields carry no config value and no
 // token.
-const ACCESS_LOG_FIELDS = {
+export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',
   sourceIp: '$context.identity.sourceIp',

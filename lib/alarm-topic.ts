@@ -3,21 +3,14 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 
-export interface AlarmTopicProps {
-  /**
-   * The name SNS shows as the sender of the notifications.
-   * @default - `<stack name> alarms`
-   */
-  readonly displayName?: string;
-}
-
 /**
- * An SNS topic for the CloudWatch alarms of this account: it takes only TLS, and only those alarms as publishers.
+ * An SNS topic for the CloudWatch alarms of this account, named `<stack name> alarms`: it takes only TLS, and only
+ * those alarms as publishers.
  */
 export class AlarmTopic extends Topic {
-  constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
+  constructor(scope: Construct, id: string) {
     super(scope, id, {
-      displayName: props.displayName ?? `${Stack.of(scope).stackName} alarms`,
+      displayName: `${Stack.of(scope).stackName} alarms`,
       enforceSSL: true,
     });
     // The TLS-only policy replaces SNS's default one: CloudWatch must be let in by name, for this account's alarms only.

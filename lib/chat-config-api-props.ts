@@ -1,7 +1,8 @@
-import type { Duration } from 'aws-cdk-lib';
+import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { ownerAttributeProblem } from '../functions/sessions/session-table';
+import type { ChatConfigApiProps } from './chat-config-api';
 import { propChecks } from './prop-checks';
 
 // The store gives DynamoDB 2.5 s and the handler answers 503 500 ms before the Lambda deadline: a shorter timeout
@@ -13,19 +14,9 @@ const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 const METRICS_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#: ]{1,255}$/;
 
 /** The props of a `ChatConfigApi` (but its table and auth) with their defaults applied: what the function runs with. */
-export interface ChatConfigApiSettings {
-  readonly stageName: string;
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
-  readonly corsAllowedOrigins: readonly string[];
-  readonly logRetention: RetentionDays;
-  readonly accessLogging: boolean;
-  readonly requireIfMatch: boolean;
-  readonly memorySize: number;
-  readonly timeout: Duration;
-  readonly ownerAttribute: string;
-  readonly tracing: boolean;
-  readonly metricsNamespace: string;
-}
+export type ChatConfigApiSettings = Required<Omit<ChatConfigApiProps, 'table' | 'auth' | 'throttle'>> & {
+  readonly throttle: Required<ThrottleSettings>;
+};
 
 /** The settings, once each is checked: a bad one fails the synth, naming the construct and the prop. */
 export const validatedApiSettings = (

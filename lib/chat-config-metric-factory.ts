@@ -36,12 +36,8 @@ export interface StoreAlarmGroupProps {
  * (functions/chat-config/metrics.ts), and DynamoDB's per-operation metrics of the operations the function calls.
  */
 export class ChatConfigMetricFactory {
-  private readonly chatConfig: ChatConfigApi;
-
   /** Metrics of `chatConfig`: its namespace, function and table. */
-  constructor(chatConfig: ChatConfigApi) {
-    this.chatConfig = chatConfig;
-  }
+  constructor(private readonly chatConfig: ChatConfigApi) {}
 
   /** One DynamoDB metric summed over the function's operations (a minute without data counts 0), with its alarm. */
   storeAlarmGroup({

@@ -42,7 +42,7 @@ const checkAuth = (auth: ChatConfigAuthProps = {}): void => {
     );
     if (poolKeys.length > 0) {
       throw new SettingError(
-        `Context ${poolKeys.map((poolKey) => `"${CONTEXT_PREFIX}${poolKey}"`).join(' and ')} configure the user pool, which "${CONTEXT_PREFIX}jwtIssuer" replaces: set them back to their defaults`,
+        `Context ${poolKeys.map((poolKey) => `"${CONTEXT_PREFIX}${poolKey}"`).join(' and ')} configure the user pool, which "${CONTEXT_PREFIX}jwtIssuer" replaces: remove them`,
       );
     }
   } else if (auth.jwtAudience !== undefined) {
@@ -56,19 +56,16 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `part` over `settings`, object into object: the two throttle keys make one `throttle`, the auth keys one `auth`. */
-const merged = (settings: SettingsPart, part: SettingsPart): SettingsPart => {
-  const into = (
-    target: Record<string, unknown>,
-    source: Record<string, unknown>,
-  ): Record<string, unknown> => {
-    const result = { ...target };
-    for (const [name, value] of Object.entries(source)) {
-      const before = result[name];
-      result[name] = isObject(before) && isObject(value) ? into(before, value) : value;
-    }
-    return result;
-  };
-  return into(settings, part);
+const merged = (
+  settings: Record<string, unknown>,
+  part: Record<string, unknown>,
+): Record<string, unknown> => {
+  const result = { ...settings };
+  for (const [name, value] of Object.entries(part)) {
+    const before = result[name];
+    result[name] = isObject(before) && isObject(value) ? merged(before, value) : value;
+  }
+  return result;
 };
 
 /** Reads one setting into `values`, or throws naming where it was set (`label`) and what it must be. */
@@ -163,7 +160,10 @@ export const readSettings = (node: Node): ChatConfigSettings => {
     api = {},
     monitoring = {},
     ...stack
-  } = Object.values(values).reduce<SettingsPart>((settings, { part }) => merged(settings, part), {});
+  } = Object.values(values).reduce<Record<string, unknown>>(
+    (settings, { part }) => merged(settings, part),
+    {},
+  ) as SettingsPart;
   if (stack.stackName !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stack.stackName)) {
     throw new SettingError(
       `Context key "${CONTEXT_PREFIX}stackName" must start with a letter and hold only letters, digits and -, not "${stack.stackName}"`,

@@ -4,6 +4,8 @@
  * would hold instead: the function's own JSON log and EMF lines as it writes them, and one JSON access-log line per
  * request.
  */
+
+import { PROBLEM_TYPE_PREFIX } from '../functions/chat-config/problems';
 import type { AccessLogEntry } from './http-api';
 
 export const LOG_FORMATS = ['pretty', 'json'] as const;
@@ -17,8 +19,6 @@ export const logFormatFromEnv = (value = process.env.LOG_FORMAT): LogFormat => {
   }
   return format as LogFormat;
 };
-
-const PROBLEM_TYPE_PREFIX = 'urn:chat-config:problem:';
 
 /** A function's log record: JSON with a level (Powertools Logger) or EMF metrics (`_aws`). */
 type FunctionRecord = Record<string, unknown>;

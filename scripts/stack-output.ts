@@ -38,7 +38,6 @@ const main = () => {
   const { values, positionals } = parseArgs({
     options: {
       stack: { type: 'string' },
-      'outputs-file': { type: 'string', default: OUTPUTS_FILE },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -51,9 +50,9 @@ const main = () => {
   }
   let text: string;
   try {
-    text = readFileSync(values['outputs-file'], 'utf8');
+    text = readFileSync(OUTPUTS_FILE, 'utf8');
   } catch {
-    throw new Error(`No ${values['outputs-file']}: npm run deploy writes it when it deploys the stack`);
+    throw new Error(`No ${OUTPUTS_FILE}: npm run deploy writes it when it deploys the stack`);
   }
   const { stack, outputs } = stackOutputs(JSON.parse(text), values.stack);
   const [name] = positionals;

@@ -14,10 +14,9 @@ import {
 import {
   type ProblemBody,
   type ProblemTable,
-  problemHeadersOf as problemHeadersIn,
-  problemOf as problemIn,
+  type ProblemType,
+  problemFor,
   problemType,
-  violationsOf as violationsIn,
 } from '../http/problem-details';
 import { MERGE_PATCH_MEDIA_TYPE } from '../http/request-body';
 import {
@@ -31,16 +30,20 @@ import {
 /** The sentence clients of the original endpoint read on any failed update (but a missing session). */
 export const UPDATE_FAILED = 'Failed to update chat configuration';
 
-const PROBLEM = 'urn:chat-config:problem:';
+/** What every problem type of the config API starts with; its last segment names the problem. */
+export const PROBLEM_TYPE_PREFIX = 'urn:chat-config:problem:';
+const PROBLEM = PROBLEM_TYPE_PREFIX;
 
-// Every body also carries the original endpoint's `error` member, which its clients read.
+// Every body also carries the original endpoint's `error` member, which its clients read: the failed update's
+// sentence, unless the row says another.
 const updateFailed = () => ({ error: UPDATE_FAILED });
+const row = <E extends Error>(problem: ProblemType<E>): ProblemType =>
+  problemType({ members: updateFailed, ...problem });
 
 const VALIDATION_FAILED = {
   status: 422,
   type: `${PROBLEM}validation-failed`,
   title: 'Unprocessable Content',
-  members: updateFailed,
 } as const;
 
 /** A problem of the config API: RFC 9457's members, the original endpoint's `error`, and a 422's `errors`. */
@@ -55,105 +58,95 @@ export interface ChatConfigProblem extends ProblemBody {
  */
 export const CHAT_CONFIG_PROBLEMS: ProblemTable<ChatConfigProblem> = {
   rows: [
-    problemType({
+    row({
       error: BadRequestError,
       status: 400,
       type: `${PROBLEM}bad-request`,
       title: 'Bad Request',
-      members: updateFailed,
     }),
-    problemType({
+    row({
       error: UnauthorizedError,
       status: 401,
       type: `${PROBLEM}unauthorized`,
       title: 'Unauthorized',
-      members: updateFailed,
       // RFC 6750 §3: the scheme the client must authenticate with.
       headers: () => ({ 'www-authenticate': 'Bearer' }),
     }),
-    problemType({
+    row({
       error: SessionNotFoundError,
       status: 404,
       type: `${PROBLEM}session-not-found`,
       title: 'Not Found',
       members: (error) => ({ error: error.message }),
     }),
-    problemType({
+    row({
       error: MethodNotAllowedError,
       status: 405,
       type: `${PROBLEM}method-not-allowed`,
       title: 'Method Not Allowed',
-      members: updateFailed,
       headers: (error) => ({ allow: error.allow.join(', ') }),
     }),
-    problemType({
+    row({
       error: VersionConflictError,
       status: 412,
       type: `${PROBLEM}precondition-failed`,
       title: 'Precondition Failed',
       detail: ({ currentVersion }) =>
         `The config has changed since you read it (it is now at version ${currentVersion}): read it again, then retry with its ETag in If-Match`,
-      members: updateFailed,
       // The version the client must read before it retries.
       headers: (error) => ({ etag: entityTagOf(error.currentVersion) }),
     }),
-    problemType({
+    row({
       error: PayloadTooLargeError,
       status: 413,
       type: `${PROBLEM}payload-too-large`,
       title: 'Content Too Large',
-      members: updateFailed,
     }),
-    problemType({
+    row({
       error: SessionTooLargeError,
       status: 413,
       type: `${PROBLEM}session-too-large`,
       title: 'Content Too Large',
-      members: updateFailed,
     }),
-    problemType({
+    row({
       error: UnsupportedMediaTypeError,
       status: 415,
       type: `${PROBLEM}unsupported-media-type`,
       title: 'Unsupported Media Type',
-      members: updateFailed,
       // RFC 9110 §12.5.1 (Accept in a response: what the request's content may be); RFC 5789 §2.2 for PATCH.
       headers: ({ accepted }) => ({
         accept: accepted,
         ...(accepted === MERGE_PATCH_MEDIA_TYPE ? { 'accept-patch': accepted } : {}),
       }),
     }),
-    problemType({
+    row({
       error: UnprocessableContentError,
       ...VALIDATION_FAILED,
       violations: (error) => error.violations,
     }),
-    problemType({
+    row({
       error: InvalidConfigError,
       ...VALIDATION_FAILED,
       detail: (error) => invalidBodySentence(error.violations.length),
       violations: (error) => error.violations,
     }),
-    problemType({
+    row({
       error: PreconditionRequiredError,
       status: 428,
       type: `${PROBLEM}precondition-required`,
       title: 'Precondition Required',
-      members: updateFailed,
     }),
-    problemType({
+    row({
       error: RequestHeaderFieldsTooLargeError,
       status: 431,
       type: `${PROBLEM}header-fields-too-large`,
       title: 'Request Header Fields Too Large',
-      members: updateFailed,
     }),
-    problemType({
+    row({
       error: StoreUnavailableError,
       status: 503,
       type: `${PROBLEM}temporarily-unavailable`,
       title: 'Service Unavailable',
-      members: updateFailed,
       headers: (error) => ({ 'retry-after': String(error.retryAfterSeconds) }),
       // A 5xx whose fixed sentence a client may read; its cause stays in the logs.
       expose: true,
@@ -169,10 +162,10 @@ export const CHAT_CONFIG_PROBLEMS: ProblemTable<ChatConfigProblem> = {
 };
 
 /** The body of the problem an error of the config API becomes (every row gives it the `error` member). */
-export const problemOf = (error: unknown): ChatConfigProblem => problemIn(CHAT_CONFIG_PROBLEMS, error);
+export const problemOf = (error: unknown): ChatConfigProblem => problemFor(CHAT_CONFIG_PROBLEMS, error).body;
 
 /** The headers of the problem an error of the config API becomes. */
-export const problemHeadersOf = (error: unknown) => problemHeadersIn(CHAT_CONFIG_PROBLEMS, error);
+export const problemHeadersOf = (error: unknown) => problemFor(CHAT_CONFIG_PROBLEMS, error).headers;
 
 /** The violations a 422 of the config API lists, or none. */
-export const violationsOf = (error: unknown) => violationsIn(CHAT_CONFIG_PROBLEMS, error);
+export const violationsOf = (error: unknown) => problemFor(CHAT_CONFIG_PROBLEMS, error).violations ?? [];

@@ -105,36 +105,33 @@ const matchOf = (table: ProblemTable<ProblemBody>, error: unknown) => {
   return row === undefined ? undefined : { row, error: error as Error };
 };
 
-/** The violations a problem lists for an error, or none. */
-export const violationsOf = (table: ProblemTable<ProblemBody>, error: unknown): readonly Violation[] => {
+/**
+ * What an error becomes, from one lookup of its row: the problem's body, the response's headers besides its content
+ * type, and the violations the body lists (a row with none lists none).
+ */
+export const problemFor = <B extends ProblemBody>(
+  table: ProblemTable<B>,
+  error: unknown,
+): {
+  readonly body: B;
+  readonly headers: Record<string, string>;
+  readonly violations?: readonly Violation[];
+} => {
   const match = matchOf(table, error);
-  return match?.row.violations?.(match.error) ?? [];
-};
-
-/** The body of the problem an error becomes: what clients read. */
-export const problemOf = <B extends ProblemBody>(table: ProblemTable<B>, error: unknown): B => {
-  const match = matchOf(table, error);
-  if (match === undefined || (match.row.status >= 500 && !match.row.expose)) return table.unexpected;
-  const { row } = match;
-  const violations = row.violations?.(match.error);
+  if (match === undefined) return { body: table.unexpected, headers: {} };
+  const { row, error: matched } = match;
+  const violations = row.violations?.(matched);
+  const headers = row.headers?.(matched) ?? {};
+  if (row.status >= 500 && !row.expose) return { body: table.unexpected, headers };
   const body: ProblemBody = {
     type: row.type,
     title: row.title,
     status: row.status,
-    detail: row.detail?.(match.error) ?? match.error.message,
-    ...row.members?.(match.error),
+    detail: row.detail?.(matched) ?? matched.message,
+    ...row.members?.(matched),
     ...(violations === undefined ? {} : { errors: violations.slice(0, MAX_LISTED_VIOLATIONS) }),
   };
-  return body as B;
-};
-
-/** The headers a problem response carries besides its content type. */
-export const problemHeadersOf = (
-  table: ProblemTable<ProblemBody>,
-  error: unknown,
-): Record<string, string> => {
-  const match = matchOf(table, error);
-  return match?.row.headers?.(match.error) ?? {};
+  return { body: body as B, headers, ...(violations === undefined ? {} : { violations }) };
 };
 
 /**
@@ -150,10 +147,8 @@ export const problemDetails = ({
 }): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> => ({
   onError: (request) => {
     const { error } = request;
-    const body = problemOf(problems, error);
+    const { body, headers, violations } = problemFor(problems, error);
     if (body.status < 500) {
-      const match = matchOf(problems, error);
-      const violations = match?.row.violations?.(match.error);
       log.info('Request rejected', {
         status: body.status,
         type: body.type,
@@ -162,7 +157,6 @@ export const problemDetails = ({
     } else {
       log.error('Request failed', { status: body.status, error: describe(error) });
     }
-    const headers = problemHeadersOf(problems, error);
     request.response = jsonResponse(body.status, body, 'application/problem+json', headers);
   },
 });

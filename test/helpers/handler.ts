@@ -64,7 +64,7 @@ export const testChatConfigHandler = (
 /** The Middy handler on `store` (see `testChatConfigHandler`), invoked as Lambda would, its response parsed. */
 export const createTestHandler = (
   store: SessionStore,
-  options: { logger?: Logger; metrics?: Metrics; requireIfMatch?: boolean } = {},
+  options: Parameters<typeof testChatConfigHandler>[1] = {},
 ) => {
   const handler = testChatConfigHandler(store, options);
   return async (

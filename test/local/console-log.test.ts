@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { ACCESS_LOG_FIELDS } from '../../lib/access-log-format';
 import { accessLogLine, logFormatFromEnv, requestLine, startConsoleLog } from '../../local/console-log';
 import type { AccessLogEntry } from '../../local/http-api';
 import { captureLogs } from '../helpers/logs';
@@ -55,7 +56,10 @@ describe('requestLine', () => {
 
 describe('accessLogLine', () => {
   it("holds the deployed access log's fields, numbers as numbers", () => {
-    expect(JSON.parse(accessLogLine(entry({ status: 401, error: 'Unauthorized: no token' })))).toEqual({
+    const line = JSON.parse(accessLogLine(entry({ status: 401, error: 'Unauthorized: no token' })));
+
+    expect(Object.keys(ACCESS_LOG_FIELDS)).toEqual(expect.arrayContaining(Object.keys(line)));
+    expect(line).toEqual({
       requestId: 'request-1',
       requestTime: entry().receivedAt.toISOString(),
       routeKey: 'PATCH /api/chat-sessions/{sessionId}/config',
