@@ -5,16 +5,17 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { isJsonObject } from './config-schema';
 import { SessionTooLargeError, StoreFailedError, StoreUnavailableError } from './errors';
 import {
   fieldPatchExpression,
+  type Inspection,
+  inspectionOf,
+  ownerQueryOf,
   toStoredSessionConfig,
-  versionCondition,
+  updateOf,
   versionOf,
-  WRITTEN_NAMES,
   type WriteExpression,
   writtenOf,
 } from './session-item';
@@ -32,7 +33,6 @@ import type {
 import {
   DEFAULT_OWNER_ATTRIBUTE,
   ownerAttributeProblem,
-  SESSION_ATTRIBUTES,
   type StoreCall,
   type StoreOperation,
 } from './session-table';
@@ -95,14 +95,13 @@ const isItemTooLarge = (error: unknown): boolean =>
   error.name === 'ValidationException' &&
   /item size .*exceeded/i.test(error.message);
 
-/**
- * A conditional write happened (with the attributes asked for), found the item of the owner in another state, or
- * found no item of the owner.
- */
+/** A conditional write happened (with the attributes asked for), or its condition failed. */
 type WriteOutcome =
   | { readonly outcome: 'written'; readonly attributes: Record<string, unknown> }
-  | { readonly outcome: 'failed-condition'; readonly item: Record<string, unknown> }
-  | NotFound;
+  | { readonly outcome: 'failed-condition' };
+
+// A replace that finds the session changed between its write and the read of why the write failed tries again.
+const MAX_REPLACE_ATTEMPTS = 3;
 
 const NOT_FOUND: NotFound = { outcome: 'not-found' };
 
@@ -132,124 +131,114 @@ export class DynamoDbSessionStore implements SessionStore {
     this.onCall = onCall;
   }
 
-  async getConfig({ sessionId, ownerId, signal }: ConfigRead): Promise<ReadOutcome> {
-    // GetItem takes no condition. A Query of the one key with a filter on the owner is the same single read, and
-    // DynamoDB drops another owner's session before anything is returned.
+  async getConfig(request: ConfigRead): Promise<ReadOutcome> {
+    const [item] = await this.query(request, ['#config', '#version', '#updatedAt']);
+    return item === undefined
+      ? NOT_FOUND
+      : { outcome: 'found', stored: toStoredSessionConfig(request.sessionId, item) };
+  }
+
+  async replaceConfig(request: ConfigReplacementRequest): Promise<ReplaceOutcome> {
+    const { sessionId, config, expectedVersions } = request;
+    for (let attempt = 1; attempt <= MAX_REPLACE_ATTEMPTS; attempt++) {
+      // UPDATED_OLD hands back, atomically with the write, the version it replaced and the config (for the audit
+      // trail's list of changed fields).
+      const outcome = await this.write(request, {
+        set: ['#config = :config'],
+        values: { ':config': config },
+        returnValues: 'UPDATED_OLD',
+      });
+      if (outcome.outcome === 'written') {
+        const previous = writtenOf(outcome.attributes);
+        const version = versionOf(previous.version) + 1;
+        return {
+          outcome: 'written',
+          current: { sessionId, config, version, updatedAt: request.updatedAt },
+          previousConfig: isJsonObject(previous.config) ? previous.config : {},
+        };
+      }
+      const found = await this.inspect(request);
+      if (found.outcome === 'not-found') return found;
+      if (found.outcome === 'ours') {
+        const current = { sessionId, config, version: found.version, updatedAt: found.updatedAt };
+        return { outcome: 'written', current, previousConfig: undefined };
+      }
+      const currentVersion = versionOf(found.version);
+      if (expectedVersions !== undefined && !expectedVersions.includes(currentVersion)) {
+        return { outcome: 'conflict', currentVersion };
+      }
+      // Changed since the write by another: try again.
+    }
+    throw new StoreUnavailableError();
+  }
+
+  async patchConfig(request: ConfigPatchRequest): Promise<PatchOutcome> {
+    const { expectedVersions } = request;
+    const outcome = await this.write(request, fieldPatchExpression(request.set, request.remove));
+    if (outcome.outcome === 'written') {
+      return { outcome: 'written', current: toStoredSessionConfig(request.sessionId, outcome.attributes) };
+    }
+    const found = await this.inspect(request);
+    if (found.outcome === 'not-found') return found;
+    if (found.outcome === 'ours') {
+      const read = await this.getConfig(request);
+      return read.outcome === 'found' ? { outcome: 'written', current: read.stored } : read;
+    }
+    const currentVersion = versionOf(found.version);
+    if (expectedVersions !== undefined && !expectedVersions.includes(currentVersion)) {
+      return { outcome: 'conflict', currentVersion };
+    }
+    // Not written through this API (no version, a config that is not a map), or so when the write
+    // failed: what it holds now is for the caller to merge with the patch and write whole, on condition of its version.
+    const read = await this.getConfig(request);
+    if (read.outcome !== 'found') return read;
+    const { config, version } = read.stored;
+    return { outcome: 'unversioned', stored: { config, version } };
+  }
+
+  /** One conditional write (see `updateOf`): written, with the attributes asked for, or its condition failed. */
+  private async write(request: ConfigWrite, expression: WriteExpression): Promise<WriteOutcome> {
+    const command = new UpdateCommand({
+      TableName: this.tableName,
+      ...updateOf(this.ownerAttribute, request, expression),
+    });
+    try {
+      const output = await this.run(
+        'UpdateItem',
+        (abortSignal) => this.client.send(command, { abortSignal }),
+        request.signal,
+      );
+      return { outcome: 'written', attributes: output.Attributes ?? {} };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { outcome: 'failed-condition' };
+    }
+  }
+
+  /** Reads why a write's condition failed: only the version, write id and time of the owner's session. */
+  private async inspect(request: ConfigWrite): Promise<Inspection> {
+    const [item] = await this.query(request, ['#version', '#writeId', '#updatedAt']);
+    return inspectionOf(item, request.writeId);
+  }
+
+  /** The session of the owner, projected (see `ownerQueryOf`): one item, or none. */
+  private async query(
+    request: ConfigRead,
+    projection: Parameters<typeof ownerQueryOf>[2],
+  ): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await this.run(
       'Query',
       (abortSignal) =>
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: '#sessionId = :sessionId',
-            FilterExpression: '#owner = :owner',
-            ConsistentRead: true,
-            ProjectionExpression: '#config, #version, #updatedAt',
-            ExpressionAttributeNames: {
-              '#sessionId': SESSION_ATTRIBUTES.sessionId,
-              '#owner': this.ownerAttribute,
-              ...WRITTEN_NAMES,
-            },
-            ExpressionAttributeValues: { ':sessionId': sessionId, ':owner': ownerId },
+            ...ownerQueryOf(this.ownerAttribute, request, projection),
           }),
           { abortSignal },
         ),
-      signal,
+      request.signal,
     );
-    const [item] = Items;
-    return item === undefined
-      ? NOT_FOUND
-      : { outcome: 'found', stored: toStoredSessionConfig(sessionId, item) };
-  }
-
-  async replaceConfig(request: ConfigReplacementRequest): Promise<ReplaceOutcome> {
-    // UPDATED_OLD hands back, atomically with the write, the version it incremented and the config it replaced (for
-    // the audit trail's list of changed fields).
-    const outcome = await this.write(request, {
-      set: ['#config = :config'],
-      values: { ':config': request.config },
-      returnValues: 'UPDATED_OLD',
-    });
-    if (outcome.outcome === 'not-found') return outcome;
-    if (outcome.outcome === 'failed-condition') {
-      return { outcome: 'conflict', currentVersion: versionOf(writtenOf(outcome.item).version) };
-    }
-    const previous = writtenOf(outcome.attributes);
-    return {
-      outcome: 'written',
-      current: {
-        sessionId: request.sessionId,
-        config: request.config,
-        version: versionOf(previous.version) + 1,
-        updatedAt: request.updatedAt,
-      },
-      previousConfig: isJsonObject(previous.config) ? previous.config : {},
-    };
-  }
-
-  async patchConfig(request: ConfigPatchRequest): Promise<PatchOutcome> {
-    const outcome = await this.write(request, fieldPatchExpression(request.set, request.remove));
-    if (outcome.outcome === 'not-found') return outcome;
-    if (outcome.outcome === 'written') {
-      return { outcome: 'written', current: toStoredSessionConfig(request.sessionId, outcome.attributes) };
-    }
-    const { version, config } = writtenOf(outcome.item);
-    if (typeof version === 'number' && isJsonObject(config)) {
-      return { outcome: 'conflict', currentVersion: version };
-    }
-    // RFC 7396: a target that is not an object is patched as `{}`.
-    return {
-      outcome: 'unversioned',
-      stored: { config: isJsonObject(config) ? config : {}, version: versionOf(version) },
-    };
-  }
-
-  /**
-   * One conditional `UpdateItem` on an existing session of `ownerId` that also increments the version and stamps the
-   * time. On a failed condition, DynamoDB returns the item as it was (`ReturnValuesOnConditionCheckFailure`), which
-   * tells a missing session from one in another state without a second request. Another owner's session is reported
-   * missing, and nothing of it leaves this method.
-   */
-  private async write(
-    { sessionId, ownerId, updatedAt, expectedVersions, signal }: ConfigWrite,
-    { set, remove = [], condition = '', names = {}, values = {}, returnValues }: WriteExpression,
-  ): Promise<WriteOutcome> {
-    const versions = versionCondition(expectedVersions);
-    const command = new UpdateCommand({
-      TableName: this.tableName,
-      Key: { sessionId },
-      UpdateExpression: [
-        `SET ${['#version = if_not_exists(#version, :zero) + :one', '#updatedAt = :updatedAt', ...set].join(', ')}`,
-        ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
-      ].join(' '),
-      // The owner's id is a string: the condition also fails where the session does not exist.
-      ConditionExpression: `#owner = :owner${condition}${versions.expression}`,
-      ExpressionAttributeNames: { '#owner': this.ownerAttribute, ...WRITTEN_NAMES, ...names },
-      ExpressionAttributeValues: {
-        ':owner': ownerId,
-        ':zero': 0,
-        ':one': 1,
-        ':updatedAt': updatedAt,
-        ...values,
-        ...versions.values,
-      },
-      ReturnValues: returnValues,
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    });
-    try {
-      const output = await this.run(
-        'UpdateItem',
-        (abortSignal) => this.client.send(command, { abortSignal }),
-        signal,
-      );
-      return { outcome: 'written', attributes: output.Attributes ?? {} };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // The exception carries DynamoDB's typed attributes: the DocumentClient converts only successful outputs. The
-      // owner is compared on them, so that nothing of another owner's session is even converted.
-      if (error.Item === undefined || error.Item[this.ownerAttribute]?.S !== ownerId) return NOT_FOUND;
-      return { outcome: 'failed-condition', item: unmarshall(error.Item) };
-    }
+    return Items;
   }
 
   /**

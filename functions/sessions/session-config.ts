@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
   CHAT_CONFIG_FIELD_NAMES,
@@ -36,8 +37,11 @@ export interface SessionConfigDependencies {
   readonly now?: () => Date;
 }
 
-/** What every write takes besides its config or patch: the store's write, but the time, which the use case stamps. */
-type WriteOptions = Omit<ConfigWrite, 'updatedAt'>;
+/**
+ * What every write takes besides its config or patch: the store's write, but the time, which the use case stamps, and
+ * the write id, which is the request's own unless the caller names one (stable across a client's retries).
+ */
+type WriteOptions = Omit<ConfigWrite, 'updatedAt' | 'writeId'> & { readonly writeId?: string | undefined };
 
 /** Names of the fields whose value differs between two configs (added, removed or changed), sorted. */
 export const changedFields = (
@@ -83,13 +87,19 @@ export const replaceSessionConfig = async (
   { store, audit, now = () => new Date() }: SessionConfigDependencies,
   { config, ...options }: WriteOptions & { config: ChatConfig },
 ): Promise<SessionConfigOutcome> => {
-  const replaced = await store.replaceConfig({ ...options, config, updatedAt: now().toISOString() });
+  const replaced = await store.replaceConfig({
+    ...options,
+    writeId: options.writeId ?? randomUUID(),
+    config,
+    updatedAt: now().toISOString(),
+  });
   if (replaced.outcome !== 'written') return refused(refusalOf(replaced));
   const { current, previousConfig } = replaced;
   audit.info('Chat configuration updated', {
     sessionId: current.sessionId,
     callerId: options.ownerId,
-    changedFields: changedFields(previousConfig, current.config),
+    // Unknown when an earlier attempt of the request wrote it, and its answer was lost.
+    changedFields: previousConfig === undefined ? undefined : changedFields(previousConfig, current.config),
     version: current.version,
   });
   return done(current);
@@ -186,8 +196,10 @@ export const patchSessionConfig = async (
     set: Object.fromEntries(named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]])),
     remove: named.filter((name) => patch[name] === null),
   };
+  const writeId = options.writeId ?? randomUUID();
   for (let attempt = 1; attempt <= MAX_PATCH_ATTEMPTS; attempt++) {
-    const outcome = await patchOnce(store, { ...options, updatedAt: now().toISOString() }, fields);
+    const write = { ...options, writeId, updatedAt: now().toISOString() };
+    const outcome = await patchOnce(store, write, fields);
     if (outcome.outcome === 'changed') continue;
     if (outcome.outcome === 'done') {
       audit.info('Chat configuration patched', {

@@ -1,5 +1,5 @@
 import { isJsonObject } from './config-schema';
-import type { StoredSessionConfig } from './session-store';
+import type { ConfigWrite, NotFound, StoredSessionConfig } from './session-store';
 import { SESSION_ATTRIBUTES } from './session-table';
 
 /**
@@ -13,6 +13,7 @@ export const WRITTEN_NAMES = {
   '#config': SESSION_ATTRIBUTES.config,
   '#version': SESSION_ATTRIBUTES.version,
   '#updatedAt': SESSION_ATTRIBUTES.updatedAt,
+  '#writeId': SESSION_ATTRIBUTES.writeId,
 } as const;
 
 /** The version of a session: 0 if it has none (never written through this API). */
@@ -24,7 +25,11 @@ export const writtenOf = (item: Record<string, unknown>) => ({
   version: item[SESSION_ATTRIBUTES.version],
   config: item[SESSION_ATTRIBUTES.config],
   updatedAt: item[SESSION_ATTRIBUTES.updatedAt],
+  writeId: item[SESSION_ATTRIBUTES.writeId],
 });
+
+/** The condition that the item does not hold this request's write id. */
+const NOT_THIS_WRITE = ' AND (attribute_not_exists(#writeId) OR #writeId <> :writeId)';
 
 /**
  * A session's config as its item holds it, returned as stored. `updatedAt` counts only as the time of a write by this
@@ -60,7 +65,7 @@ export const versionCondition = (expected: readonly number[] | undefined) => {
   };
 };
 
-/** What a write changes beyond the version and the time stamp, and what it must find besides the session. */
+/** What a write changes beyond its stamp (version, time, write id), and what it must find besides the session. */
 export interface WriteExpression {
   readonly set: readonly string[];
   readonly remove?: readonly string[];
@@ -92,4 +97,80 @@ export const fieldPatchExpression = (
     },
     returnValues: 'ALL_NEW',
   };
+};
+
+/** The attributes a read of the session may project, by the names its expressions use. */
+type WrittenName = keyof typeof WRITTEN_NAMES;
+
+/**
+ * The one read of a session of `ownerId`, strongly consistent, projecting `projection`: a Query of the key filtered on
+ * the owner (GetItem takes no condition), so that DynamoDB drops another owner's session before anything is returned.
+ */
+export const ownerQueryOf = (
+  ownerAttribute: string,
+  { sessionId, ownerId }: { readonly sessionId: string; readonly ownerId: string },
+  projection: readonly WrittenName[],
+) => ({
+  KeyConditionExpression: '#sessionId = :sessionId',
+  FilterExpression: '#owner = :owner',
+  ConsistentRead: true,
+  ProjectionExpression: projection.join(', '),
+  ExpressionAttributeNames: {
+    '#sessionId': SESSION_ATTRIBUTES.sessionId,
+    '#owner': ownerAttribute,
+    ...Object.fromEntries(projection.map((name) => [name, WRITTEN_NAMES[name]])),
+  },
+  ExpressionAttributeValues: { ':sessionId': sessionId, ':owner': ownerId },
+});
+
+/**
+ * The one conditional `UpdateItem` of a write on an existing session of `ownerId`, stamped with the version, the
+ * time and the request's write id, which the write requires the item not to hold already: a retried attempt whose
+ * first attempt landed then fails its condition, and finds its own id. Nothing of the item comes back from a failed
+ * condition: the caller reads what it needs to tell why.
+ */
+export const updateOf = (
+  ownerAttribute: string,
+  { sessionId, ownerId, updatedAt, writeId, expectedVersions }: ConfigWrite,
+  { set, remove = [], condition = '', names = {}, values = {}, returnValues }: WriteExpression,
+) => {
+  const versions = versionCondition(expectedVersions);
+  return {
+    Key: { sessionId },
+    UpdateExpression: [
+      `SET ${['#version = if_not_exists(#version, :zero) + :one', '#updatedAt = :updatedAt', '#writeId = :writeId', ...set].join(', ')}`,
+      ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
+    ].join(' '),
+    // The owner's id is a string: the condition also fails where the session does not exist.
+    ConditionExpression: `#owner = :owner${NOT_THIS_WRITE}${condition}${versions.expression}`,
+    ExpressionAttributeNames: { '#owner': ownerAttribute, ...WRITTEN_NAMES, ...names },
+    ExpressionAttributeValues: {
+      ':owner': ownerId,
+      ':zero': 0,
+      ':one': 1,
+      ':updatedAt': updatedAt,
+      ':writeId': writeId,
+      ...values,
+      ...versions.values,
+    },
+    ReturnValues: returnValues,
+  };
+};
+
+/**
+ * What a failed condition found, read back: no session of the owner; the request's own write, landed by an earlier
+ * attempt; or a session in another state, of which only its version is read.
+ */
+export type Inspection =
+  | NotFound
+  | { readonly outcome: 'ours'; readonly version: number; readonly updatedAt: string | null }
+  | { readonly outcome: 'other'; readonly version: unknown };
+
+/** The inspection of the owner's session item as read (version, write id and time), or of none. */
+export const inspectionOf = (item: Record<string, unknown> | undefined, writeId: string): Inspection => {
+  if (item === undefined) return { outcome: 'not-found' };
+  const found = writtenOf(item);
+  if (found.writeId !== writeId) return { outcome: 'other', version: found.version };
+  const updatedAt = typeof found.updatedAt === 'string' ? found.updatedAt : null;
+  return { outcome: 'ours', version: versionOf(found.version), updatedAt };
 };

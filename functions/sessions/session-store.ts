@@ -18,6 +18,11 @@ interface SessionOwnership {
 export interface ConfigWrite extends SessionOwnership {
   readonly updatedAt: string;
   /**
+   * The request's own id, stamped on the session by its write: an attempt that finds it there knows the request was
+   * applied already (by an earlier attempt whose answer was lost), and applies it no more.
+   */
+  readonly writeId: string;
+  /**
    * The write happens only if the session's current version is one of these (an empty list matches none).
    * Absent: whatever the version, as long as the session exists.
    */
@@ -58,13 +63,14 @@ export type ReadOutcome = { readonly outcome: 'found'; readonly stored: StoredSe
 
 /**
  * What a replace came to: written, with the new state and the config it replaced (`{}` when there was none) as it was
- * stored, which for data older than this API may be any map.
+ * stored, which for data older than this API may be any map; `undefined` when an earlier attempt of the request wrote
+ * it, whose answer (and the config it replaced) was lost.
  */
 export type ReplaceOutcome =
   | {
       readonly outcome: 'written';
       readonly current: StoredSessionConfig;
-      readonly previousConfig: Readonly<Record<string, unknown>>;
+      readonly previousConfig: Readonly<Record<string, unknown>> | undefined;
     }
   | NotFound
   | Conflict;
@@ -87,7 +93,8 @@ export type PatchOutcome =
 /**
  * Where sessions live. Every read and write finds the session only if it belongs to `ownerId`, checked by the store in
  * the same operation (never read, then checked). Every write is one atomic, conditional operation: it never creates a
- * session, and it never loses a write made concurrently. What the condition decides comes back as a value; a call
+ * session, it never loses a write made concurrently, and it is applied at most once per `writeId`, however often it is
+ * attempted. What the condition decides comes back as a value; a call
  * that fails throws the errors of `./errors`:
  * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted;
  * - `SessionTooLargeError`, from a write, when the session would outgrow what the store can hold;

@@ -20,6 +20,8 @@ export const SESSION_ATTRIBUTES = {
   config: 'config',
   version: 'configVersion',
   updatedAt: 'updatedAt',
+  /** The id of the request whose write the item holds: how a retried attempt tells its own landed write. */
+  writeId: 'configWriteId',
 } as const;
 
 /** The attribute holding the id of the user a session belongs to, unless the operator names another. */

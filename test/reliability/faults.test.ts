@@ -130,6 +130,7 @@ describe('DynamoDB Local killed mid-run, then restarted on its data', () => {
       config: configOf(landed),
       configVersion: original.configVersion + landed,
       updatedAt: expect.any(String),
+      configWriteId: expect.any(String),
     });
 
     // ... and the same function, its client and connections untouched, writes again
@@ -191,6 +192,7 @@ describe('DynamoDB Local frozen (SIGSTOP: connections accepted, nothing answered
             config: configOf(1),
             configVersion: after.configVersion,
             updatedAt: expect.any(String),
+            configWriteId: expect.any(String),
           },
     );
     expect(landed).toBeLessThanOrEqual(STORE_TIME_LIMITS.maxAttempts);
@@ -252,6 +254,7 @@ describe('DynamoDB throttling (injected on the transport: DynamoDB Local never t
         config: configOf(1),
         configVersion: 6,
         updatedAt: response.body.updatedAt,
+        configWriteId: expect.any(String),
       });
       figures.push(`throttled once → retried → 200 in ${Math.round(elapsedMs)} ms, written once`);
     } finally {

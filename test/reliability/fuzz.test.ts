@@ -152,8 +152,8 @@ const checkResponse = (request: FuzzRequest, response: TestResponse) => {
 const checkSuccess = (request: FuzzRequest, response: TestResponse, before: Item, after: Item) => {
   // Only the owner gets a 2xx, and only on a session that exists.
   expect(before.ownerId).toBe(request.caller);
-  const { config: configBefore, configVersion: _v, updatedAt: _u, ...restBefore } = before;
-  const { config: configAfter, configVersion, updatedAt, ...restAfter } = after;
+  const { config: configBefore, configVersion: _v, updatedAt: _u, configWriteId: _w, ...restBefore } = before;
+  const { config: configAfter, configVersion, updatedAt, configWriteId: _id, ...restAfter } = after;
   expect(restAfter).toEqual(restBefore);
   if (request.method === 'GET') {
     expect(after).toEqual(before);

@@ -38,6 +38,7 @@ describe('POST and PUT /api/chat-sessions/{sessionId}/config', () => {
       config: SEED_CONFIG,
       configVersion: 5,
       updatedAt: response.body.updatedAt,
+      configWriteId: expect.any(String),
     });
   });
 

@@ -33,6 +33,7 @@ describe('PATCH /api/chat-sessions/{sessionId}/config (JSON Merge Patch)', () =>
       config,
       configVersion: 5,
       updatedAt: response.body.updatedAt,
+      configWriteId: expect.any(String),
     });
   });
 

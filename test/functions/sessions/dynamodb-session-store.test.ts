@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createDocumentClient,
@@ -26,6 +27,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
 
     // WHEN
     const result = await table.store.replaceConfig({
+      writeId: 'write-1',
       sessionId: 'keep',
       ownerId: 'alice',
       config: { model: 'new' },
@@ -48,6 +50,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
       config: { model: 'new' },
       configVersion: 8,
       updatedAt: '2026-11-26T10:00:00.000Z',
+      configWriteId: 'write-1',
     });
   });
 
@@ -55,6 +58,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
     await table.put({ sessionId: 'bare', ownerId: 'alice' });
 
     const result = await table.store.replaceConfig({
+      writeId: 'write-2',
       sessionId: 'bare',
       ownerId: 'alice',
       config: {},
@@ -67,6 +71,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
   it('answers not-found and creates nothing when the session does not exist', async () => {
     await expect(
       table.store.replaceConfig({
+        writeId: 'write-3',
         sessionId: 'ghost',
         ownerId: 'alice',
         config: { model: 'x' },
@@ -82,6 +87,7 @@ describe('DynamoDbSessionStore.replaceConfig', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         table.store.replaceConfig({
+          writeId: `write-${i}`,
           sessionId: 'busy',
           ownerId: 'alice',
           config: { max_tokens: i + 1 },
@@ -102,6 +108,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
     await table.put({ sessionId: 'v3', ownerId: 'alice', config: {}, configVersion: 3 });
 
     const result = await table.store.replaceConfig({
+      writeId: 'write-5',
       sessionId: 'v3',
       ownerId: 'alice',
       config: { model: 'm' },
@@ -117,6 +124,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
     await table.put(item);
 
     const write = table.store.replaceConfig({
+      writeId: 'write-6',
       sessionId: 'moved-on',
       ownerId: 'alice',
       config: { model: 'mine' },
@@ -132,6 +140,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
     await table.put({ sessionId: 'unversioned', ownerId: 'alice' });
 
     const result = await table.store.replaceConfig({
+      writeId: 'write-7',
       sessionId: 'unversioned',
       ownerId: 'alice',
       config: {},
@@ -146,6 +155,7 @@ describe('DynamoDbSessionStore.replaceConfig with expected versions', () => {
     await table.put({ sessionId: 'there', ownerId: 'alice', configVersion: 2 });
     const write = (sessionId: string) =>
       table.store.replaceConfig({
+        writeId: 'write-8',
         sessionId,
         ownerId: 'alice',
         config: {},
@@ -199,6 +209,7 @@ describe('DynamoDbSessionStore.getConfig', () => {
   it('sees a write acknowledged just before (strongly consistent)', async () => {
     await table.put({ sessionId: 'fresh', ownerId: 'alice', config: {}, configVersion: 1 });
     await table.store.replaceConfig({
+      writeId: 'write-9',
       sessionId: 'fresh',
       ownerId: 'alice',
       config: { top_p: 0.3 },
@@ -224,6 +235,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
 
     // WHEN
     const result = await table.store.patchConfig({
+      writeId: 'write-10',
       sessionId: 'patch-me',
       ownerId: 'alice',
       set: { temperature: 0.5, stop: ['c'], top_p: 0.9 },
@@ -237,7 +249,13 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       outcome: 'written',
       current: { sessionId: 'patch-me', config, version: 3, updatedAt: 'now' },
     });
-    expect(await table.get('patch-me')).toEqual({ ...item, config, configVersion: 3, updatedAt: 'now' });
+    expect(await table.get('patch-me')).toEqual({
+      ...item,
+      config,
+      configVersion: 3,
+      updatedAt: 'now',
+      configWriteId: 'write-10',
+    });
   });
 
   it('removing a field that is not there changes nothing but the version', async () => {
@@ -249,6 +267,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     });
 
     const result = await table.store.patchConfig({
+      writeId: 'write-11',
       sessionId: 'nothing-to-remove',
       ownerId: 'alice',
       set: {},
@@ -282,6 +301,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
       await table.put(item);
 
       const patch = table.store.patchConfig({
+        writeId: 'write-12',
         sessionId: 'unversioned-patch',
         ownerId: 'alice',
         set: { model: 'x' },
@@ -311,7 +331,14 @@ describe('DynamoDbSessionStore.patchConfig', () => {
     // WHEN
     await Promise.all(
       patches.map((set) =>
-        table.store.patchConfig({ sessionId: 'race', ownerId: 'alice', set, remove: [], updatedAt: 'now' }),
+        table.store.patchConfig({
+          writeId: randomUUID(),
+          sessionId: 'race',
+          ownerId: 'alice',
+          set,
+          remove: [],
+          updatedAt: 'now',
+        }),
       ),
     );
 
@@ -333,6 +360,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
 
     await expect(
       table.store.patchConfig({
+        writeId: 'write-14',
         sessionId: 'patch-stale',
         ownerId: 'alice',
         set: { model: 'mine' },
@@ -347,6 +375,7 @@ describe('DynamoDbSessionStore.patchConfig', () => {
   it('answers not-found and creates nothing when the session does not exist', async () => {
     await expect(
       table.store.patchConfig({
+        writeId: 'write-15',
         sessionId: 'patch-ghost',
         ownerId: 'alice',
         set: { model: 'x' },
@@ -374,9 +403,17 @@ describe('DynamoDbSessionStore ownership', () => {
   const operations = {
     getConfig: (sessionId: string, ownerId: string) => table.store.getConfig({ sessionId, ownerId }),
     replaceConfig: (sessionId: string, ownerId: string, expectedVersions?: number[]) =>
-      table.store.replaceConfig({ sessionId, ownerId, config: {}, updatedAt: 'now', expectedVersions }),
+      table.store.replaceConfig({
+        writeId: randomUUID(),
+        sessionId,
+        ownerId,
+        config: {},
+        updatedAt: 'now',
+        expectedVersions,
+      }),
     patchConfig: (sessionId: string, ownerId: string, expectedVersions?: number[]) =>
       table.store.patchConfig({
+        writeId: randomUUID(),
         sessionId,
         ownerId,
         set: { model: 'x' },
@@ -445,6 +482,7 @@ describe('DynamoDbSessionStore ownership', () => {
       outcome: 'not-found',
     });
     const written = await store.replaceConfig({
+      writeId: 'write-18',
       sessionId: 'user-id',
       ownerId: 'carol',
       config: { model: 'c' },
