@@ -12,9 +12,11 @@ import {
   fieldPatchExpression,
   type Inspection,
   inspectionOf,
+  isDamagedVersion,
   ownerQueryOf,
   toStoredSessionConfig,
   updateOf,
+  type VersionUpdate,
   versionOf,
   type WriteExpression,
   writtenOf,
@@ -140,17 +142,18 @@ export class DynamoDbSessionStore implements SessionStore {
 
   async replaceConfig(request: ConfigReplacementRequest): Promise<ReplaceOutcome> {
     const { sessionId, config, expectedVersions } = request;
+    let versionUpdate: VersionUpdate = 'increment';
     for (let attempt = 1; attempt <= MAX_REPLACE_ATTEMPTS; attempt++) {
       // UPDATED_OLD hands back, atomically with the write, the version it replaced and the config (for the audit
       // trail's list of changed fields).
-      const outcome = await this.write(request, {
+      const outcome = await this.write(request, versionUpdate, {
         set: ['#config = :config'],
         values: { ':config': config },
         returnValues: 'UPDATED_OLD',
       });
       if (outcome.outcome === 'written') {
         const previous = writtenOf(outcome.attributes);
-        const version = versionOf(previous.version) + 1;
+        const version = versionUpdate === 'repair' ? 1 : versionOf(previous.version) + 1;
         return {
           outcome: 'written',
           current: { sessionId, config, version, updatedAt: request.updatedAt },
@@ -163,18 +166,20 @@ export class DynamoDbSessionStore implements SessionStore {
         const current = { sessionId, config, version: found.version, updatedAt: found.updatedAt };
         return { outcome: 'written', current, previousConfig: undefined };
       }
+      const damaged = isDamagedVersion(found.version);
       const currentVersion = versionOf(found.version);
       if (expectedVersions !== undefined && !expectedVersions.includes(currentVersion)) {
         return { outcome: 'conflict', currentVersion };
       }
-      // Changed since the write by another: try again.
+      // Either damaged, which this replace repairs, or changed since the write by another: try again.
+      versionUpdate = damaged ? 'repair' : 'increment';
     }
     throw new StoreUnavailableError();
   }
 
   async patchConfig(request: ConfigPatchRequest): Promise<PatchOutcome> {
     const { expectedVersions } = request;
-    const outcome = await this.write(request, fieldPatchExpression(request.set, request.remove));
+    const outcome = await this.write(request, 'increment', fieldPatchExpression(request.set, request.remove));
     if (outcome.outcome === 'written') {
       return { outcome: 'written', current: toStoredSessionConfig(request.sessionId, outcome.attributes) };
     }
@@ -188,7 +193,7 @@ export class DynamoDbSessionStore implements SessionStore {
     if (expectedVersions !== undefined && !expectedVersions.includes(currentVersion)) {
       return { outcome: 'conflict', currentVersion };
     }
-    // Not written through this API (no version, a config that is not a map), or so when the write
+    // Not written through this API (no version, a damaged one, a config that is not a map), or so when the write
     // failed: what it holds now is for the caller to merge with the patch and write whole, on condition of its version.
     const read = await this.getConfig(request);
     if (read.outcome !== 'found') return read;
@@ -197,10 +202,14 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   /** One conditional write (see `updateOf`): written, with the attributes asked for, or its condition failed. */
-  private async write(request: ConfigWrite, expression: WriteExpression): Promise<WriteOutcome> {
+  private async write(
+    request: ConfigWrite,
+    versionUpdate: VersionUpdate,
+    expression: WriteExpression,
+  ): Promise<WriteOutcome> {
     const command = new UpdateCommand({
       TableName: this.tableName,
-      ...updateOf(this.ownerAttribute, request, expression),
+      ...updateOf(this.ownerAttribute, request, versionUpdate, expression),
     });
     try {
       const output = await this.run(

@@ -28,6 +28,36 @@ export const writtenOf = (item: Record<string, unknown>) => ({
   writeId: item[SESSION_ATTRIBUTES.writeId],
 });
 
+/**
+ * Whether a version attribute is damaged: there, but not a number (this API writes only numbers). A damaged version
+ * counts as 0, as a session never written through this API does, and a replace overwrites it.
+ */
+export const isDamagedVersion = (value: unknown): boolean => value !== undefined && typeof value !== 'number';
+
+/**
+ * How a write sets the version, and what it requires of the version it finds: `increment` a number (or none, as 0);
+ * `repair` a damaged one, which it sets to 1.
+ */
+export type VersionUpdate = 'increment' | 'repair';
+
+/**
+ * The part of every write that stamps and guards it: the version (see `VersionUpdate`), the time, and the request's
+ * write id, which the write requires the item not to hold already. A retried attempt whose first attempt landed then
+ * fails its condition, and finds its own id: the request is applied once, whatever the SDK retries.
+ */
+const stampOf = (versionUpdate: VersionUpdate) =>
+  versionUpdate === 'increment'
+    ? {
+        set: ['#version = if_not_exists(#version, :zero) + :one'],
+        condition: ' AND (attribute_not_exists(#version) OR attribute_type(#version, :number))',
+        values: { ':zero': 0 },
+      }
+    : {
+        set: ['#version = :one'],
+        condition: ' AND attribute_exists(#version) AND NOT attribute_type(#version, :number)',
+        values: {},
+      };
+
 /** The condition that the item does not hold this request's write id. */
 const NOT_THIS_WRITE = ' AND (attribute_not_exists(#writeId) OR #writeId <> :writeId)';
 
@@ -124,32 +154,33 @@ export const ownerQueryOf = (
 });
 
 /**
- * The one conditional `UpdateItem` of a write on an existing session of `ownerId`, stamped with the version, the
- * time and the request's write id, which the write requires the item not to hold already: a retried attempt whose
- * first attempt landed then fails its condition, and finds its own id. Nothing of the item comes back from a failed
- * condition: the caller reads what it needs to tell why.
+ * The one conditional `UpdateItem` of a write on an existing session of `ownerId`, stamped (see `stampOf`). Nothing
+ * of the item comes back from a failed condition: the caller reads what it needs to tell why.
  */
 export const updateOf = (
   ownerAttribute: string,
   { sessionId, ownerId, updatedAt, writeId, expectedVersions }: ConfigWrite,
+  versionUpdate: VersionUpdate,
   { set, remove = [], condition = '', names = {}, values = {}, returnValues }: WriteExpression,
 ) => {
-  const versions = versionCondition(expectedVersions);
+  const versions = versionCondition(versionUpdate === 'repair' ? undefined : expectedVersions);
+  const stamp = stampOf(versionUpdate);
   return {
     Key: { sessionId },
     UpdateExpression: [
-      `SET ${['#version = if_not_exists(#version, :zero) + :one', '#updatedAt = :updatedAt', '#writeId = :writeId', ...set].join(', ')}`,
+      `SET ${[...stamp.set, '#updatedAt = :updatedAt', '#writeId = :writeId', ...set].join(', ')}`,
       ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
     ].join(' '),
     // The owner's id is a string: the condition also fails where the session does not exist.
-    ConditionExpression: `#owner = :owner${NOT_THIS_WRITE}${condition}${versions.expression}`,
+    ConditionExpression: `#owner = :owner${NOT_THIS_WRITE}${stamp.condition}${condition}${versions.expression}`,
     ExpressionAttributeNames: { '#owner': ownerAttribute, ...WRITTEN_NAMES, ...names },
     ExpressionAttributeValues: {
       ':owner': ownerId,
-      ':zero': 0,
       ':one': 1,
+      ':number': 'N',
       ':updatedAt': updatedAt,
       ':writeId': writeId,
+      ...stamp.values,
       ...values,
       ...versions.values,
     },

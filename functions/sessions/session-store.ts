@@ -94,7 +94,7 @@ export type PatchOutcome =
  * Where sessions live. Every read and write finds the session only if it belongs to `ownerId`, checked by the store in
  * the same operation (never read, then checked). Every write is one atomic, conditional operation: it never creates a
  * session, it never loses a write made concurrently, and it is applied at most once per `writeId`, however often it is
- * attempted. What the condition decides comes back as a value; a call
+ * attempted. A version that is not a number (damaged) counts as 0; a replace overwrites it. What the condition decides comes back as a value; a call
  * that fails throws the errors of `./errors`:
  * - `StoreUnavailableError` when the store is throttling, unreachable, too slow, or the signal aborted;
  * - `SessionTooLargeError`, from a write, when the session would outgrow what the store can hold;

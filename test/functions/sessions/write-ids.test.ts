@@ -127,3 +127,80 @@ describe('a write attempted again with its request’s write id', () => {
     expect(await table.get('theirs')).toEqual(session('theirs', { configWriteId: 'request-5' }));
   });
 });
+
+describe('a session whose version is damaged (not a number)', () => {
+  const damaged = (sessionId: string) => session(sessionId, { configVersion: 'seven', updatedAt: 'then' });
+
+  it('reads at version 0, as a session this API never wrote', async () => {
+    await table.put(damaged('damaged-read'));
+
+    await expect(table.store.getConfig({ sessionId: 'damaged-read', ownerId: 'alice' })).resolves.toEqual({
+      outcome: 'found',
+      stored: { sessionId: 'damaged-read', config: { model: 'old' }, version: 0, updatedAt: null },
+    });
+  });
+
+  it.each([
+    ['without expected versions', undefined],
+    ['expecting version 0', [0]],
+  ])('is repaired by a replace %s: version 1, the new config', async (_, expected) => {
+    // GIVEN
+    await table.put(damaged('damaged-replace'));
+
+    // WHEN
+    const replaced = await table.store.replaceConfig({
+      writeId: 'repair',
+      sessionId: 'damaged-replace',
+      ownerId: 'alice',
+      config: { model: 'new' },
+      updatedAt: 'now',
+      expectedVersions: expected,
+    });
+
+    // THEN
+    expect(replaced).toEqual({
+      outcome: 'written',
+      current: { sessionId: 'damaged-replace', config: { model: 'new' }, version: 1, updatedAt: 'now' },
+      previousConfig: { model: 'old' },
+    });
+    expect(await table.get('damaged-replace')).toEqual({
+      ...damaged('damaged-replace'),
+      config: { model: 'new' },
+      configVersion: 1,
+      updatedAt: 'now',
+      configWriteId: 'repair',
+    });
+  });
+
+  it('is a conflict at version 0 for a replace expecting another version, and is left as it is', async () => {
+    await table.put(damaged('damaged-stale'));
+
+    const replaced = await table.store.replaceConfig({
+      writeId: 'stale',
+      sessionId: 'damaged-stale',
+      ownerId: 'alice',
+      config: {},
+      updatedAt: 'now',
+      expectedVersions: [7],
+    });
+
+    expect(replaced).toEqual({ outcome: 'conflict', currentVersion: 0 });
+    expect(await table.get('damaged-stale')).toEqual(damaged('damaged-stale'));
+  });
+
+  it('is unversioned for a patch, which is given what it holds to merge and write whole', async () => {
+    await table.put(damaged('damaged-patch'));
+
+    const patched = await table.store.patchConfig({
+      writeId: 'patch',
+      sessionId: 'damaged-patch',
+      ownerId: 'alice',
+      set: { top_p: 0.5 },
+      remove: [],
+      updatedAt: 'now',
+    });
+
+    expect(patched).toEqual({ outcome: 'unversioned', stored: { config: { model: 'old' }, version: 0 } });
+    expect(await table.get('damaged-patch')).toEqual(damaged('damaged-patch'));
+  });
+});
