@@ -105,6 +105,19 @@ export const replaceSessionConfig = async (
   return done(current);
 };
 
+/** The session as it stands, for a write that changes nothing: refused as the write would be (missing, changed). */
+const readUnchanged = async (
+  store: SessionStore,
+  { expectedVersions, ...read }: WriteOptions,
+): Promise<SessionConfigOutcome> => {
+  const found = await readSessionConfig({ store }, read);
+  if (found.outcome === 'done' && expectedVersions !== undefined) {
+    const { version } = found.current;
+    if (!expectedVersions.includes(version)) return refused(new VersionConflictError(version));
+  }
+  return found;
+};
+
 /** RFC 7396 on a config whose fields hold no objects: each field of the patch replaces the target's, `null` removes it. */
 export const mergePatch = (
   target: Readonly<Record<string, unknown>>,
@@ -196,6 +209,8 @@ export const patchSessionConfig = async (
     set: Object.fromEntries(named.filter((name) => patch[name] !== null).map((name) => [name, patch[name]])),
     remove: named.filter((name) => patch[name] === null),
   };
+  // A patch that names no field changes nothing: it is answered with the state it would have applied to.
+  if (named.length === 0) return readUnchanged(store, options);
   const writeId = options.writeId ?? randomUUID();
   for (let attempt = 1; attempt <= MAX_PATCH_ATTEMPTS; attempt++) {
     const write = { ...options, writeId, updatedAt: now().toISOString() };

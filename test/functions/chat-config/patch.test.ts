@@ -50,11 +50,33 @@ describe('PATCH /api/chat-sessions/{sessionId}/config (JSON Merge Patch)', () =>
     expect(response.body.config).toEqual(ITEM.config);
   });
 
-  it('counts an empty patch as a write that changes no field', async () => {
+  it('answers an empty patch with the session as it stands, and writes nothing', async () => {
     const response = await patch({});
 
     expect(response.statusCode).toBe(200);
-    expect(response.body).toMatchObject({ config: ITEM.config, version: 5 });
+    expect(response.headers.etag).toBe('"4"');
+    expect(response.body).toEqual({
+      message: 'Chat configuration updated successfully',
+      sessionId: 'session-1',
+      config: ITEM.config,
+      version: 4,
+      updatedAt: ITEM.updatedAt,
+    });
+    await expectSessionUnchanged();
+  });
+
+  it('answers an empty patch under a stale If-Match with 412, as any patch', async () => {
+    const response = await patch({}, { ...MERGE_PATCH, 'if-match': '"3"' });
+
+    expect([response.statusCode, response.headers.etag]).toEqual([412, '"4"']);
+    await expectSessionUnchanged();
+  });
+
+  it('answers an empty patch of a missing session with 404', async () => {
+    const response = await patch({}, MERGE_PATCH, 'ghost');
+
+    expect(response.statusCode).toBe(404);
+    expect(await table.get('ghost')).toBeUndefined();
   });
 
   it('takes the media type with parameters, in any case', async () => {
