@@ -6,16 +6,27 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { STORE_TIME_LIMITS } from '../../functions/sessions/dynamodb-session-store';
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { createTestTable, storeAt, type TestTable } from '../helpers/dynamodb';
+import { recordTableWrites } from '../helpers/dynamodb-streams';
 import { createHttpApiEvent } from '../helpers/events';
 import { type DynamoDbProxy, REFUSING_ENDPOINT, startDynamoDbProxy } from '../helpers/fake-dynamodb';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
 import { SENTINEL, useSentinelLogs, verboseLogger } from '../helpers/logs';
+import {
+  auditFigures,
+  auditWriter,
+  freezeInCycles,
+  fulfilled,
+  requestConfig,
+  settled,
+  type WriterAudit,
+  writeWhile,
+} from './freeze-thaw';
 
-// Faults: DynamoDB refusing connections, killed mid-run, frozen, answering after the attempt time-out, throttling, and
-// a Lambda deadline coming first. Whatever breaks, the client gets a 503 with Retry-After within 3 s, the session is
-// never half-written, a request is applied at most once and answered as it was applied, and the service answers 200
-// again once DynamoDB is back. The suite ends with one line of figures.
+// Faults: DynamoDB refusing connections, killed mid-run, frozen (once, or in cycles while clients write), answering
+// after the attempt time-out, throttling, and a Lambda deadline coming first. Whatever breaks, the client gets a 503
+// with Retry-After within 3 s, the session is never half-written, a request is applied at most once and answered as it
+// was applied, and the service answers 200 again once DynamoDB is back. The suite ends with one line of figures.
 
 // A request must not be held much longer than the store's own deadline, whatever DynamoDB does.
 const MAX_HOLD_MS = 3_000;
@@ -333,6 +344,127 @@ describe('DynamoDB slower than the attempt time-out (the proxy holds its first w
       configVersion: next,
     });
   });
+});
+
+describe('DynamoDB Local frozen and thawed in cycles while clients write (SIGSTOP, SIGCONT)', () => {
+  // Long enough for several freezes, each holding a write of every client, and short enough for the suite.
+  const RUN_MS = 16_000;
+  const INITIAL_VERSION = 1;
+  // Each client (a Lambda of its own) writes its own session.
+  const CLIENTS = {
+    'with If-Match': { sessionId: 'session-if-match', writer: 'if-match', conditional: true },
+    'without If-Match': { sessionId: 'session-no-if-match', writer: 'no-if-match', conditional: false },
+  } as const;
+  type Client = keyof typeof CLIENTS;
+  const clientNames = Object.keys(CLIENTS) as Client[];
+  const run = {} as { dynamodb: DynamoDbLocal; table: TestTable; audits: Record<Client, WriterAudit> };
+
+  beforeAll(async () => {
+    // GIVEN a DynamoDB Local of the run's own, recording every write it applies, and a session for each client
+    run.dynamodb = await startDynamoDbLocal();
+    run.table = await createTestTable('sessions', run.dynamodb.endpoint);
+    for (const { sessionId, writer } of Object.values(CLIENTS)) {
+      await run.table.put({
+        sessionId,
+        ownerId: 'alice',
+        config: requestConfig(writer, 0),
+        configVersion: INITIAL_VERSION,
+      });
+    }
+    const stream = await recordTableWrites(run.dynamodb.endpoint, run.table.tableName);
+
+    // WHEN it is frozen for 1 to 1.5 s, then thawed for as long, again and again, while the clients write
+    let running = true;
+    const writing = (client: Client) =>
+      writeWhile(handlerOn(run.dynamodb.endpoint, run.table.tableName), {
+        ...CLIENTS[client],
+        running: () => running,
+      });
+    const [freezing, conditional, unconditional] = await Promise.allSettled([
+      freezeInCycles(run.dynamodb.pid, {
+        forMs: RUN_MS,
+        frozenMs: [1_000, 1_500],
+        thawedMs: [1_000, 1_500],
+      }).finally(() => {
+        running = false;
+      }),
+      writing('with If-Match'),
+      writing('without If-Match'),
+    ]);
+    const answers = { 'with If-Match': fulfilled(conditional), 'without If-Match': fulfilled(unconditional) };
+    // ... and, DynamoDB thawed, every attempt it was sent has been carried out
+    const finals = await settled(async () => ({
+      'with If-Match': await run.table.get(CLIENTS['with If-Match'].sessionId),
+      'without If-Match': await run.table.get(CLIENTS['without If-Match'].sessionId),
+    }));
+    const images = await stream.images();
+    const audit = (client: Client) =>
+      auditWriter(answers[client], images, finals[client], {
+        ...CLIENTS[client],
+        initialVersion: INITIAL_VERSION,
+      });
+    run.audits = { 'with If-Match': audit('with If-Match'), 'without If-Match': audit('without If-Match') };
+    figures.push(
+      `frozen ${fulfilled(freezing)} times in ${RUN_MS / 1_000} s → ${clientNames.map((client) => `${client}: ${auditFigures(run.audits[client])}`).join('; ')}`,
+    );
+  }, 90_000);
+  afterAll(async () => {
+    await run.table?.drop();
+    await run.dynamodb?.stop();
+  });
+
+  it('answers 412 to no write with If-Match that was applied', () => {
+    // THEN
+    const audit = run.audits['with If-Match'];
+
+    expect(audit.appliedThough412).toEqual([]);
+  });
+
+  it.each(clientNames)('answers 200 to no write %s but one applied, at the version it names', (client) => {
+    // THEN
+    const audit = run.audits[client];
+
+    expect(audit.answered200NotApplied).toEqual([]);
+    expect(audit.statuses[200]).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['with If-Match', ['200', '412', '503']],
+    ['without If-Match', ['200', '503']],
+  ] as const)('answers every write %s with one of %j', (client, allowed) => {
+    // THEN
+    const { statuses } = run.audits[client];
+
+    expect(
+      Object.keys(statuses).filter((status) => !(allowed as readonly string[]).includes(status)),
+    ).toEqual([]);
+  });
+
+  it.each(clientNames)(
+    'applies each write %s at most once: the version rose by the number of writes applied',
+    (client) => {
+      // THEN
+      const audit = run.audits[client];
+
+      expect(audit.appliedTwice).toEqual([]);
+      expect(audit.versionRise).toBe(audit.applied);
+      // Every version from the first write to the last went to exactly one write: the stream was read whole.
+      expect(audit.versions).toEqual(
+        Array.from({ length: audit.versionRise }, (_, i) => INITIAL_VERSION + 1 + i),
+      );
+    },
+  );
+
+  it.each(clientNames)(
+    "leaves the session written %s whole: each write applied is one request's config, the last one kept",
+    (client) => {
+      // THEN
+      const audit = run.audits[client];
+
+      expect(audit.mixed).toEqual([]);
+      expect(audit.finalConfig).toEqual(audit.lastConfig);
+    },
+  );
 });
 
 describe('DynamoDB throttling (injected on the transport: DynamoDB Local never throttles)', () => {
