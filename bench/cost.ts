@@ -1,0 +1,208 @@
+/**
+ * The cost part of `npm run bench`: builds floor, peer and ours (bench/bundles.ts) and measures, each the median of
+ * rounds that alternate the bundles, their size, their cold init, their CPU per warm invocation, and ours' throughput
+ * against a raw `UpdateCommand` on DynamoDB Local; and each ratio against its target.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-table';
+import { ensureSessionsTable, LOCAL_AWS_ENV, localDynamoDbClient } from '../local/dynamodb-local';
+import { BUNDLE_NAMES, type BundleName, buildBundles } from './bundles';
+import { measureColdInit } from './cold-init';
+import { format, isMet, markdownTable, type Ratio, ratioCell } from './report';
+import { median, medians, pairedRatio } from './stats';
+import type { ThroughputInput, ThroughputResult } from './throughput';
+import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const EVENT_FILE = join(projectRoot, 'events', '200-config-replaced.json');
+const TABLE_NAME = 'bench-sessions';
+const CONCURRENCIES = [1, 16];
+
+export interface CostSettings {
+  readonly rounds: number;
+  readonly coldRounds: number;
+  readonly invocationsPerRound: number;
+  readonly warmUpInvocations: number;
+  readonly roundMs: number;
+  readonly warmUpMs: number;
+}
+
+/** What the run gives the cost part: its settings, and the means to run children and to reach DynamoDB Local. */
+export interface CostRun {
+  readonly settings: CostSettings;
+  /** Where the bundles are built. */
+  readonly workDir: string;
+  /** A folder where the warm CPU process writes a `--cpu-prof` profile. */
+  readonly cpuProfileDir: string | undefined;
+  /** Runs a bench script in a child process with `env`, and returns what it sends back. */
+  readonly runChild: <T>(
+    script: string,
+    input: unknown,
+    env: NodeJS.ProcessEnv,
+    execArgv?: string[],
+  ) => Promise<T>;
+  /** The run's DynamoDB Local, started on first use. */
+  readonly dynamoDbEndpoint: () => Promise<string>;
+}
+
+/** Measures the cost part: what it records (every round of every measure), and its tables in Markdown. */
+export const measureCost = async ({
+  settings,
+  workDir,
+  cpuProfileDir,
+  runChild,
+  dynamoDbEndpoint,
+}: CostRun): Promise<{ results: Record<string, unknown>; printed: string }> => {
+  console.log('Building floor, peer and ours (npm run synth)…');
+  const { bundles, functionEnvironment, oursOverFloor } = await buildBundles(workDir);
+  const files = Object.fromEntries(BUNDLE_NAMES.map((name) => [name, bundles[name].file]));
+  // What Lambda gives the function, for every bundle alike: the template's variables, and its own.
+  const lambdaEnv = {
+    PATH: process.env.PATH,
+    ...LOCAL_AWS_ENV,
+    ...functionEnvironment,
+    TABLE_NAME,
+    AWS_LAMBDA_FUNCTION_NAME: 'chat-config-bench',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    // Where Lambda puts the function's code; the X-Ray SDK takes it as the sign that it runs in Lambda. (Each
+    // invocation's trace header is set by bench/lambda.ts.)
+    LAMBDA_TASK_ROOT: '/var/task',
+  };
+
+  // Twice the rounds: a process start is noisier than a warm loop, and a round takes well under a second.
+  console.log(`Cold init: ${settings.coldRounds} rounds of 4 processes…`);
+  const coldInit = measureColdInit(files, lambdaEnv, settings.coldRounds);
+
+  console.log(
+    `Warm CPU: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
+  );
+  const warmCpu = await runChild<WarmCpuResult>(
+    'warm-cpu.ts',
+    {
+      bundles: files,
+      eventFile: EVENT_FILE,
+      rounds: settings.rounds,
+      invocationsPerRound: settings.invocationsPerRound,
+      warmUpInvocations: settings.warmUpInvocations,
+    } satisfies WarmCpuInput,
+    lambdaEnv,
+    cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
+  );
+
+  console.log(`Throughput: ${settings.rounds} rounds of ${settings.roundMs} ms per side and concurrency…`);
+  const endpoint = await dynamoDbEndpoint();
+  const client = localDynamoDbClient(endpoint);
+  await ensureSessionsTable(client, TABLE_NAME);
+  client.destroy();
+  const throughput = await runChild<ThroughputResult>(
+    'throughput.ts',
+    {
+      endpoint,
+      tableName: TABLE_NAME,
+      ownerAttribute: functionEnvironment.OWNER_ATTRIBUTE?.trim() || DEFAULT_OWNER_ATTRIBUTE,
+      oursFile: bundles.ours.file,
+      eventFile: EVENT_FILE,
+      concurrencies: CONCURRENCIES,
+      rounds: settings.rounds,
+      roundMs: settings.roundMs,
+      warmUpMs: settings.warmUpMs,
+    } satisfies ThroughputInput,
+    { ...lambdaEnv, DYNAMODB_ENDPOINT: endpoint },
+  );
+
+  const coldMs = medians(coldInit.netMs);
+  const rss = medians(coldInit.peakRssBytes);
+  const warm = warmCpu.median;
+  const of = (values: Record<string, number>, name: BundleName) => values[name] ?? Number.NaN;
+  // Each timed ratio is the median of the rounds' own ratios: the sides of one round ran seconds apart.
+  const cold = coldInit.netMs as Record<BundleName, number[]>;
+  const cpu = warmCpu.microsecondsPerInvocation as Record<BundleName, number[]>;
+  const ratios: Record<string, Ratio> = {
+    bundleFloor: {
+      measure: 'bundle bytes, ours/floor',
+      value: bundles.ours.bytes / bundles.floor.bytes,
+      target: 1.15,
+    },
+    bundlePeer: {
+      measure: 'bundle bytes, ours/peer',
+      value: bundles.ours.bytes / bundles.peer.bytes,
+      target: 0.5,
+    },
+    coldFloor: { measure: 'cold init, ours/floor', value: pairedRatio(cold.ours, cold.floor), target: 1.15 },
+    coldPeer: { measure: 'cold init, ours/peer', value: pairedRatio(cold.ours, cold.peer), target: 0.7 },
+    warmFloor: { measure: 'warm CPU, ours/floor', value: pairedRatio(cpu.ours, cpu.floor), target: 1.1 },
+  };
+  for (const concurrency of CONCURRENCIES) {
+    const figures = throughput[String(concurrency)];
+    ratios[`throughput${concurrency}`] = {
+      measure: `throughput at concurrency ${concurrency}, ours/raw`,
+      value: pairedRatio(figures?.ours.perSecond ?? [], figures?.raw.perSecond ?? []),
+      target: 0.95,
+      atLeast: true,
+    };
+  }
+
+  const row = (label: string, values: (name: BundleName) => string, floor?: Ratio, peer?: Ratio) => [
+    label,
+    ...BUNDLE_NAMES.map(values),
+    ratioCell(floor),
+    ratioCell(peer),
+  ];
+  const bundleTable = markdownTable(
+    ['', 'floor', 'peer', 'ours', 'ours/floor', 'ours/peer'],
+    [
+      row('bundle (bytes)', (n) => format.count(bundles[n].bytes), ratios.bundleFloor, ratios.bundlePeer),
+      row('bundle gzip -9 (bytes)', (n) => format.count(bundles[n].gzipBytes)),
+      row(
+        'cold init (ms, net of node -e 0)',
+        (n) => format.ms(of(coldMs, n)),
+        ratios.coldFloor,
+        ratios.coldPeer,
+      ),
+      row('peak RSS after init (MiB)', (n) => format.mib(of(rss, n))),
+      row('warm CPU (µs per invocation)', (n) => format.count(of(warm, n)), ratios.warmFloor),
+    ],
+  );
+  const throughputTable = markdownTable(
+    ['concurrency', 'raw (req/s)', 'ours (req/s)', 'ours/raw', 'p50 raw / ours (ms)', 'p99 raw / ours (ms)'],
+    CONCURRENCIES.map((concurrency) => {
+      const figures = throughput[String(concurrency)];
+      const pair = (key: 'p50Ms' | 'p99Ms') =>
+        `${format.ms(figures?.raw.median[key] ?? Number.NaN)} / ${format.ms(figures?.ours.median[key] ?? Number.NaN)}`;
+      return [
+        String(concurrency),
+        format.count(figures?.raw.median.perSecond ?? Number.NaN),
+        format.count(figures?.ours.median.perSecond ?? Number.NaN),
+        ratioCell(ratios[`throughput${concurrency}`]),
+        pair('p50Ms'),
+        pair('p99Ms'),
+      ];
+    }),
+  );
+  const bytesTable = markdownTable(
+    ['in ours, not in floor', 'bytes'],
+    oursOverFloor.map(({ source, bytes }) => [source, format.count(bytes)]),
+  );
+
+  const results = {
+    settings,
+    bundles: Object.fromEntries(
+      BUNDLE_NAMES.map((name) => [name, { bytes: bundles[name].bytes, gzipBytes: bundles[name].gzipBytes }]),
+    ),
+    oursOverFloor,
+    coldInit: {
+      medianNetMs: coldMs,
+      medianPeakRssBytes: rss,
+      medianBareNodeMs: median(coldInit.bareNodeMs),
+      rounds: coldInit,
+    },
+    warmCpu: { medianMicroseconds: warm, rounds: warmCpu.microsecondsPerInvocation },
+    throughput,
+    ratios: Object.values(ratios).map((ratio) => ({ ...ratio, met: isMet(ratio) })),
+  };
+  const printed = `${bundleTable}\n\n${throughputTable}\n\n${bytesTable}\n\nMedians of ${settings.rounds} rounds.`;
+  return { results, printed };
+};
