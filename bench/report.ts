@@ -57,6 +57,10 @@ export const format = {
   /** Bytes, µs, requests per second: whole numbers. */
   count: (value: number) => digits(value),
   ms: (value: number) => digits(value, 1),
+  /** The latency of one request, whose differences can be tenths of a millisecond. */
+  fineMs: (value: number) => digits(value, 2),
+  /** A z score: its first decimal is all a test of noisy samples can tell. */
+  z: (value: number) => digits(value, 1),
   mib: (value: number) => digits(value / 2 ** 20, 1),
   ratio: (value: number) => digits(value, 2),
 };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <part>…] [--record]`: runs the bench's parts, all of them unless some are named.
  * - cost (bench/cost.ts): floor, peer and ours built, and their size, cold init, CPU per warm invocation, and ours'
- *   throughput against a raw `UpdateCommand` on DynamoDB Local, each against its target.
+ *   throughput against a raw `UpdateCommand` on DynamoDB Local, each against its target;
+ * - oracle (bench/oracle.ts): whether the time of a 404 tells another user's session from no session.
  *
  * Prints each part's tables, and writes the results to bench/results.local.json (ignored by git), or with
  * `--record` to bench/results.json, the figures the project keeps. A run of some parts replaces only their results
@@ -11,6 +12,8 @@
  * - BENCH_ROUNDS: rounds of each cost measure (20; twice that for cold init);
  * - BENCH_INVOCATIONS: invocations per warm CPU round (1000, and as many to warm up);
  * - BENCH_ROUND_MS: length of a throughput round (1000; twice that to warm up each concurrency, six times at first);
+ * - BENCH_ORACLE_PROBES: oracle probes of each case and method (300);
+ * - BENCH_ORACLE_WARM_UP: unrecorded oracle rounds first (100);
  * - BENCH_RESULTS_FILE: where the results go, whether recorded or not;
  * - BENCH_CPU_PROF_DIR: a folder where the warm CPU process writes a `--cpu-prof` profile.
  */
@@ -23,10 +26,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local';
 import { measureCost } from './cost';
+import { measureOracle, ORACLE_DEFAULTS, oracleTable } from './oracle';
 import { commit, machine, resultsFileOf } from './report';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const PARTS = ['cost'] as const;
+const PARTS = ['cost', 'oracle'] as const;
 type Part = (typeof PARTS)[number];
 const { values: options, positionals } = parseArgs({
   options: { record: { type: 'boolean', default: false } },
@@ -59,6 +63,10 @@ const costSettings = {
   warmUpInvocations: invocationsPerRound,
   roundMs,
   warmUpMs: 2 * roundMs,
+};
+const oracleSettings = {
+  probes: setting('BENCH_ORACLE_PROBES', ORACLE_DEFAULTS.probes),
+  warmUpRounds: setting('BENCH_ORACLE_WARM_UP', ORACLE_DEFAULTS.warmUpRounds),
 };
 const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
@@ -133,6 +141,11 @@ try {
     // At the top of the file, where they were before the bench had parts.
     Object.assign(results, provenance(), cost.results);
     printed.push(cost.printed);
+  }
+  if (parts.has('oracle')) {
+    const oracle = await measureOracle(await dynamoDbEndpoint(), oracleSettings);
+    results.oracle = { ...provenance(), ...oracle };
+    printed.push(oracleTable(oracle));
   }
 
   // Three decimals say all that rounds of noisy timings can.

@@ -19,6 +19,13 @@ export const rotated = <T>(items: readonly T[], round: number): T[] => {
   return [...items.slice(shift), ...items.slice(0, shift)];
 };
 
+/** `items` in random order: no item is favoured by its place in a round. */
+export const shuffled = <T>(items: readonly T[]): T[] =>
+  items
+    .map((item) => ({ item, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ item }) => item);
+
 /** The median of the ratios `a[i] / b[i]` of paired samples (taken in the same round). */
 export const pairedRatio = (a: readonly number[], b: readonly number[]): number =>
   median(a.map((value, i) => value / (b[i] ?? Number.NaN)));

@@ -1,14 +1,16 @@
 /**
  * `npm run bench` in miniature: a few rounds of each measure, to prove that it builds the three bundles, that each
- * answers the sample event as it should on the canned transport and on DynamoDB Local, and that it records every
- * ratio. No figure is checked here: speed lives in `npm run bench`, whose numbers never fail a build.
+ * answers the sample event as it should on the canned transport and on DynamoDB Local, that it records every
+ * ratio, and that the oracle probes every method on every case. No figure is checked here: speed lives in
+ * `npm run bench`, whose numbers never fail a build.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { OracleResult } from '../../bench/oracle';
 import { resultsFileOf } from '../../bench/report';
 
 const run = promisify(execFile);
@@ -22,6 +24,7 @@ interface Results {
   warmCpu: { medianMicroseconds: Record<string, number> };
   throughput: Record<string, Record<'raw' | 'ours', { median: { perSecond: number; p99Ms: number } }>>;
   ratios: { measure: string; value: number; target: number; met: boolean }[];
+  oracle: OracleResult & { commit: string };
 }
 
 let workDir: string;
@@ -37,6 +40,8 @@ beforeAll(async () => {
       BENCH_ROUNDS: '2',
       BENCH_INVOCATIONS: '20',
       BENCH_ROUND_MS: '200',
+      BENCH_ORACLE_PROBES: '5',
+      BENCH_ORACLE_WARM_UP: '1',
       BENCH_RESULTS_FILE: resultsFile,
     },
     maxBuffer: 16 * 1024 * 1024,
@@ -98,6 +103,46 @@ describe('npm run bench', () => {
     );
     expect(sources).not.toContain('zod');
   });
+});
+
+describe("npm run bench's oracle", () => {
+  it('times GET, PUT, PUT with If-Match and PATCH on each case, every probe answered 404', () => {
+    // The run fails on any other answer; here, each case of each method has its probes and its figures.
+    expect(Object.keys(results.oracle.methods)).toEqual(['GET', 'PUT', 'PUT If-Match "1"', 'PATCH']);
+    for (const { cases, z } of Object.values(results.oracle.methods)) {
+      expect(Object.keys(cases)).toEqual(['missing', 'config', 'crowded']);
+      for (const { samplesMs, p50Ms } of Object.values(cases)) {
+        expect(samplesMs).toHaveLength(5);
+        expect(isPositive(p50Ms)).toBe(true);
+      }
+      expect(Number.isFinite(z.configVsMissing) && Number.isFinite(z.crowdedVsMissing)).toBe(true);
+    }
+    expect(printed).toContain('| as mallory |');
+  });
+
+  it('runs alone when named, keeping the results of the other parts in the file', async () => {
+    // GIVEN a results file an earlier run of every part wrote
+    const resultsFile = join(workDir, 'earlier.json');
+    writeFileSync(resultsFile, JSON.stringify({ ...results, oracle: { commit: 'earlier' } }));
+
+    // WHEN only the oracle runs
+    await run('npm', ['run', 'bench', '--', 'oracle'], {
+      env: {
+        ...process.env,
+        BENCH_ORACLE_PROBES: '2',
+        BENCH_ORACLE_WARM_UP: '1',
+        BENCH_RESULTS_FILE: resultsFile,
+      },
+      timeout: 100_000,
+    });
+
+    // THEN its results are new, the others' as they were
+    const after = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
+    expect(after.oracle.commit).not.toBe('earlier');
+    expect(after.oracle.settings.probes).toBe(2);
+    expect(after.bundles).toEqual(results.bundles);
+    expect(after.commit).toBe(results.commit);
+  }, 120_000);
 });
 
 describe("the bench's results file", () => {
