@@ -15,6 +15,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createChatConfigHandler } from '../functions/chat-config/create-handler';
 import { MAX_CONFIG_BYTES } from '../functions/sessions/config-schema';
 import { createDocumentClient, DynamoDbSessionStore } from '../functions/sessions/dynamodb-session-store';
+import { withNotFoundFloor } from '../functions/sessions/not-found-floor';
+import type { SessionStore } from '../functions/sessions/session-store';
 import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-table';
 import { ensureSessionsTable, localDynamoDbClient, startDynamoDbLocal } from '../local/dynamodb-local';
 import { lambdaContext } from '../local/http-api';
@@ -91,7 +93,7 @@ export interface OracleSettings {
 export type OracleResult = Awaited<ReturnType<typeof measureOracle>>;
 
 /** The function's handler on `store`, as the tests build it: its logs and EMF lines written nowhere, no tracer. */
-const quietHandler = (store: DynamoDbSessionStore) => {
+const quietHandler = (store: SessionStore) => {
   // Read whenever a Metrics instance is built, the handler's own single-metric ones included.
   const saved = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -115,7 +117,8 @@ export const measureOracle = async (endpoint: string, settings: OracleSettings) 
     await ensureSessionsTable(client, TABLE_NAME);
     const documents = DynamoDBDocumentClient.from(client);
     for (const item of ITEMS) await documents.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
-    const handler = quietHandler(new DynamoDbSessionStore(storeClient, TABLE_NAME));
+    // Wrapped as the function wraps its own store.
+    const handler = quietHandler(withNotFoundFloor(new DynamoDbSessionStore(storeClient, TABLE_NAME)));
     const context = lambdaContext(3_600_000);
 
     const probe = async (name: ProbeName, which: Case) => {

@@ -2,6 +2,7 @@ import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/comm
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
+import { withNotFoundFloor } from '../sessions/not-found-floor';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-table';
 import { createChatConfigHandler } from './create-handler';
 import { SERVICE_NAME } from './metrics';
@@ -47,13 +48,16 @@ const ownerAttributeIsWrong = ownerAttributeProblem(ownerAttribute);
 if (ownerAttributeIsWrong !== undefined) {
   throw new Error(`Environment variable OWNER_ATTRIBUTE is wrong: ${ownerAttributeIsWrong}`);
 }
-const store = new DynamoDbSessionStore(
-  createDocumentClient({
-    endpoint,
-    ...(tracer ? { instrument: (client) => tracer.captureAWSv3Client(client) } : {}),
-  }),
-  tableName,
-  { ownerAttribute, onCall: storeLatencyMetric(metrics) },
+// Another user's session and a missing one answer their 404 in the same time (see withNotFoundFloor).
+const store = withNotFoundFloor(
+  new DynamoDbSessionStore(
+    createDocumentClient({
+      endpoint,
+      ...(tracer ? { instrument: (client) => tracer.captureAWSv3Client(client) } : {}),
+    }),
+    tableName,
+    { ownerAttribute, onCall: storeLatencyMetric(metrics) },
+  ),
 );
 
 /** Lambda entry point for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`. */

@@ -36,7 +36,9 @@ for (const eventFile of eventFiles) {
     fail: () => undefined,
     succeed: () => undefined,
   };
-  results.push({ eventFile, result: await handler(event, context) });
+  const started = performance.now();
+  const result = await handler(event, context);
+  results.push({ eventFile, result, ms: performance.now() - started });
 }
 // Exits a moment after the last answer, as Lambda keeps running the event loop while the runtime posts it: time for
 // the datagrams sent to the X-Ray daemon to leave.

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { outcomeOf } from '../../functions/chat-config/metrics';
+import { NOT_FOUND_FLOOR_MS } from '../../functions/sessions/not-found-floor';
 import { DEMO_SESSION } from '../../local/demo-session';
 import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
@@ -134,7 +135,7 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
   });
   const reports: {
     node: string;
-    results: { eventFile: string; result: APIGatewayProxyStructuredResultV2 }[];
+    results: { eventFile: string; result: APIGatewayProxyStructuredResultV2; ms: number }[];
   }[] = [];
   child.on('message', (report) => reports.push(report as (typeof reports)[number]));
   await once(child, 'exit');
@@ -244,6 +245,17 @@ describe('the bundled asset, run like Lambda runs it', () => {
     // Logs are the function's JSON lines, with its audit line, and never a config value.
     expect(logs).toContain('"message":"Chat configuration updated"');
     expect(logs).not.toContain(SYSTEM_PROMPT);
+  });
+
+  it('holds each 404 until the not-found floor, another user’s session as a missing one', async () => {
+    const { results } = await invokeBundle(
+      ['404-session-not-found.json', '404-session-of-another-user.json'].map((f) => join(EVENTS_DIR, f)),
+    );
+
+    for (const { result, ms } of results) {
+      expect(result.statusCode).toBe(404);
+      expect(ms).toBeGreaterThanOrEqual(NOT_FOUND_FLOOR_MS - 1);
+    }
   });
 
   it("prints each request's outcome and DynamoDB's latency as EMF, under the namespace the template sets", async () => {
