@@ -43,7 +43,8 @@ const describe = (error: unknown, depth = 0): Record<string, unknown> => {
   };
   const frames = framesOf(error);
   return {
-    name: error.name,
+    // Node names its system errors (a refused connection, a reset socket) plainly "Error": their code says what failed.
+    name: error.name === 'Error' && typeof code === 'string' && code !== '' ? code : error.name,
     ...(code ? { code } : {}),
     ...($fault ? { fault: $fault } : {}),
     ...($metadata ? { metadata: $metadata } : {}),

@@ -212,7 +212,17 @@ describe('config values never reach the logs', () => {
     const response = await invoke(createHttpApiEvent({ body: secretBody }));
 
     expect(response.statusCode).toBe(503);
-    expect(logs.lines()).toContainEqual(expect.objectContaining({ level: 'ERROR', status: 503 }));
+    // Each error named for what failed: a refused connection by its code, not Node's bare "Error".
+    expect(logs.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        status: 503,
+        error: expect.objectContaining({
+          name: 'StoreUnavailableError',
+          cause: expect.objectContaining({ name: 'ECONNREFUSED', code: 'ECONNREFUSED' }),
+        }),
+      }),
+    );
     expect(logs.text()).not.toContain(SECRET);
   });
 });
