@@ -26,7 +26,8 @@ export const withNotFoundFloor = (store: SessionStore, floorMs = NOT_FOUND_FLOOR
       const left = floorMs - (performance.now() - started);
       if (outcome.outcome === 'not-found' && left > 0) {
         // An abort ends the wait: the request is answered otherwise then.
-        await sleep(left, undefined, { signal: request.signal }).catch(() => undefined);
+        // Node's timers count whole milliseconds from the loop's cached time: they may fire up to 1 ms early.
+        await sleep(Math.ceil(left) + 1, undefined, { signal: request.signal }).catch(() => undefined);
       }
       return outcome;
     };
