@@ -313,9 +313,10 @@ describe("npm start's console", () => {
       body: '{"temperature": 0.4}',
     });
 
-    // THEN the audit line, the request's metrics (two DynamoDB calls: the config was never written by this API)
-    // and the access log line, each JSON
-    const records = (await consoleLines(api.output, 5)).map(
+    // THEN the audit line, the request's metrics (four DynamoDB calls: the config was never written by this API, so
+    // the field-by-field write fails, its cause and the config are read, and the merged config is written) and the
+    // access log line, each JSON
+    const records = (await consoleLines(api.output, 7)).map(
       (line) => JSON.parse(line) as Record<string, unknown>,
     );
     expect(records).toEqual(
