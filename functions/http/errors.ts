@@ -95,3 +95,15 @@ export class UnprocessableContentError extends Error {
     super(invalidBodySentence(violations.length));
   }
 }
+
+/** This deployment only takes writes that carry an `Idempotency-Key`, and this one did not. */
+export class IdempotencyKeyMissingError extends Error {
+  override readonly name = 'IdempotencyKeyMissingError';
+
+  constructor() {
+    super(
+      'Writes must carry an Idempotency-Key header: a new unique value for each write, such as a UUID in quotes ' +
+        '(Idempotency-Key: "…"), sent again unchanged on every retry of that write',
+    );
+  }
+}
