@@ -56,27 +56,32 @@ export interface DynamoDbClientOptions {
   readonly endpoint?: string | undefined;
   /** Instruments the client before use, e.g. Powertools Tracer's `captureAWSv3Client`. @default - as built */
   readonly instrument?: (client: DynamoDBClient) => DynamoDBClient;
+  /** Attempts per call, the first included. @default - `STORE_TIME_LIMITS.maxAttempts` */
+  readonly maxAttempts?: number;
 }
 
-/** Builds the one DocumentClient a process uses, with explicit timeouts and retries. */
-export const createDocumentClient = ({
+/** Builds a DynamoDB client with the store's time limits on each attempt, for callers that send its commands. */
+export const createDynamoDbClient = ({
   endpoint,
   instrument = (client) => client,
-}: DynamoDbClientOptions = {}): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(
-    instrument(
-      new DynamoDBClient({
-        ...(endpoint === undefined ? {} : { endpoint }),
-        maxAttempts: STORE_TIME_LIMITS.maxAttempts,
-        retryMode: 'standard',
-        requestHandler: {
-          connectionTimeout: STORE_TIME_LIMITS.connectionTimeoutMs,
-          requestTimeout: STORE_TIME_LIMITS.requestTimeoutMs,
-          throwOnRequestTimeout: true,
-        },
-      }),
-    ),
+  maxAttempts = STORE_TIME_LIMITS.maxAttempts,
+}: DynamoDbClientOptions = {}): DynamoDBClient =>
+  instrument(
+    new DynamoDBClient({
+      ...(endpoint === undefined ? {} : { endpoint }),
+      maxAttempts,
+      retryMode: 'standard',
+      requestHandler: {
+        connectionTimeout: STORE_TIME_LIMITS.connectionTimeoutMs,
+        requestTimeout: STORE_TIME_LIMITS.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
+    }),
   );
+
+/** Builds the one DocumentClient a process uses, with explicit timeouts and retries. */
+export const createDocumentClient = (options: DynamoDbClientOptions = {}): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(createDynamoDbClient(options));
 
 /** The error shape the SDK's own retry classifier reads (`name`, `code`, `$metadata`, `$retryable`, `cause`). */
 type ClassifiableError = Parameters<typeof isTransientError>[0];
@@ -85,7 +90,7 @@ type ClassifiableError = Parameters<typeof isTransientError>[0];
  * Throttled, timed out, refused or a 5xx from DynamoDB: what the SDK itself would retry, and the client may too;
  * and a conflict with a transaction in flight on the item, which the SDK's classifier does not list.
  */
-const isRetryable = (error: unknown): boolean =>
+export const isTransientDynamoDbError = (error: unknown): boolean =>
   error instanceof TransactionConflictException ||
   (error instanceof Error &&
     (isThrottlingError(error as ClassifiableError) || isTransientError(error as ClassifiableError)));
@@ -276,7 +281,7 @@ export class DynamoDbSessionStore implements SessionStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw error;
       if (isItemTooLarge(error)) throw new SessionTooLargeError();
-      if (controller.signal.aborted || isRetryable(error)) {
+      if (controller.signal.aborted || isTransientDynamoDbError(error)) {
         throw new StoreUnavailableError({ cause: error });
       }
       throw new StoreFailedError(operation, { cause: error });

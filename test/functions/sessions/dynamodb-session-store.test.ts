@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createDocumentClient,
+  createDynamoDbClient,
   DynamoDbSessionStore,
+  isTransientDynamoDbError,
 } from '../../../functions/sessions/dynamodb-session-store';
 import { createTestTable, type TestTable } from '../../helpers/dynamodb';
+import { startDynamoDbProxy } from '../../helpers/fake-dynamodb';
 
 let table: TestTable;
 
@@ -506,5 +510,46 @@ describe('DynamoDbSessionStore ownership', () => {
           ownerAttribute,
         }),
     ).toThrow(/owner attribute/);
+  });
+});
+
+describe('the DynamoDB clients', () => {
+  /** Sends one GetItem through a proxy that throttles every request: how many attempts reached it, and the error. */
+  const attemptsOf = async (maxAttempts: number) => {
+    const proxy = await startDynamoDbProxy(table.endpoint, { throttles: () => true });
+    const client = createDynamoDbClient({ endpoint: proxy.endpoint, maxAttempts });
+    try {
+      const error = await client
+        .send(new GetItemCommand({ TableName: table.tableName, Key: { sessionId: { S: 'any' } } }))
+        .catch((caught: unknown) => caught);
+      return { attempts: proxy.requests(), error };
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
+  };
+
+  it('sends a throttled call once when built with a single attempt, and calls its failure transient', async () => {
+    // WHEN
+    const { attempts, error } = await attemptsOf(1);
+
+    // THEN
+    expect(attempts).toBe(1);
+    expect(isTransientDynamoDbError(error)).toBe(true);
+  });
+
+  it('calls a missing table no transient failure: retrying would not help', async () => {
+    // GIVEN
+    const client = createDynamoDbClient({ endpoint: table.endpoint });
+
+    // WHEN
+    const error = await client
+      .send(new GetItemCommand({ TableName: 'no-such-table', Key: { sessionId: { S: 'any' } } }))
+      .catch((caught: unknown) => caught)
+      .finally(() => client.destroy());
+
+    // THEN
+    expect(error).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(isTransientDynamoDbError(error)).toBe(false);
   });
 });
