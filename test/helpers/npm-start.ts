@@ -98,19 +98,21 @@ export const useNpmStart = ({ stopAfter = 'test' }: { stopAfter?: 'test' | 'file
   };
 
   /**
-   * `npm start` on this run's DynamoDB Local (DYNAMODB_ENDPOINT: no Java needed), with a table of its own and `env`
-   * besides: the API, stopped after the test, and the table's name.
+   * `npm start` on this run's DynamoDB Local (DYNAMODB_ENDPOINT: no Java needed), with tables of its own and `env`
+   * besides: the API, stopped after the test, and the tables' names.
    */
   const startOnTestEndpoint = (env: Record<string, string> = {}) => {
     const tableName = `start-${randomUUID()}`;
+    const idempotencyTableName = `start-idempotency-${randomUUID()}`;
     const api = startLocalApi({
       PORT: '0',
       DYNAMODB_ENDPOINT: testEndpoint(),
       TABLE_NAME: tableName,
+      IDEMPOTENCY_TABLE_NAME: idempotencyTableName,
       PATH: PATH_WITHOUT_JAVA,
       ...env,
     });
-    return { ...api, tableName };
+    return { ...api, tableName, idempotencyTableName };
   };
 
   return { LOCAL_ISSUER_KEY_FILE, token, startLocalApi, startOnTestEndpoint };

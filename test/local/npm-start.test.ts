@@ -3,7 +3,12 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from '@jest/globals';
 import { functionRecordOf } from '../../local/console-log';
@@ -94,6 +99,25 @@ describe('npm start', () => {
 
     expect(banner).toContain(`table ${api.tableName}`);
     expect(response.status).toBe(200);
+  });
+
+  it("creates the idempotency records' table there too, its records expiring by their expiration attribute", async () => {
+    // WHEN
+    const api = startOnTestEndpoint();
+    await api.banner;
+
+    // THEN
+    const client = localDynamoDbClient(testEndpoint());
+    try {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: api.idempotencyTableName }));
+      const { TimeToLiveDescription } = await client.send(
+        new DescribeTimeToLiveCommand({ TableName: api.idempotencyTableName }),
+      );
+      expect(Table?.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+      expect(TimeToLiveDescription).toEqual({ AttributeName: 'expiration', TimeToLiveStatus: 'ENABLED' });
+    } finally {
+      client.destroy();
+    }
   });
 
   it('seeds the demo owner in OWNER_ATTRIBUTE as the handler reads it (trimmed)', async () => {
