@@ -23,6 +23,7 @@ import { ACCESS_LOG_FORMAT } from './access-log-format';
 import { validatedApiSettings } from './chat-config-api-props';
 import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
 import { CHAT_CONFIG_BUNDLING } from './chat-config-bundling';
+import { IdempotencyTable } from './idempotency-table';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
 export const CHAT_CONFIG_TABLE_ACTIONS = STORE_OPERATIONS.map((operation) => `dynamodb:${operation}`);
@@ -132,6 +133,8 @@ export class ChatConfigApi extends Construct {
   readonly stage: HttpStage;
   /** The sessions table: the one created, or the one given in props. */
   readonly table: ITable;
+  /** Where the first response to each write sent with an `Idempotency-Key` is kept for its retries. */
+  readonly idempotencyTable: IdempotencyTable;
   /** The Lambda function behind every route. */
   readonly function: NodejsFunction;
   /** Who may call: the routes' authorizer, and the user pool unless an issuer was given. */
@@ -168,12 +171,14 @@ export class ChatConfigApi extends Construct {
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
+    this.idempotencyTable = new IdempotencyTable(this, 'IdempotencyRecords');
 
     // Its own log group and a role that may write there: no managed policy, no logs:CreateLogGroup on `*`.
     const functionLogs = new LogGroup(this, 'FunctionLogs', { retention: settings.logRetention });
     const role = new Role(this, 'FunctionRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'chat-config function: writes its logs, reads and updates session items',
+      description:
+        'chat-config function: writes its logs, reads and updates session items and its idempotency records',
     });
     functionLogs.grantWrite(role);
 
@@ -189,6 +194,7 @@ export class ChatConfigApi extends Construct {
       tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         TABLE_NAME: this.table.tableName,
+        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
         // Empty in AWS: the region's DynamoDB. Declared so that sam local's --env-vars can point it at a local one
         // (SAM overrides only the variables a template declares).
         DYNAMODB_ENDPOINT: '',
@@ -205,6 +211,7 @@ export class ChatConfigApi extends Construct {
       bundling: CHAT_CONFIG_BUNDLING,
     });
     this.table.grant(this.function, ...CHAT_CONFIG_TABLE_ACTIONS);
+    this.idempotencyTable.grantRecords(this.function);
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `${Stack.of(this).stackName}-${id}`,

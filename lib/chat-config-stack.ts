@@ -49,7 +49,7 @@ export class ChatConfigStack extends Stack {
   constructor(scope: Construct, id: string, props: ChatConfigStackProps = {}) {
     super(scope, id, {
       description:
-        'Chat session configuration API: HTTP API with a JWT authorizer, Lambda function, DynamoDB table',
+        'Chat session configuration API: HTTP API with a JWT authorizer, Lambda function, DynamoDB tables',
       ...props,
     });
     const { existingTableName } = props;
@@ -91,6 +91,10 @@ export class ChatConfigStack extends Stack {
     new CfnOutput(this, 'TableName', {
       description: 'The sessions table',
       value: this.chatConfig.table.tableName,
+    });
+    new CfnOutput(this, 'IdempotencyTableName', {
+      description: 'Where the first response to each write sent with an Idempotency-Key is kept for a day',
+      value: this.chatConfig.idempotencyTable.tableName,
     });
     new CfnOutput(this, 'FunctionName', {
       description: 'The chat-config Lambda function',

@@ -67,18 +67,23 @@ describe('the CDK app', () => {
     expect(synthApp().stack.stackName).toBe('ChatConfigApi');
   });
 
-  it('outputs the API URL, the table name and the function name', () => {
+  it("outputs the API URL, the tables' names and the function name", () => {
     // GIVEN
     const { template, stack } = synthApp();
+    const tableKeyedBy = (key: string) =>
+      Object.keys(
+        template.findResources('AWS::DynamoDB::GlobalTable', {
+          Properties: { KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] },
+        }),
+      )[0];
 
     // THEN
     template.hasOutput('ApiUrl', {
       Value: stack.resolve(stack.chatConfig.url),
       Description: 'Base URL of the API: GET/POST/PUT/PATCH <ApiUrl>api/chat-sessions/{sessionId}/config',
     });
-    template.hasOutput('TableName', {
-      Value: { Ref: Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] },
-    });
+    template.hasOutput('TableName', { Value: { Ref: tableKeyedBy('sessionId') } });
+    template.hasOutput('IdempotencyTableName', { Value: { Ref: tableKeyedBy('id') } });
     template.hasOutput('FunctionName', {
       Value: { Ref: Object.keys(template.findResources('AWS::Lambda::Function'))[0] },
     });
@@ -143,6 +148,7 @@ describe('the CDK app', () => {
       'ApiUrl',
       'DashboardName',
       'FunctionName',
+      'IdempotencyTableName',
       'TableName',
       'TokenIssuer',
     ]);
@@ -391,8 +397,11 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     // WHEN
     const { template } = synthApp({ 'chat-config:tableName': 'team-sessions' });
 
-    // THEN
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    // THEN the stack creates only the idempotency records' table
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    });
     template.hasOutput('TableName', { Value: 'team-sessions' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ TABLE_NAME: 'team-sessions' }) },

@@ -6,6 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CHAT_CONFIG_TABLE_ACTIONS, ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
+import { IDEMPOTENCY_TABLE_ACTIONS } from '../../lib/idempotency-table';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
 afterAll(removeTestAssemblies);
@@ -28,11 +29,17 @@ const functionLogGroupOf = (template: Template): string =>
 // One synth with the defaults serves the tests that only read it.
 const defaults = synth();
 
-const logicalIdOf = (template: Template, type: string): string => {
-  const ids = Object.keys(template.findResources(type));
+const logicalIdOf = (template: Template, type: string, props?: object): string => {
+  const ids = Object.keys(template.findResources(type, props));
   expect(ids).toHaveLength(1);
   return ids[0] as string;
 };
+
+/** The logical id of the one table keyed by `key`: `sessionId` for the sessions, `id` for the idempotency records. */
+const tableIdOf = (template: Template, key: string): string =>
+  logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', {
+    Properties: { KeySchema: [{ AttributeName: key, KeyType: 'HASH' }] },
+  });
 
 describe('ChatConfigApi routes', () => {
   it('routes GET, POST, PUT and PATCH /api/chat-sessions/{sessionId}/config, and nothing else, to the function', () => {
@@ -75,13 +82,14 @@ describe('ChatConfigApi function', () => {
     });
   });
 
-  it('gets the table name, its service name and whether If-Match is required from its environment, and no NODE_OPTIONS', () => {
+  it("gets the tables' names, its service name and whether If-Match is required from its environment, and no NODE_OPTIONS", () => {
     const { template } = defaults;
 
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
-          TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable') },
+          TABLE_NAME: { Ref: tableIdOf(template, 'sessionId') },
+          IDEMPOTENCY_TABLE_NAME: { Ref: tableIdOf(template, 'id') },
           DYNAMODB_ENDPOINT: '',
           POWERTOOLS_SERVICE_NAME: 'chat-config',
           REQUIRE_IF_MATCH: 'false',
@@ -144,8 +152,9 @@ describe('ChatConfigApi table', () => {
       TableV2.fromTableName(stack, 'Existing', 'team-sessions'),
     );
 
-    // THEN
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    // THEN only the idempotency records' table is created
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    tableIdOf(template, 'id');
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
     expect(construct.table.tableName).toBe('team-sessions');
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -178,13 +187,52 @@ describe('ChatConfigApi table', () => {
   });
 });
 
+describe('ChatConfigApi idempotency table', () => {
+  it('creates a TableV2 keyed by id (string), expiring records by their expiration attribute, on demand, with PITR and deletion protection', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
+  });
+
+  it('keeps the records when the stack is deleted or the table replaced, as the sessions', () => {
+    const { template } = defaults;
+
+    expect(template.findResources('AWS::DynamoDB::GlobalTable')[tableIdOf(template, 'id')]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it("grants exactly the DynamoDB actions Powertools' DynamoDB persistence layer sends", () => {
+    // GIVEN every command the persistence layer constructs, as the IAM action it needs
+    const source = readFileSync(
+      'node_modules/@aws-lambda-powertools/idempotency/lib/esm/persistence/DynamoDBPersistenceLayer.js',
+      'utf8',
+    );
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map(([, name = '']) => `dynamodb:${name}`);
+
+    // THEN
+    expect(sent.length).toBeGreaterThan(0);
+    expect([...new Set(sent)].sort()).toEqual([...IDEMPOTENCY_TABLE_ACTIONS].sort());
+  });
+});
+
 describe('ChatConfigApi permissions', () => {
-  it('lets the function do exactly dynamodb:Query and UpdateItem on the table, write its own logs and send its traces, nothing else', () => {
+  it("lets the function do exactly dynamodb:Query and UpdateItem on the sessions, the persistence layer's actions on its records, write its own logs and send its traces, nothing else", () => {
     // GIVEN
     const { template } = defaults;
     const roleId = logicalIdOf(template, 'AWS::IAM::Role');
 
-    // THEN one policy, on the function's role, with exactly these three statements
+    // THEN one policy, on the function's role, with exactly these four statements
     expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
@@ -204,9 +252,12 @@ describe('ChatConfigApi permissions', () => {
           {
             Action: ['dynamodb:Query', 'dynamodb:UpdateItem'],
             Effect: 'Allow',
-            Resource: {
-              'Fn::GetAtt': [logicalIdOf(template, 'AWS::DynamoDB::GlobalTable'), 'Arn'],
-            },
+            Resource: { 'Fn::GetAtt': [tableIdOf(template, 'sessionId'), 'Arn'] },
+          },
+          {
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [tableIdOf(template, 'id'), 'Arn'] },
           },
         ],
       },

@@ -14,7 +14,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { outcomeOf } from '../../functions/chat-config/metrics';
 import { NOT_FOUND_FLOOR_MS } from '../../functions/sessions/not-found-floor';
 import { DEMO_SESSION } from '../../local/demo-session';
-import { LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
+import { LOCAL_IDEMPOTENCY_TABLE_NAME, LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 import { emfMetricsOf } from '../helpers/logs';
@@ -205,14 +205,14 @@ describe('the template, as SAM reads it', () => {
 
     // THEN
     const unresolvable = Object.keys(declared).filter((name) => typeof declared[name] !== 'string');
-    expect(unresolvable).toEqual(['TABLE_NAME']);
+    expect(unresolvable).toEqual(['TABLE_NAME', 'IDEMPOTENCY_TABLE_NAME']);
     for (const name of unresolvable) expect(set).toHaveProperty(name);
     for (const name of Object.keys(set)) expect(declared).toHaveProperty(name);
   });
 
-  it('points the function at the table and the DynamoDB Local that npm start gives sam local, as its doc says', () => {
+  it('points the function at the tables and the DynamoDB Local that npm start gives sam local, as its doc says', () => {
     // GIVEN
-    const { TABLE_NAME, DYNAMODB_ENDPOINT = '' } = envJson().ChatConfigFunction ?? {};
+    const { TABLE_NAME, IDEMPOTENCY_TABLE_NAME, DYNAMODB_ENDPOINT = '' } = envJson().ChatConfigFunction ?? {};
     const samLocalDoc = readFileSync('docs/sam-local.md', 'utf8');
 
     // THEN the container reaches the host's DynamoDB Local, on the port the doc starts it on
@@ -220,8 +220,9 @@ describe('the template, as SAM reads it', () => {
     expect(endpoint.origin).toBe(DYNAMODB_ENDPOINT);
     expect(endpoint.hostname).toBe('host.docker.internal');
     expect(samLocalDoc).toContain(`DYNAMODB_LOCAL_PORT=${endpoint.port} npm start`);
-    // npm start's table
+    // npm start's tables
     expect(TABLE_NAME).toBe(LOCAL_TABLE_NAME);
+    expect(IDEMPOTENCY_TABLE_NAME).toBe(LOCAL_IDEMPOTENCY_TABLE_NAME);
   });
 
   it('declares DYNAMODB_ENDPOINT on the function, empty in AWS, so that env.json can set it', () => {
