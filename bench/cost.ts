@@ -63,6 +63,8 @@ export const measureCost = async ({
     ...LOCAL_AWS_ENV,
     ...functionEnvironment,
     TABLE_NAME,
+    // Never read: the bench's requests carry no Idempotency-Key.
+    IDEMPOTENCY_TABLE_NAME: 'bench-idempotency',
     AWS_LAMBDA_FUNCTION_NAME: 'chat-config-bench',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',

@@ -222,8 +222,8 @@ export class ChatConfigApi extends Construct {
             corsPreflight: {
               allowOrigins: [...settings.corsAllowedOrigins],
               allowMethods: CHAT_CONFIG_METHODS.map((method) => method as CorsHttpMethod),
-              allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
-              exposeHeaders: ['etag', 'retry-after', 'www-authenticate'],
+              allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'],
+              exposeHeaders: ['etag', 'retry-after', 'www-authenticate', 'idempotent-replayed'],
               maxAge: Duration.hours(1),
             },
           }

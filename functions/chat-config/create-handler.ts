@@ -1,3 +1,4 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -20,6 +21,7 @@ import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
 import { StoreUnavailableError } from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
+import { idempotentWrites } from './idempotent-writes';
 import { type ChatConfigContext, chatConfigOperations } from './operations';
 import { CHAT_CONFIG_PROBLEMS } from './problems';
 import { requestMetrics } from './request-metrics';
@@ -37,6 +39,8 @@ export interface ChatConfigHandlerDependencies {
   readonly tracer?: Tracer | undefined;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). @default false */
   readonly requireIfMatch?: boolean;
+  /** Where the first response to each write sent with an `Idempotency-Key` is kept for its retries. */
+  readonly idempotencyRecords: BasePersistenceLayer;
 }
 
 /**
@@ -50,8 +54,14 @@ export const createChatConfigHandler = ({
   metrics,
   tracer,
   requireIfMatch = false,
+  idempotencyRecords,
 }: ChatConfigHandlerDependencies) => {
-  const operations = chatConfigOperations({ store, audit: logger, requireIfMatch });
+  const operations = chatConfigOperations({
+    store,
+    audit: logger,
+    requireIfMatch,
+    idempotentWrites: idempotentWrites(idempotencyRecords),
+  });
   return (
     middy<ApiGatewayEvent, ApiGatewayResult, Error, ChatConfigContext>({
       timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
@@ -86,9 +96,10 @@ export const createChatConfigHandler = ({
       })
       .use(jsonRequestBody<ChatConfigContext>(({ context }) => WRITE_MEDIA_TYPES[context.method ?? '']))
       // `signal` aborts when Middy answers 503 ahead of the Lambda deadline: the store then stops retrying.
-      .handler((event, { resolved }, { signal }) => {
+      .handler((event, context, { signal }) => {
+        const { resolved } = context;
         if (resolved === undefined) throw new Error('The request reached the handler unresolved');
-        return resolved.operation({ event, callerId: resolved.callerId, signal });
+        return resolved.operation({ event, callerId: resolved.callerId, signal, context });
       })
   );
 };

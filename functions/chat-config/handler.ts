@@ -1,10 +1,15 @@
 import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createDocumentClient, DynamoDbSessionStore } from '../sessions/dynamodb-session-store';
+import {
+  createDocumentClient,
+  type DynamoDbClientOptions,
+  DynamoDbSessionStore,
+} from '../sessions/dynamodb-session-store';
 import { withNotFoundFloor } from '../sessions/not-found-floor';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-table';
 import { createChatConfigHandler } from './create-handler';
+import { idempotencyRecordsOn } from './idempotent-writes';
 import { SERVICE_NAME } from './metrics';
 import { storeLatencyMetric } from './request-metrics';
 
@@ -13,6 +18,12 @@ import { storeLatencyMetric } from './request-metrics';
 const tableName = getStringFromEnv({ key: 'TABLE_NAME', defaultValue: '' });
 if (tableName === '')
   throw new Error('Environment variable TABLE_NAME is required: the name of the sessions table');
+const idempotencyTableName = getStringFromEnv({ key: 'IDEMPOTENCY_TABLE_NAME', defaultValue: '' });
+if (idempotencyTableName === '') {
+  throw new Error(
+    'Environment variable IDEMPOTENCY_TABLE_NAME is required: the table where writes sent with an Idempotency-Key keep their first response',
+  );
+}
 const endpoint = getStringFromEnv({ key: 'DYNAMODB_ENDPOINT', defaultValue: '' }) || undefined;
 if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ?? '')) {
   throw new Error(
@@ -48,17 +59,25 @@ const ownerAttributeIsWrong = ownerAttributeProblem(ownerAttribute);
 if (ownerAttributeIsWrong !== undefined) {
   throw new Error(`Environment variable OWNER_ATTRIBUTE is wrong: ${ownerAttributeIsWrong}`);
 }
+const clientOptions: DynamoDbClientOptions = {
+  endpoint,
+  ...(tracer ? { instrument: (client) => tracer.captureAWSv3Client(client) } : {}),
+};
 // Another user's session and a missing one answer their 404 in the same time (see withNotFoundFloor).
 const store = withNotFoundFloor(
-  new DynamoDbSessionStore(
-    createDocumentClient({
-      endpoint,
-      ...(tracer ? { instrument: (client) => tracer.captureAWSv3Client(client) } : {}),
-    }),
-    tableName,
-    { ownerAttribute, onCall: storeLatencyMetric(metrics) },
-  ),
+  new DynamoDbSessionStore(createDocumentClient(clientOptions), tableName, {
+    ownerAttribute,
+    onCall: storeLatencyMetric(metrics),
+  }),
 );
+const idempotencyRecords = idempotencyRecordsOn(idempotencyTableName, clientOptions);
 
 /** Lambda entry point for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`. */
-export const handler = createChatConfigHandler({ store, logger, metrics, tracer, requireIfMatch });
+export const handler = createChatConfigHandler({
+  store,
+  logger,
+  metrics,
+  tracer,
+  requireIfMatch,
+  idempotencyRecords,
+});

@@ -16,4 +16,3 @@ export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
  * not return.
  */
 export const IDEMPOTENCY_TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
-

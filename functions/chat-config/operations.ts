@@ -1,15 +1,18 @@
 import type { Context } from 'aws-lambda';
 import { conditionOf, entityTagOf, expectedVersionsOf, holdsFor } from '../http/entity-tags';
-import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse } from '../http/events';
+import { type ApiGatewayEvent, type ApiGatewayResult, jsonResponse, methodOf } from '../http/events';
+import { idempotencyKeyOf } from '../http/idempotency-key';
 import { VersionConflictError } from '../sessions/errors';
 import {
   type AuditLog,
   patchSessionConfig,
   readSessionConfig,
   replaceSessionConfig,
+  type SessionConfigDependencies,
   type SessionConfigOutcome,
 } from '../sessions/session-config';
 import type { SessionStore, StoredSessionConfig } from '../sessions/session-store';
+import type { IdempotentWrites } from './idempotent-writes';
 import { mergePatchOf, replacementOf, sessionIdOf } from './requests';
 
 /** The sentence clients of the original endpoint read on success. */
@@ -24,6 +27,8 @@ export interface OperationDependencies {
   readonly audit: AuditLog;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). */
   readonly requireIfMatch: boolean;
+  /** Runs a write sent with an `Idempotency-Key` once, and gives its retries the first response. */
+  readonly idempotentWrites: IdempotentWrites;
 }
 
 /** What an operation is given: the parsed event, the verified caller, and a signal to give up on. */
@@ -32,6 +37,8 @@ export interface OperationRequest {
   /** The user the authorizer verified (`sub`): only their own sessions are found. */
   readonly callerId: string;
   readonly signal: AbortSignal;
+  /** The invocation's context: how long it may still run. */
+  readonly context: Context;
 }
 
 /** One method on the config resource: the request in, the HTTP result out. */
@@ -81,39 +88,55 @@ const read =
     return jsonResponse(200, stored, 'application/json', headers);
   };
 
-/** `POST`/`PUT`: `{"config": {...}}` replaces the whole config. */
-const replace =
-  ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
-  async ({ event, callerId, signal }) => {
+/** What a write's use case takes besides its config or patch. */
+interface WriteOptions {
+  readonly sessionId: string;
+  readonly ownerId: string;
+  readonly expectedVersions: number[] | undefined;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A write: its request is checked first (the session id, `If-Match`, `Idempotency-Key`, then the body: 400, 422 or
+ * 428), before anything is written or remembered; the use case then runs once per key, and answers the config as it
+ * now stands.
+ */
+const writeOperation =
+  <T>(
+    parse: (body: unknown) => T,
+    run: (
+      dependencies: SessionConfigDependencies,
+      value: T,
+      options: WriteOptions,
+    ) => Promise<SessionConfigOutcome>,
+  ) =>
+  ({ store, audit, requireIfMatch, idempotentWrites }: OperationDependencies): Operation =>
+  async ({ event, callerId, signal, context }) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const config = replacementOf(event.body);
-    return written(
-      settled(
-        await replaceSessionConfig(
-          { store, audit },
-          { sessionId, ownerId: callerId, config, expectedVersions, signal },
+    const key = idempotencyKeyOf(event.headers, { required: false });
+    const value = parse(event.body);
+    const method = methodOf(event);
+    return idempotentWrites(
+      { callerId, sessionId, key, method, expectedVersions, body: event.body, context },
+      async () =>
+        written(
+          settled(
+            await run({ store, audit }, value, { sessionId, ownerId: callerId, expectedVersions, signal }),
+          ),
         ),
-      ),
     );
   };
 
+/** `POST`/`PUT`: `{"config": {...}}` replaces the whole config. */
+const replace = writeOperation(replacementOf, (dependencies, config, options) =>
+  replaceSessionConfig(dependencies, { ...options, config }),
+);
+
 /** `PATCH`: a JSON Merge Patch of the config sets the fields it names and removes those it sets to `null`. */
-const patch =
-  ({ store, audit, requireIfMatch }: OperationDependencies): Operation =>
-  async ({ event, callerId, signal }) => {
-    const sessionId = sessionIdOf(event);
-    const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const mergePatch = mergePatchOf(event.body);
-    return written(
-      settled(
-        await patchSessionConfig(
-          { store, audit },
-          { sessionId, ownerId: callerId, patch: mergePatch, expectedVersions, signal },
-        ),
-      ),
-    );
-  };
+const patch = writeOperation(mergePatchOf, (dependencies, mergePatch, options) =>
+  patchSessionConfig(dependencies, { ...options, patch: mergePatch }),
+);
 
 /** The operation for each method of `CHAT_CONFIG_METHODS`. */
 export const chatConfigOperations = (dependencies: OperationDependencies): Record<string, Operation> => ({

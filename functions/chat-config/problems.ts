@@ -1,6 +1,10 @@
 import { entityTagOf } from '../http/entity-tags';
 import {
   BadRequestError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyMissingError,
+  IdempotencyKeyReusedError,
+  IdempotencyRecordsUnavailableError,
   invalidBodySentence,
   MethodNotAllowedError,
   PayloadTooLargeError,
@@ -46,6 +50,19 @@ const VALIDATION_FAILED = {
   title: 'Unprocessable Content',
 } as const;
 
+const TEMPORARILY_UNAVAILABLE = {
+  status: 503,
+  type: `${PROBLEM}temporarily-unavailable`,
+  title: 'Service Unavailable',
+  // A 5xx whose fixed sentence a client may read; its cause stays in the logs.
+  expose: true,
+} as const;
+
+/** When a client should try again (RFC 9110 §10.2.3). */
+const retryAfter = ({ retryAfterSeconds }: { readonly retryAfterSeconds: number }) => ({
+  'retry-after': String(retryAfterSeconds),
+});
+
 /** A problem of the config API: RFC 9457's members, the original endpoint's `error`, and a 422's `errors`. */
 export interface ChatConfigProblem extends ProblemBody {
   readonly error: string;
@@ -62,6 +79,12 @@ export const CHAT_CONFIG_PROBLEMS: ProblemTable<ChatConfigProblem> = {
       error: BadRequestError,
       status: 400,
       type: `${PROBLEM}bad-request`,
+      title: 'Bad Request',
+    }),
+    row({
+      error: IdempotencyKeyMissingError,
+      status: 400,
+      type: `${PROBLEM}idempotency-key-missing`,
       title: 'Bad Request',
     }),
     row({
@@ -85,6 +108,14 @@ export const CHAT_CONFIG_PROBLEMS: ProblemTable<ChatConfigProblem> = {
       type: `${PROBLEM}method-not-allowed`,
       title: 'Method Not Allowed',
       headers: (error) => ({ allow: error.allow.join(', ') }),
+    }),
+    row({
+      error: IdempotencyKeyInUseError,
+      status: 409,
+      type: `${PROBLEM}idempotency-key-in-use`,
+      title: 'Conflict',
+      // When the first request will most likely have answered, and a retry gets its response.
+      headers: retryAfter,
     }),
     row({
       error: VersionConflictError,
@@ -131,6 +162,12 @@ export const CHAT_CONFIG_PROBLEMS: ProblemTable<ChatConfigProblem> = {
       violations: (error) => error.violations,
     }),
     row({
+      error: IdempotencyKeyReusedError,
+      status: 422,
+      type: `${PROBLEM}idempotency-key-reused`,
+      title: 'Unprocessable Content',
+    }),
+    row({
       error: PreconditionRequiredError,
       status: 428,
       type: `${PROBLEM}precondition-required`,
@@ -142,15 +179,8 @@ export const CHAT_CONFIG_PROBLEMS: ProblemTable<ChatConfigProblem> = {
       type: `${PROBLEM}header-fields-too-large`,
       title: 'Request Header Fields Too Large',
     }),
-    row({
-      error: StoreUnavailableError,
-      status: 503,
-      type: `${PROBLEM}temporarily-unavailable`,
-      title: 'Service Unavailable',
-      headers: (error) => ({ 'retry-after': String(error.retryAfterSeconds) }),
-      // A 5xx whose fixed sentence a client may read; its cause stays in the logs.
-      expose: true,
-    }),
+    row({ error: StoreUnavailableError, ...TEMPORARILY_UNAVAILABLE, headers: retryAfter }),
+    row({ error: IdempotencyRecordsUnavailableError, ...TEMPORARILY_UNAVAILABLE, headers: retryAfter }),
   ],
   unexpected: {
     type: 'about:blank',

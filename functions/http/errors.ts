@@ -1,6 +1,7 @@
 /**
  * What an HTTP request can get wrong before any domain rule applies: its headers, its method, its body as bytes and
- * JSON. Plain errors: the table of the API that throws them gives each its status, problem type and headers.
+ * JSON; and what the replay of a retried write (`Idempotency-Key`) can meet. Plain errors: the table of the API that
+ * throws them gives each its status, problem type and headers.
  */
 
 /** One thing a request body got wrong, pointed at with a JSON Pointer (RFC 6901) into the body. */
@@ -96,6 +97,9 @@ export class UnprocessableContentError extends Error {
   }
 }
 
+/** How long a client should wait before trying again a write whose key is busy, or whose replay could not be checked. */
+const RETRY_AFTER_SECONDS = 1;
+
 /** This deployment only takes writes that carry an `Idempotency-Key`, and this one did not. */
 export class IdempotencyKeyMissingError extends Error {
   override readonly name = 'IdempotencyKeyMissingError';
@@ -105,5 +109,42 @@ export class IdempotencyKeyMissingError extends Error {
       'Writes must carry an Idempotency-Key header: a new unique value for each write, such as a UUID in quotes ' +
         '(Idempotency-Key: "…"), sent again unchanged on every retry of that write',
     );
+  }
+}
+
+/** The `Idempotency-Key` was used, in the time a key is kept, for another request (method, `If-Match` or body). */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+
+  constructor() {
+    super(
+      'This Idempotency-Key was already used for another request (its method, If-Match or body differ): ' +
+        'send a new key with a new request',
+    );
+  }
+}
+
+/** The first request with this `Idempotency-Key` is still being answered: its response can be had shortly. */
+export class IdempotencyKeyInUseError extends Error {
+  override readonly name = 'IdempotencyKeyInUseError';
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
+
+  constructor() {
+    super(
+      `A request with this Idempotency-Key is still in progress: retry after ${RETRY_AFTER_SECONDS} s to get its response`,
+    );
+  }
+}
+
+/**
+ * Where the first responses to retried writes are kept was throttling, unreachable or too slow. The request's write
+ * may or may not have been made; the cause stays in the logs.
+ */
+export class IdempotencyRecordsUnavailableError extends Error {
+  override readonly name = 'IdempotencyRecordsUnavailableError';
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
+
+  constructor(options?: ErrorOptions) {
+    super(`Retried writes cannot be checked right now; retry after ${RETRY_AFTER_SECONDS} s`, options);
   }
 }

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import {
   type AttributeValue,
   DeleteTableCommand,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { idempotencyRecordsOn } from '../../functions/chat-config/idempotent-writes';
 import {
   createDocumentClient,
   DynamoDbSessionStore,
   type DynamoDbSessionStoreOptions,
 } from '../../functions/sessions/dynamodb-session-store';
-import { ensureSessionsTable, localDynamoDbClient } from '../../local/dynamodb-local';
+import { ensureIdempotencyTable, ensureSessionsTable, localDynamoDbClient } from '../../local/dynamodb-local';
 
 /** The DynamoDB Local the global setup started for this run. */
 export const testEndpoint = (): string => {
@@ -90,6 +92,45 @@ export const createTestTable = async (
       await client.send(new DeleteTableCommand({ TableName: tableName }));
       client.destroy();
       storeClient.destroy();
+    },
+  };
+};
+
+/**
+ * Idempotency records built as the Lambda builds its own, on the run's table (made by the global setup), or on
+ * `tableName` at `endpoint`. Files that send keys use a table of their own (`createIdempotencyTestTable`), so that no
+ * other file's key can answer theirs.
+ */
+export const idempotencyRecordsAt = (
+  endpoint = testEndpoint(),
+  tableName = process.env.TEST_IDEMPOTENCY_TABLE_NAME ?? '',
+): BasePersistenceLayer => idempotencyRecordsOn(tableName, { endpoint });
+
+/** An idempotency records' table of the test file's own, with what it holds. */
+export interface IdempotencyTestTable {
+  readonly tableName: string;
+  /** Records on this table, built as the Lambda builds its own. */
+  readonly records: BasePersistenceLayer;
+  /** Every record, as the persistence layer stored it. */
+  items(): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+/** Creates an idempotency records' table on this run's DynamoDB Local, as the stack and npm start create theirs. */
+export const createIdempotencyTestTable = async (
+  tableName = `idempotency-${randomUUID()}`,
+): Promise<IdempotencyTestTable> => {
+  const client = localDynamoDbClient(testEndpoint());
+  await ensureIdempotencyTable(client, tableName);
+  const documents = DynamoDBDocumentClient.from(client);
+  return {
+    tableName,
+    records: idempotencyRecordsAt(testEndpoint(), tableName),
+    items: async () =>
+      (await documents.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [],
+    drop: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
     },
   };
 };

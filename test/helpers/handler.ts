@@ -1,10 +1,11 @@
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
 import type { SessionStore } from '../../functions/sessions/session-store';
-import { createTestTable, type TestTable } from './dynamodb';
+import { createTestTable, idempotencyRecordsAt, type TestTable } from './dynamodb';
 import { createContext, invokeOptions, TEST_CALLER } from './events';
 
 /** A parsed handler response. */
@@ -45,6 +46,15 @@ export const testMetrics = ({ quiet }: { quiet: boolean }): Metrics => {
   return metrics;
 };
 
+/** What a test handler may be given besides its store. */
+export interface TestHandlerOptions {
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  readonly requireIfMatch?: boolean;
+  /** @default - records on the run's idempotency table */
+  readonly idempotencyRecords?: BasePersistenceLayer;
+}
+
 /**
  * The function's Middy handler on `store`, with a logger and metrics that write nothing unless given (no tracer).
  */
@@ -54,11 +64,12 @@ export const testChatConfigHandler = (
     logger = new Logger({ logLevel: 'SILENT' }),
     metrics = testMetrics({ quiet: true }),
     requireIfMatch = false,
-  }: { logger?: Logger; metrics?: Metrics; requireIfMatch?: boolean } = {},
+    idempotencyRecords = idempotencyRecordsAt(),
+  }: TestHandlerOptions = {},
 ) =>
   // The handler's own single-metric instances (a 422's fields) print exactly when its metrics do.
   withMetricsDisabled(quietMetrics.has(metrics), () =>
-    createChatConfigHandler({ store, logger, metrics, requireIfMatch }),
+    createChatConfigHandler({ store, logger, metrics, requireIfMatch, idempotencyRecords }),
   );
 
 /** The Middy handler on `store` (see `testChatConfigHandler`), invoked as Lambda would, its response parsed. */

@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createLocalHttpApi } from '../../local/http-api';
 import type { JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
-import { testChatConfigHandler } from './handler';
+import { type TestHandlerOptions, testChatConfigHandler } from './handler';
 import { testIssuer } from './tokens';
 
 /** The local authorizer, trusting this test file's issuer (see `bearer`). */
@@ -18,13 +17,9 @@ export const testAuthorizer = async (): Promise<JwtAuthorizer> => (await testIss
  */
 export const serveLocalApi = async (
   store: SessionStore,
-  {
-    requireIfMatch = false,
-    authorizer = true,
-    logger,
-  }: { requireIfMatch?: boolean; authorizer?: boolean; logger?: Logger } = {},
+  { authorizer = true, ...options }: TestHandlerOptions & { authorizer?: boolean } = {},
 ): Promise<{ baseUrl: string; close: () => void }> => {
-  const handler = testChatConfigHandler(store, { requireIfMatch, ...(logger ? { logger } : {}) });
+  const handler = testChatConfigHandler(store, options);
   const server = createLocalHttpApi({
     routes: CHAT_CONFIG_ROUTES,
     handler,

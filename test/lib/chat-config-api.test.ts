@@ -409,7 +409,7 @@ describe('ChatConfigApi CORS', () => {
     });
   });
 
-  it("allows the given origins the API's methods with tokens, JSON bodies and conditions, and lets them read ETag, Retry-After and WWW-Authenticate", () => {
+  it("allows the given origins the API's methods with tokens, JSON bodies, conditions and idempotency keys, and lets them read ETag, Retry-After, WWW-Authenticate and Idempotent-Replayed", () => {
     const { template } = synth({
       corsAllowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
@@ -418,8 +418,8 @@ describe('ChatConfigApi CORS', () => {
       CorsConfiguration: {
         AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
         AllowMethods: ['GET', 'POST', 'PUT', 'PATCH'],
-        AllowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
-        ExposeHeaders: ['etag', 'retry-after', 'www-authenticate'],
+        AllowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'],
+        ExposeHeaders: ['etag', 'retry-after', 'www-authenticate', 'idempotent-replayed'],
         MaxAge: 3600,
       },
     });

@@ -5,19 +5,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createLocalHttpApi } from '../../local/http-api';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
-import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import {
+  createIdempotencyTestTable,
+  createTestTable,
+  type IdempotencyTestTable,
+  type TestTable,
+} from '../helpers/dynamodb';
 import { testAuthorizer } from '../helpers/local-api';
 import { bearer } from '../helpers/tokens';
 
 let table: TestTable;
+let records: IdempotencyTestTable;
 let server: Server;
 let baseUrl: string;
 let authorization: string;
 
 beforeAll(async () => {
-  table = await createTestTable();
+  [table, records] = await Promise.all([createTestTable(), createIdempotencyTestTable()]);
   // The Lambda entry itself, configured through its environment exactly as `npm start` and Lambda configure it.
   process.env.TABLE_NAME = table.tableName;
+  process.env.IDEMPOTENCY_TABLE_NAME = records.tableName;
   process.env.DYNAMODB_ENDPOINT = table.endpoint;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'ChatConfigTest';
@@ -34,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   server.close();
-  await table.drop();
+  await Promise.all([table.drop(), records.drop()]);
 });
 beforeEach(async () => table.put({ sessionId: 'abc123', ownerId: 'alice' }));
 
@@ -118,6 +125,32 @@ describe('status codes over HTTP', () => {
     expect(response.headers.get('apigw-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.json()).toMatchObject({ status, error: expect.any(String) });
     expect(await table.get('abc123')).toEqual({ sessionId: 'abc123', ownerId: 'alice' });
+  });
+
+  it('answers a retried write with its first response, marked Idempotent-Replayed, and a reused key with 422', async () => {
+    // GIVEN
+    const put = (body: string) =>
+      fetch(`${baseUrl}/api/chat-sessions/abc123/config`, {
+        method: 'PUT',
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': '"retry-me"' },
+        body,
+      });
+    const first = await put('{"config": {"temperature": 0.4}}');
+
+    // WHEN
+    const retry = await put('{"config": {"temperature": 0.4}}');
+    const reused = await put('{"config": {"temperature": 0.5}}');
+
+    // THEN
+    expect(first.status).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(await retry.text()).toBe(await first.text());
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toMatchObject({ type: 'urn:chat-config:problem:idempotency-key-reused' });
+    expect(await table.get('abc123')).toMatchObject({ config: { temperature: 0.4 }, configVersion: 1 });
   });
 
   it('answers 413 to a body over 512 KiB', async () => {

@@ -5,8 +5,8 @@ import { describe, expect, it } from '@jest/globals';
 const run = promisify(execFile);
 
 /**
- * Imports the Lambda entry in a fresh Node process, as a cold start does, with `env` and a metrics namespace (unless
- * `env` sets its own).
+ * Imports the Lambda entry in a fresh Node process, as a cold start does, with `env`, a metrics namespace and an
+ * idempotency table (unless `env` sets its own).
  */
 const coldStart = (env: Record<string, string>) =>
   run(
@@ -17,6 +17,7 @@ const coldStart = (env: Record<string, string>) =>
         PATH: process.env.PATH ?? '',
         AWS_REGION: 'us-east-1',
         POWERTOOLS_METRICS_NAMESPACE: 'ChatConfigTest',
+        IDEMPOTENCY_TABLE_NAME: 'idempotency',
         ...env,
       },
     },
@@ -35,6 +36,19 @@ describe('the Lambda entry at init', () => {
 
     expect(failed).toBe(true);
     expect(stderr).toContain('Environment variable TABLE_NAME is required');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['blank', '  '],
+  ])('fails its cold start naming IDEMPOTENCY_TABLE_NAME when it is %s', async (_, idempotencyTableName) => {
+    const { failed, stderr } = await coldStart({
+      TABLE_NAME: 'sessions',
+      IDEMPOTENCY_TABLE_NAME: idempotencyTableName,
+    });
+
+    expect(failed).toBe(true);
+    expect(stderr).toContain('Environment variable IDEMPOTENCY_TABLE_NAME is required');
   });
 
   it('fails its cold start naming DYNAMODB_ENDPOINT when it is not a URL', async () => {
