@@ -35,6 +35,7 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   logRetention: RetentionDays.ONE_MONTH,
   accessLogging: true,
   requireIfMatch: false,
+  requireIdempotencyKey: false,
   ownerAttribute: DEFAULT_OWNER_ATTRIBUTE,
   memorySize: 1024,
   timeout: Duration.seconds(5),
@@ -82,6 +83,12 @@ export interface ChatConfigApiProps {
    * @default - `false`: `If-Match` is optional; clients written for the original endpoint keep working
    */
   readonly requireIfMatch?: boolean;
+  /**
+   * Whether every write must carry an `Idempotency-Key` header, so that each can be retried safely: a write without one
+   * is refused with 400. With or without this, a write that carries one is answered once and replayed to its retries.
+   * @default - `false`: the header is optional; clients written for the original endpoint keep working
+   */
+  readonly requireIdempotencyKey?: boolean;
   /**
    * Who may call the API. Every route requires a JWT access token with the scope of its method
    * (`chat-config/read` for GET, `chat-config/write` for the writes), and the function serves only the sessions of the
@@ -155,6 +162,7 @@ export class ChatConfigApi extends Construct {
       logRetention: props.logRetention ?? CHAT_CONFIG_API_DEFAULTS.logRetention,
       accessLogging: props.accessLogging ?? CHAT_CONFIG_API_DEFAULTS.accessLogging,
       requireIfMatch: props.requireIfMatch ?? CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
+      requireIdempotencyKey: props.requireIdempotencyKey ?? CHAT_CONFIG_API_DEFAULTS.requireIdempotencyKey,
       memorySize: props.memorySize ?? CHAT_CONFIG_API_DEFAULTS.memorySize,
       timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
       ownerAttribute: props.ownerAttribute ?? CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
@@ -206,6 +214,7 @@ export class ChatConfigApi extends Construct {
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         REQUIRE_IF_MATCH: String(settings.requireIfMatch),
+        REQUIRE_IDEMPOTENCY_KEY: String(settings.requireIdempotencyKey),
         OWNER_ATTRIBUTE: settings.ownerAttribute,
       },
       bundling: CHAT_CONFIG_BUNDLING,

@@ -115,6 +115,9 @@ export const CONTEXT_KEYS: Record<string, ContextKey> = {
   })),
   accessLogging: key(boolean, 'true or false', (accessLogging) => ({ api: { accessLogging } })),
   requireIfMatch: key(boolean, 'true or false', (requireIfMatch) => ({ api: { requireIfMatch } })),
+  requireIdempotencyKey: key(boolean, 'true or false', (requireIdempotencyKey) => ({
+    api: { requireIdempotencyKey },
+  })),
   ownerAttribute: key(text, 'the name of the attribute holding the owner of a session', (ownerAttribute) => ({
     api: { ownerAttribute },
   })),

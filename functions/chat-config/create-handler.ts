@@ -39,6 +39,8 @@ export interface ChatConfigHandlerDependencies {
   readonly tracer?: Tracer | undefined;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). @default false */
   readonly requireIfMatch?: boolean;
+  /** Whether writes must carry an `Idempotency-Key` (400 otherwise). @default false */
+  readonly requireIdempotencyKey?: boolean;
   /** Where the first response to each write sent with an `Idempotency-Key` is kept for its retries. */
   readonly idempotencyRecords: BasePersistenceLayer;
 }
@@ -54,12 +56,14 @@ export const createChatConfigHandler = ({
   metrics,
   tracer,
   requireIfMatch = false,
+  requireIdempotencyKey = false,
   idempotencyRecords,
 }: ChatConfigHandlerDependencies) => {
   const operations = chatConfigOperations({
     store,
     audit: logger,
     requireIfMatch,
+    requireIdempotencyKey,
     idempotentWrites: idempotentWrites(idempotencyRecords),
   });
   return (

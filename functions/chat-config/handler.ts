@@ -50,6 +50,8 @@ const tracer = getBooleanFromEnv({ key: 'POWERTOOLS_TRACE_ENABLED', defaultValue
 // Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
 // the cold start.
 const requireIfMatch = getBooleanFromEnv({ key: 'REQUIRE_IF_MATCH', defaultValue: false });
+// Whether writes must carry an Idempotency-Key, or get 400: read as REQUIRE_IF_MATCH is.
+const requireIdempotencyKey = getBooleanFromEnv({ key: 'REQUIRE_IDEMPOTENCY_KEY', defaultValue: false });
 /** The attribute naming each session's owner, for tables that call it otherwise: as read and checked here, once. */
 export const ownerAttribute = getStringFromEnv({
   key: 'OWNER_ATTRIBUTE',
@@ -79,5 +81,6 @@ export const handler = createChatConfigHandler({
   metrics,
   tracer,
   requireIfMatch,
+  requireIdempotencyKey,
   idempotencyRecords,
 });

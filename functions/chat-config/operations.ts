@@ -27,6 +27,8 @@ export interface OperationDependencies {
   readonly audit: AuditLog;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). */
   readonly requireIfMatch: boolean;
+  /** Whether writes must carry an `Idempotency-Key` (400 otherwise). */
+  readonly requireIdempotencyKey: boolean;
   /** Runs a write sent with an `Idempotency-Key` once, and gives its retries the first response. */
   readonly idempotentWrites: IdempotentWrites;
 }
@@ -110,11 +112,17 @@ const writeOperation =
       options: WriteOptions,
     ) => Promise<SessionConfigOutcome>,
   ) =>
-  ({ store, audit, requireIfMatch, idempotentWrites }: OperationDependencies): Operation =>
+  ({
+    store,
+    audit,
+    requireIfMatch,
+    requireIdempotencyKey,
+    idempotentWrites,
+  }: OperationDependencies): Operation =>
   async ({ event, callerId, signal, context }) => {
     const sessionId = sessionIdOf(event);
     const expectedVersions = expectedVersionsOf(event.headers, { required: requireIfMatch });
-    const key = idempotencyKeyOf(event.headers, { required: false });
+    const key = idempotencyKeyOf(event.headers, { required: requireIdempotencyKey });
     const value = parse(event.body);
     const method = methodOf(event);
     return idempotentWrites(

@@ -51,6 +51,7 @@ export interface TestHandlerOptions {
   readonly logger?: Logger;
   readonly metrics?: Metrics;
   readonly requireIfMatch?: boolean;
+  readonly requireIdempotencyKey?: boolean;
   /** @default - records on the run's idempotency table */
   readonly idempotencyRecords?: BasePersistenceLayer;
 }
@@ -64,12 +65,20 @@ export const testChatConfigHandler = (
     logger = new Logger({ logLevel: 'SILENT' }),
     metrics = testMetrics({ quiet: true }),
     requireIfMatch = false,
+    requireIdempotencyKey = false,
     idempotencyRecords = idempotencyRecordsAt(),
   }: TestHandlerOptions = {},
 ) =>
   // The handler's own single-metric instances (a 422's fields) print exactly when its metrics do.
   withMetricsDisabled(quietMetrics.has(metrics), () =>
-    createChatConfigHandler({ store, logger, metrics, requireIfMatch, idempotencyRecords }),
+    createChatConfigHandler({
+      store,
+      logger,
+      metrics,
+      requireIfMatch,
+      requireIdempotencyKey,
+      idempotencyRecords,
+    }),
   );
 
 /** The Middy handler on `store` (see `testChatConfigHandler`), invoked as Lambda would, its response parsed. */

@@ -108,6 +108,7 @@ describe('the CDK app', () => {
       'chat-config:logRetentionDays': CHAT_CONFIG_API_DEFAULTS.logRetention,
       'chat-config:accessLogging': CHAT_CONFIG_API_DEFAULTS.accessLogging,
       'chat-config:requireIfMatch': CHAT_CONFIG_API_DEFAULTS.requireIfMatch,
+      'chat-config:requireIdempotencyKey': CHAT_CONFIG_API_DEFAULTS.requireIdempotencyKey,
       'chat-config:ownerAttribute': CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
       'chat-config:jwtIssuer': '',
       'chat-config:jwtAudience': [],
@@ -275,6 +276,7 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       'chat-config:corsAllowedOrigins': ['https://app.example.com'],
       'chat-config:logRetentionDays': 90,
       'chat-config:requireIfMatch': true,
+      'chat-config:requireIdempotencyKey': true,
       'chat-config:ownerAttribute': 'userId',
       'chat-config:oauthCallbackUrls': ['https://app.example.com/callback'],
       'chat-config:authDomainPrefix': 'example-chat-login',
@@ -283,7 +285,13 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     // THEN
     expect(stack.stackName).toBe('ChatConfigApi-staging');
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true', OWNER_ATTRIBUTE: 'userId' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          REQUIRE_IF_MATCH: 'true',
+          REQUIRE_IDEMPOTENCY_KEY: 'true',
+          OWNER_ATTRIBUTE: 'userId',
+        }),
+      },
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       CallbackURLs: ['https://app.example.com/callback'],
@@ -305,6 +313,7 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       'chat-config:throttleRateLimit': '7.5',
       'chat-config:accessLogging': 'false',
       'chat-config:requireIfMatch': 'true',
+      'chat-config:requireIdempotencyKey': 'true',
       'chat-config:corsAllowedOrigins': 'https://a.example.com, https://b.example.com',
     });
     const { template: fromJsonList } = synthApp({
@@ -317,7 +326,9 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
       AccessLogSettings: Match.absent(),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true' }) },
+      Environment: {
+        Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true', REQUIRE_IDEMPOTENCY_KEY: 'true' }),
+      },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({

@@ -82,7 +82,7 @@ describe('ChatConfigApi function', () => {
     });
   });
 
-  it("gets the tables' names, its service name and whether If-Match is required from its environment, and no NODE_OPTIONS", () => {
+  it("gets the tables' names, its service name and whether If-Match and Idempotency-Key are required from its environment, and no NODE_OPTIONS", () => {
     const { template } = defaults;
 
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -93,6 +93,7 @@ describe('ChatConfigApi function', () => {
           DYNAMODB_ENDPOINT: '',
           POWERTOOLS_SERVICE_NAME: 'chat-config',
           REQUIRE_IF_MATCH: 'false',
+          REQUIRE_IDEMPOTENCY_KEY: 'false',
         },
       },
     });
@@ -104,6 +105,12 @@ describe('ChatConfigApi function', () => {
   it('requires If-Match on writes when requireIfMatch is set', () => {
     synth({ requireIfMatch: true }).template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REQUIRE_IF_MATCH: 'true' }) },
+    });
+  });
+
+  it('requires an Idempotency-Key on writes when requireIdempotencyKey is set', () => {
+    synth({ requireIdempotencyKey: true }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRE_IDEMPOTENCY_KEY: 'true' }) },
     });
   });
 

@@ -95,6 +95,13 @@ describe('the Lambda entry at init', () => {
     expect(stderr).toContain('Environment variable REQUIRE_IF_MATCH must be a boolean');
   });
 
+  it('fails its cold start naming REQUIRE_IDEMPOTENCY_KEY when it is neither true nor false', async () => {
+    const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', REQUIRE_IDEMPOTENCY_KEY: 'yes' });
+
+    expect(failed).toBe(true);
+    expect(stderr).toContain('Environment variable REQUIRE_IDEMPOTENCY_KEY must be a boolean');
+  });
+
   it.each(['true', 'false'])('starts with REQUIRE_IF_MATCH=%s', async (value) => {
     const { failed, stderr } = await coldStart({ TABLE_NAME: 'sessions', REQUIRE_IF_MATCH: value });
 

@@ -263,6 +263,37 @@ describe('what is not remembered', () => {
   });
 });
 
+describe('a deployment that requires the key (REQUIRE_IDEMPOTENCY_KEY=true)', () => {
+  let invokeRequiringKey: ReturnType<typeof createTestHandler>;
+  beforeAll(() => {
+    invokeRequiringKey = createTestHandler(sessions.store, {
+      idempotencyRecords: records.records,
+      requireIdempotencyKey: true,
+    });
+  });
+
+  it.each(['PUT', 'POST', 'PATCH'])(
+    'refuses a %s without one with 400 idempotency-key-missing, saying what to send, and writes nothing',
+    async (method) => {
+      // WHEN
+      const response = await invokeRequiringKey(write({ method }));
+
+      // THEN
+      expectProblem(response, 400, /must carry an Idempotency-Key header: a new unique value for each write/);
+      expect(response.body.type).toBe('urn:chat-config:problem:idempotency-key-missing');
+      expect(await sessions.get(ITEM.sessionId)).toEqual(ITEM);
+    },
+  );
+
+  it('takes a write with one', async () => {
+    expect((await invokeRequiringKey(write({ key: newKey() }))).statusCode).toBe(200);
+  });
+
+  it('reads without one', async () => {
+    expect((await invokeRequiringKey(createHttpApiEvent({ method: 'GET' }))).statusCode).toBe(200);
+  });
+});
+
 describe('the records', () => {
   /** The records that hold a response of this body. */
   const recordsOf = async (body: string) =>
