@@ -6,9 +6,14 @@
  * file differs from what this module builds.
  */
 import { readFileSync } from 'node:fs';
+import {
+  IDEMPOTENCY_KEY_LIFETIME_SECONDS,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from '../functions/chat-config/idempotent-writes';
 import { sessionIdSchema } from '../functions/chat-config/requests';
 import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
+import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from '../functions/http/idempotency-key';
 import { JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
 
 import { type Json, jsonSchemaOf, literal, refTo, SCHEMAS } from './json-schemas';
@@ -47,6 +52,21 @@ const ifMatchOnWrite = condition(
   'Write only if the config is at one of these versions (strong comparison), else 412. Required (and `*` refused, 428) when the deployment sets requireIfMatch.',
 );
 
+// The header as the document names it: each word capitalized.
+const REPLAYED_HEADER_NAME = IDEMPOTENT_REPLAYED_HEADER.replace(/(^|-)([a-z])/g, (letter) =>
+  letter.toUpperCase(),
+);
+
+const IDEMPOTENCY_KEY = {
+  in: 'header',
+  name: 'Idempotency-Key',
+  description:
+    `A new unique value for this write (a UUID), sent again unchanged on each retry of it: a Structured Field String of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters, quoted (\`"…"\`, a quote or backslash inside escaped by a backslash) or unquoted (then without spaces, quotes, backslashes or commas), both the same key. ` +
+    `For ${IDEMPOTENCY_KEY_LIFETIME_SECONDS / 3600} hours, a retry by the same user on the same session gets the first 200 again, with Idempotent-Replayed, and writes nothing; the same key with another method, If-Match or body is a 422, while the first still runs a 409. ` +
+    'Required (400 without it) when the deployment sets requireIdempotencyKey.',
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+};
+
 /** What an operation requires: a bearer token with the scope of its method. */
 const securityOf = (method: string) => [{ [SECURITY_SCHEME]: [REQUIRED_SCOPE[method] as string] }];
 
@@ -63,18 +83,28 @@ const writeOperation = (
   operationId,
   summary,
   security: securityOf(method),
-  parameters: [SESSION_ID, ifMatchOnWrite],
+  parameters: [SESSION_ID, ifMatchOnWrite, IDEMPOTENCY_KEY],
   requestBody,
   responses: {
     200: {
-      description: 'The config as stored by this write, with its new version as `ETag`',
-      headers: headersOf(ETAG),
+      description:
+        'The config as stored by this write, with its new version as `ETag`; or, to a retry with the same Idempotency-Key, the very response of the first request',
+      headers: {
+        ...headersOf(ETAG),
+        [REPLAYED_HEADER_NAME]: {
+          required: false,
+          description:
+            'Sent only on a replay: this is the response of an earlier request with the same Idempotency-Key',
+          schema: literal('true'),
+        },
+      },
       content: { [JSON_MEDIA_TYPE]: { schema: refTo('schemas', 'ConfigUpdated') } },
     },
-    400: ref(RESPONSES.badRequest),
+    400: ref(RESPONSES.badRequestOnWrite),
     401: ref(RESPONSES.unauthorized),
     403: ref(RESPONSES.forbidden),
     404: ref(RESPONSES.notFound),
+    409: ref(RESPONSES.idempotencyKeyInUse),
     412: ref(RESPONSES.preconditionFailed),
     413: ref(RESPONSES.contentTooLarge),
     415: ref(unsupportedMediaType),

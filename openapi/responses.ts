@@ -6,6 +6,9 @@ import * as v from 'valibot';
 import { problemHeadersOf, problemOf } from '../functions/chat-config/problems';
 import {
   BadRequestError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyMissingError,
+  IdempotencyKeyReusedError,
   MAX_LISTED_VIOLATIONS,
   PayloadTooLargeError,
   PreconditionRequiredError,
@@ -30,6 +33,7 @@ import {
 import { entityTag, type Json, jsonSchemaOf, literal, refTo } from './json-schemas';
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+const VALIDATION_FAILED = problemOf(new InvalidConfigError([])).type;
 
 const fieldViolation = v.strictObject({
   path: v.pipe(v.string(), v.description('JSON Pointer (RFC 6901) into the request body')),
@@ -77,8 +81,12 @@ const problems = (
     detail: v.string(),
     error: v.picklist(distinct((body) => body.error)),
   };
-  if ('errors' in first) {
-    entries.errors = v.pipe(v.array(fieldViolation), v.minLength(1), v.maxLength(MAX_LISTED_VIOLATIONS));
+  if (bodies.some((body) => 'errors' in body)) {
+    const errors = v.pipe(v.array(fieldViolation), v.minLength(1), v.maxLength(MAX_LISTED_VIOLATIONS));
+    // Listed by the problems of a body's violations, and only by them.
+    entries.errors = bodies.every((body) => 'errors' in body)
+      ? errors
+      : v.pipe(v.optional(errors), v.description(`Only in a ${VALIDATION_FAILED} problem`));
   }
   const schema = jsonSchemaOf(v.strictObject(entries));
   return {
@@ -137,6 +145,10 @@ const unauthorizedByFunction = problems(
 
 export const SECURITY_SCHEME = 'bearerToken';
 
+const retryAfter = headersOf({
+  'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' },
+});
+
 export const RESPONSES = {
   unauthorized: {
     ...unauthorizedByFunction,
@@ -154,10 +166,19 @@ export const RESPONSES = {
     description: 'Not Modified: `If-None-Match` names the current version (or is `*`); no body',
     headers: headersOf(ETAG),
   },
-  badRequest: problems(
-    'BadRequest',
-    `Bad Request: malformed JSON, a body that is not UTF-8 or nests deeper than ${MAX_JSON_DEPTH} levels, a body of the wrong shape, a bad session id, a malformed If-Match or If-None-Match, or If-None-Match on a write`,
-    [new BadRequestError('The request body is not valid JSON')],
+  badRequest: problems('BadRequest', 'Bad Request: a bad session id, a malformed If-Match or If-None-Match', [
+    new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -'),
+  ]),
+  badRequestOnWrite: problems(
+    'BadRequestOnWrite',
+    `Bad Request: malformed JSON, a body that is not UTF-8 or nests deeper than ${MAX_JSON_DEPTH} levels, a body of the wrong shape, a bad session id, a malformed If-Match, Idempotency-Key, If-None-Match on a write; or no Idempotency-Key where the deployment requires one (\`idempotency-key-missing\`)`,
+    [new BadRequestError('The request body is not valid JSON'), new IdempotencyKeyMissingError()],
+  ),
+  idempotencyKeyInUse: problems(
+    'IdempotencyKeyInUse',
+    'Conflict: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds to get its response',
+    [new IdempotencyKeyInUseError()],
+    retryAfter,
   ),
   notFound: problems(
     'NotFound',
@@ -177,22 +198,24 @@ export const RESPONSES = {
   ),
   unprocessableReplace: problems(
     'UnprocessableContent',
-    `Unprocessable Content: the config breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the body`,
+    `Unprocessable Content: the config breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the body. Or the Idempotency-Key was used for another request (\`idempotency-key-reused\`)`,
     [
       new InvalidConfigError([
         { path: '/config/temperature', message: 'Too big: expected number to be <=2' },
         { path: '/config/colour', message: 'Unknown field' },
       ]),
+      new IdempotencyKeyReusedError(),
     ],
   ),
   unprocessablePatch: problems(
     'UnprocessableContentForPatch',
-    `Unprocessable Content: the patch, or the config it would make, breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the patched config. A value stored before this API validated configs is named as such`,
+    `Unprocessable Content: the patch, or the config it would make, breaks the schema; \`errors\` lists the first ${MAX_LISTED_VIOLATIONS} violations, each \`path\` a JSON Pointer into the patched config. A value stored before this API validated configs is named as such. Or the Idempotency-Key was used for another request (\`idempotency-key-reused\`)`,
     [
       new InvalidConfigError([
         { path: '/temperature', message: 'Too big: expected number to be <=2' },
         { path: '/colour', message: 'Unknown field (a stored value: replace the whole config to drop it)' },
       ]),
+      new IdempotencyKeyReusedError(),
     ],
   ),
   headerFieldsTooLarge: problems(
@@ -217,9 +240,9 @@ export const RESPONSES = {
   ]),
   unavailable: problems(
     'ServiceUnavailable',
-    'Service Unavailable: DynamoDB is throttling, unreachable or too slow; retry after `Retry-After` seconds',
+    "Service Unavailable: DynamoDB is throttling, unreachable or too slow (the sessions' table, or for a write with an Idempotency-Key the idempotency records'); retry after `Retry-After` seconds",
     [new StoreUnavailableError()],
-    headersOf({ 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } }),
+    retryAfter,
   ),
 } satisfies Record<string, ResponseComponent>;
 

@@ -172,3 +172,31 @@ export const useSessionFixture = (item: { readonly sessionId: string } & Record<
     expectSessionUnchanged: async () => expect(await table.get(item.sessionId)).toEqual(item),
   };
 };
+
+/**
+ * `store`, its writes held: each waits until `release` is called, and `arrived` resolves as the first starts waiting.
+ * A request can so be kept running, deterministically, while another is sent.
+ */
+export const holdingWrites = (store: SessionStore) => {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let arrive = () => {};
+  const arrived = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
+  const held =
+    <R, T>(write: (request: R) => Promise<T>) =>
+    async (request: R): Promise<T> => {
+      arrive();
+      await released;
+      return write(request);
+    };
+  const holding: SessionStore = {
+    getConfig: (request) => store.getConfig(request),
+    replaceConfig: held((request) => store.replaceConfig(request)),
+    patchConfig: held((request) => store.patchConfig(request)),
+  };
+  return { store: holding, arrived, release };
+};

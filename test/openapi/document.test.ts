@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import * as v from 'valibot';
+import { CHAT_CONFIG_PROBLEMS } from '../../functions/chat-config/problems';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, WRITE_MEDIA_TYPES } from '../../functions/chat-config/routes';
 import { chatConfigSchema } from '../../functions/sessions/config-schema';
 import { openApiFile } from '../../openapi/document';
@@ -36,6 +37,17 @@ describe('openapi/openapi.json', () => {
       expect(Object.keys(operations[method.toLowerCase()]?.requestBody?.content ?? {})).toEqual([mediaType]);
     }
     expect(operations.get?.requestBody).toBeUndefined();
+  });
+
+  it("lists among its responses every problem type of the function's problem table, but 405: API Gateway routes only the documented methods", () => {
+    // GIVEN the types a response's schema lets a body have
+    const documented = new Set(
+      [...committed.matchAll(/"(urn:chat-config:problem:[a-z-]+)"/g)].map(([, type]) => type),
+    );
+
+    // THEN
+    const types = CHAT_CONFIG_PROBLEMS.rows.flatMap(({ type, status }) => (status === 405 ? [] : [type]));
+    expect(types.filter((type) => !documented.has(type))).toEqual([]);
   });
 
   it('describes the config as the validation schema does, for every rule JSON Schema can state', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { MAX_HEADER_VALUE_BYTES } from '../../functions/http/events';
@@ -5,6 +6,7 @@ import { MAX_BODY_BYTES } from '../../functions/http/request-body';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createTestTable, storeAt, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
+import { holdingWrites } from '../helpers/handler';
 import { serveLocalApi } from '../helpers/local-api';
 import { documentedStatuses, openApiViolations } from '../helpers/openapi';
 import { bearer } from '../helpers/tokens';
@@ -28,6 +30,7 @@ let strictApi: string;
 let unreachableApi: string;
 let brokenApi: string;
 let unguardedApi: string;
+let keyRequiredApi: string;
 let alice: string;
 let readOnly: string;
 
@@ -35,6 +38,7 @@ beforeAll(async () => {
   table = await createTestTable();
   api = await serve(table.store);
   strictApi = await serve(table.store, { requireIfMatch: true });
+  keyRequiredApi = await serve(table.store, { requireIdempotencyKey: true });
   // A route deployed without its authorizer: the function itself refuses (401).
   unguardedApi = await serve(table.store, { authorizer: false });
   alice = await bearer('alice');
@@ -190,6 +194,33 @@ describe('real responses, checked against openapi/openapi.json', () => {
     expect(await call({ method, headers, body, base: brokenApi })).toBe(500);
     expect(await call({ method, headers, body, base: unreachableApi })).toBe(503);
   });
+
+  it.each(WRITES)(
+    'documents every answer to $method with an Idempotency-Key',
+    async ({ method, headers, body }) => {
+      await table.put({ sessionId: 's1', ownerId: 'alice', config: { model: 'gpt-4' }, configVersion: 3 });
+      const withKey = { ...headers, 'idempotency-key': `"${randomUUID()}"` };
+      const held = holdingWrites(table.store);
+      const heldApi = await serve(held.store);
+
+      expect(await call({ method, headers: withKey, body })).toBe(200);
+      // The replay, with its Idempotent-Replayed header checked against the document.
+      expect(await call({ method, headers: withKey, body })).toBe(200);
+      expect(await call({ method, headers: { ...withKey, 'if-match': '"9"' }, body })).toBe(422);
+      expect(await call({ method, headers: { ...headers, 'idempotency-key': 'a b' }, body })).toBe(400);
+      expect(await call({ method, headers, body, base: keyRequiredApi })).toBe(400);
+      const key = { ...headers, 'idempotency-key': `"${randomUUID()}"` };
+      const first = fetch(`${heldApi}/api/chat-sessions/s1/config`, {
+        method,
+        headers: { authorization: alice, ...key },
+        body,
+      });
+      await held.arrived;
+      expect(await call({ method, headers: key, body, base: heldApi })).toBe(409);
+      held.release();
+      expect((await first).status).toBe(200);
+    },
+  );
 
   it("has seen every status the document lists, but API Gateway's own 429", () => {
     const documented = Object.entries(documentedStatuses(CHAT_CONFIG_PATH)).flatMap(([method, statuses]) =>

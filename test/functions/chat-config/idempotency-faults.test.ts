@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { STORE_TIME_LIMITS } from '../../../functions/sessions/dynamodb-session-store';
-import type { SessionStore } from '../../../functions/sessions/session-store';
 import {
   createIdempotencyTestTable,
   createTestTable,
@@ -11,7 +10,7 @@ import {
 } from '../../helpers/dynamodb';
 import { createHttpApiEvent } from '../../helpers/events';
 import { REFUSING_ENDPOINT, startDynamoDbProxy, startSilentEndpoint } from '../../helpers/fake-dynamodb';
-import { createTestHandler, expectProblem, storedSession } from '../../helpers/handler';
+import { createTestHandler, expectProblem, holdingWrites, storedSession } from '../../helpers/handler';
 
 // Writes sent with an Idempotency-Key while the first is still running, and while the records' table fails.
 
@@ -33,28 +32,6 @@ const put = (key: string) =>
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
   });
 
-/** The sessions' store, whose replaces wait until released, and tell when one has started waiting. */
-const holdingStore = () => {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let arrive = () => {};
-  const arrived = new Promise<void>((resolve) => {
-    arrive = resolve;
-  });
-  const store: SessionStore = {
-    getConfig: (request) => sessions.store.getConfig(request),
-    patchConfig: (request) => sessions.store.patchConfig(request),
-    replaceConfig: async (request) => {
-      arrive();
-      await released;
-      return sessions.store.replaceConfig(request);
-    },
-  };
-  return { store, arrived, release };
-};
-
 /** Asserts a 503 that says to retry, and nothing of what failed: no table, endpoint, SDK or library name. */
 const expectUnavailableWithoutInternals = (
   response: Awaited<ReturnType<ReturnType<typeof createTestHandler>>>,
@@ -70,7 +47,7 @@ const expectUnavailableWithoutInternals = (
 describe('a retry while the first request is still running', () => {
   it('is answered 409 idempotency-key-in-use with Retry-After; once the first has answered, a retry gets its response', async () => {
     // GIVEN the first request holding in the store, its key claimed
-    const { store, arrived, release } = holdingStore();
+    const { store, arrived, release } = holdingWrites(sessions.store);
     const invoke = createTestHandler(store, { idempotencyRecords: records.records });
     const key = `"${randomUUID()}"`;
     const first = invoke(put(key));
