@@ -33,7 +33,7 @@ export const METRIC_DIMENSIONS = {
 
 /**
  * What a request came to, as the `outcome` dimension: the statuses an operator acts on by their own, and the other
- * client and server errors each as one class (a 400, 401, 405, 413, 415, 428 or 431 is `4xx`; a 500 is `5xx`).
+ * client and server errors each as one class (a 400, 401, 405, 409, 413, 415, 428 or 431 is `4xx`; a 500 is `5xx`).
  */
 export const OUTCOMES = ['2xx', '304', '404', '412', '422', '4xx', '503', '5xx'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
