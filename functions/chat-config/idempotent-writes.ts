@@ -47,9 +47,9 @@ export interface IdempotencyScope {
 }
 
 /**
- * A short id (43 characters of base64url) that a key names across its retries: a SHA-256 of the caller, the session
- * and the key, each preceded by its length, so that no two triples run together alike. The id of the records, and of
- * the write the store makes for them.
+ * A short id that a key names across all its retries: the base64url SHA-256 of the caller, the session and the key,
+ * each preceded by its length, so that no two triples run together alike. The records are keyed by it, and a write
+ * made for the key can carry it as the id of that write, the same on every retry.
  */
 export const idempotencyWriteIdOf = ({ callerId, sessionId, key }: IdempotencyScope): string => {
   const hash = createHash('sha256');
