@@ -13,6 +13,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createChatConfigHandler } from '../functions/chat-config/create-handler';
+import { idempotencyRecordsOn } from '../functions/chat-config/idempotent-writes';
 import { MAX_CONFIG_BYTES } from '../functions/sessions/config-schema';
 import { createDocumentClient, DynamoDbSessionStore } from '../functions/sessions/dynamodb-session-store';
 import { withNotFoundFloor } from '../functions/sessions/not-found-floor';
@@ -99,7 +100,14 @@ const quietHandler = (store: SessionStore) => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   try {
     const metrics = new Metrics({ namespace: 'ChatConfigBench', serviceName: 'chat-config' });
-    return createChatConfigHandler({ store, logger: new Logger({ logLevel: 'SILENT' }), metrics });
+    // Never read: the probes carry no Idempotency-Key.
+    const idempotencyRecords = idempotencyRecordsOn('bench-idempotency');
+    return createChatConfigHandler({
+      store,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics,
+      idempotencyRecords,
+    });
   } finally {
     if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
     else process.env.POWERTOOLS_METRICS_DISABLED = saved;

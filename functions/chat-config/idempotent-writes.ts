@@ -48,10 +48,9 @@ export interface IdempotencyScope {
 
 /**
  * A short id that a key names across all its retries: the base64url SHA-256 of the caller, the session and the key,
- * each preceded by its length, so that no two triples run together alike. The records are keyed by it, and a write
- * made for the key can carry it as the id of that write, the same on every retry.
+ * each preceded by its length, so that no two triples run together alike. The records are keyed by it.
  */
-export const idempotencyWriteIdOf = ({ callerId, sessionId, key }: IdempotencyScope): string => {
+export const idempotencyRecordIdOf = ({ callerId, sessionId, key }: IdempotencyScope): string => {
   const hash = createHash('sha256');
   for (const part of [callerId, sessionId, key]) hash.update(`${Buffer.byteLength(part, 'utf8')}:${part}`);
   return hash.digest('base64url');
@@ -116,10 +115,13 @@ const translated = (error: unknown): unknown => {
   return error;
 };
 
-/** Runs a write once per key (see `idempotentWrites`). */
+/**
+ * Runs a write once per key (see `idempotentWrites`). `write` is given the id its store write stamps: for a request
+ * with a key, the same on every retry of that request (`undefined` without a key: the use case draws one).
+ */
 export type IdempotentWrites = (
   request: IdempotentRequest,
-  write: () => Promise<ApiGatewayResult>,
+  write: (writeId: string | undefined) => Promise<ApiGatewayResult>,
 ) => Promise<ApiGatewayResult>;
 
 /**
@@ -143,16 +145,20 @@ export const idempotentWrites = (records: BasePersistenceLayer): IdempotentWrite
     { persistenceStore: records, config, keyPrefix: RECORD_ID_PREFIX },
   );
   return async (request, write) => {
-    if (request.key === undefined) return write();
+    if (request.key === undefined) return write(undefined);
     const record = {
-      id: idempotencyWriteIdOf({ ...request, key: request.key }),
+      id: idempotencyRecordIdOf({ ...request, key: request.key }),
       request: fingerprintOf(request),
     };
+    // A retry whose earlier attempt landed before its answer was lost (a 503, which lets go of the key) finds this id
+    // on the session and writes no more. The request's fingerprint is part of it: a key used again for another
+    // request, once its record expired, is another write.
+    const writeId = createHash('sha256').update(`${record.id}.${record.request}`).digest('base64url');
     // The context is read as the key is claimed, before anything is awaited: a request of another invocation in
     // this process cannot come between.
     config.registerLambdaContext(request.context);
     try {
-      return await once(record, write);
+      return await once(record, () => write(writeId));
     } catch (error) {
       throw translated(error);
     }

@@ -96,6 +96,8 @@ interface WriteOptions {
   readonly ownerId: string;
   readonly expectedVersions: number[] | undefined;
   readonly signal: AbortSignal;
+  /** The id the store write stamps: the same on every retry of a request with a key; drawn anew otherwise. */
+  readonly writeId: string | undefined;
 }
 
 /**
@@ -127,10 +129,16 @@ const writeOperation =
     const method = methodOf(event);
     return idempotentWrites(
       { callerId, sessionId, key, method, expectedVersions, body: event.body, context },
-      async () =>
+      async (writeId) =>
         written(
           settled(
-            await run({ store, audit }, value, { sessionId, ownerId: callerId, expectedVersions, signal }),
+            await run({ store, audit }, value, {
+              sessionId,
+              ownerId: callerId,
+              expectedVersions,
+              signal,
+              writeId,
+            }),
           ),
         ),
     );

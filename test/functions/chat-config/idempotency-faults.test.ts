@@ -6,6 +6,7 @@ import {
   createTestTable,
   type IdempotencyTestTable,
   idempotencyRecordsAt,
+  storeAt,
   type TestTable,
 } from '../../helpers/dynamodb';
 import { createHttpApiEvent } from '../../helpers/events';
@@ -67,6 +68,39 @@ describe('a retry while the first request is still running', () => {
     expect(later.rawBody).toBe(answered.rawBody);
     expect(later.headers['idempotent-replayed']).toBe('true');
     expect(await sessions.get(ITEM.sessionId)).toMatchObject({ configVersion: 5 });
+  });
+});
+
+describe('a retry after a 503 whose write landed', () => {
+  it('is answered 200 with the state that write left: the version rises once', async () => {
+    // GIVEN a DynamoDB that applies each attempt of the first write but answers none before the store's deadline
+    const proxy = await startDynamoDbProxy(sessions.endpoint, {
+      answersLate: {
+        picks: ({ operation, nth }) => operation === 'UpdateItem' && nth <= STORE_TIME_LIMITS.maxAttempts,
+        byMs: STORE_TIME_LIMITS.deadlineMs + 500,
+      },
+    });
+    try {
+      const invoke = createTestHandler(storeAt(proxy.endpoint, sessions.tableName), {
+        idempotencyRecords: records.records,
+      });
+      const key = `"${randomUUID()}"`;
+      const first = await invoke(put(key));
+
+      // WHEN the client retries it with its key
+      const retry = await invoke(put(key));
+
+      // THEN
+      expect(first.statusCode).toBe(503);
+      expect([retry.statusCode, retry.headers.etag]).toEqual([200, `"${ITEM.configVersion + 1}"`]);
+      expect(retry.body).toMatchObject({ config: { model: 'gpt-4o' }, version: ITEM.configVersion + 1 });
+      expect(await sessions.get(ITEM.sessionId)).toMatchObject({
+        config: { model: 'gpt-4o' },
+        configVersion: ITEM.configVersion + 1,
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

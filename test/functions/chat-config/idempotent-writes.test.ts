@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { idempotencyWriteIdOf } from '../../../functions/chat-config/idempotent-writes';
+import { idempotencyRecordIdOf } from '../../../functions/chat-config/idempotent-writes';
 
 const SCOPE = { callerId: 'alice', sessionId: 'session-1', key: '8e03978e-40d5-43e8-bc93-6894a57f9324' };
 
 describe('the write id of a key', () => {
   it('is the same for every retry of the key: a pure function of caller, session and key', () => {
-    expect(idempotencyWriteIdOf({ ...SCOPE })).toBe(idempotencyWriteIdOf(SCOPE));
+    expect(idempotencyRecordIdOf({ ...SCOPE })).toBe(idempotencyRecordIdOf(SCOPE));
   });
 
   it('is short: 43 characters of base64url', () => {
-    expect(idempotencyWriteIdOf(SCOPE)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(idempotencyRecordIdOf(SCOPE)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it.each([
@@ -17,7 +17,7 @@ describe('the write id of a key', () => {
     ['session', { sessionId: 'session-2' }],
     ['key', { key: 'another' }],
   ])('differs when the %s differs', (_, other) => {
-    expect(idempotencyWriteIdOf({ ...SCOPE, ...other })).not.toBe(idempotencyWriteIdOf(SCOPE));
+    expect(idempotencyRecordIdOf({ ...SCOPE, ...other })).not.toBe(idempotencyRecordIdOf(SCOPE));
   });
 
   it('tells apart triples whose parts run together alike', () => {
@@ -28,7 +28,7 @@ describe('the write id of a key', () => {
       { callerId: 'a', sessionId: 'b', key: 'cd' },
       { callerId: 'a', sessionId: '1:b', key: 'd' },
       { callerId: 'a1:', sessionId: 'b', key: 'd' },
-    ].map(idempotencyWriteIdOf);
+    ].map(idempotencyRecordIdOf);
 
     // THEN
     expect(new Set(ids).size).toBe(ids.length);
