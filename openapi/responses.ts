@@ -117,7 +117,7 @@ const unsupportedMediaType = (id: string, accepted: string): ResponseComponent =
   ]);
   return problems(
     id,
-    `Unsupported Media Type: the body must be sent as ${accepted}`,
+    `Unsupported Media Type: the body must be sent as ${accepted}, in UTF-8 (a \`charset\` other than \`utf-8\` is refused)`,
     [error],
     headersOf(Object.fromEntries(headers)),
   );

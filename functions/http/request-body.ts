@@ -69,6 +69,24 @@ const nestsDeeperThan = (text: string, max: number): boolean => {
 const mediaTypeOf = (contentType: string | undefined): string =>
   (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 
+/** A parameter's value, its quotes and backslash escapes taken off when it is a quoted string (RFC 9110 §5.6.4). */
+const unquoted = (value: string): string =>
+  value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1).replace(/\\(.)/g, '$1')
+    : value;
+
+/** The values of a content type's `charset` parameters (names and values compare case-insensitively). */
+const charsetsOf = (contentType: string | undefined): string[] =>
+  (contentType ?? '')
+    .split(';')
+    .slice(1)
+    .map((parameter) => parameter.split('='))
+    .filter(([name = '']) => name.trim().toLowerCase() === 'charset')
+    .map(([, ...value]) => unquoted(value.join('=').trim()).toLowerCase());
+
+/** What a 415 says of a charset other than UTF-8. */
+export const UTF8_ONLY = 'Only UTF-8 is accepted: send the body in UTF-8, with charset=utf-8 or no charset';
+
 // A full config may come in any JSON type, `+json` suffixes included (as the original endpoint took them), but a merge
 // patch: sent to a full replace, the fields it leaves out would be dropped rather than kept.
 const isAccepted = (mediaType: string, accepted: string): boolean =>
@@ -89,10 +107,10 @@ export type AcceptedMediaType<C extends Context> = (
 ) => string | undefined;
 
 /**
- * Checks the content type against the method's media type (415), rejects bodies over `maxBytes` (413), decodes base64
- * (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400), then parses JSON with Middy's parser
- * (prototype keys refused) and turns its errors into this API's: 400 for a missing or malformed body, 422 for a
- * forbidden key.
+ * Checks the content type against the method's media type and its charset, if any, against UTF-8 (415), rejects
+ * bodies over `maxBytes` (413), decodes base64 (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400),
+ * then parses JSON with Middy's parser (prototype keys refused) and turns its errors into this API's: 400 for a
+ * missing or malformed body, 422 for a forbidden key.
  */
 export const jsonRequestBody = <C extends Context>(
   acceptedOf: AcceptedMediaType<C>,
@@ -105,8 +123,12 @@ export const jsonRequestBody = <C extends Context>(
       const accepted = acceptedOf(request);
       if (accepted === undefined) return;
       const { body, isBase64Encoded, headers } = request.event;
-      if (!isAccepted(mediaTypeOf(headers?.['content-type']), accepted))
-        throw new UnsupportedMediaTypeError(accepted);
+      const contentType = headers?.['content-type'];
+      if (!isAccepted(mediaTypeOf(contentType), accepted)) throw new UnsupportedMediaTypeError(accepted);
+      // JSON is UTF-8 (RFC 8259 §8.1): a body labelled otherwise would be read as other characters than were meant.
+      if (charsetsOf(contentType).some((charset) => charset !== 'utf-8')) {
+        throw new UnsupportedMediaTypeError(accepted, UTF8_ONLY);
+      }
       if (body != null && Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') > maxBytes) {
         throw new PayloadTooLargeError(maxBytes);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_BODY_BYTES } from '../../../functions/http/request-body';
+import { MAX_BODY_BYTES, UTF8_ONLY } from '../../../functions/http/request-body';
 import { storeAt } from '../../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
 import { createTestHandler, expectProblem, storedSession, useSessionFixture } from '../../helpers/handler';
@@ -295,6 +295,38 @@ describe('415: the body is not JSON', () => {
     expectProblem(response, 415);
     await expectSessionUnchanged();
   });
+
+  it.each([
+    ['charset=iso-8859-1', 'application/json; charset=iso-8859-1'],
+    ['a quoted charset', 'application/json; charset="windows-1252"'],
+    ['a second charset beside UTF-8', 'application/json; charset=utf-8; charset=utf-16'],
+  ])('answers 415 to %s, saying that only UTF-8 is accepted, and changes nothing', async (_, contentType) => {
+    // GIVEN a JSON body labelled with another charset than UTF-8
+    const headers = { 'content-type': contentType };
+
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body: { config: { model: 'gpt-4o' } }, headers }));
+
+    // THEN
+    expectProblem(response, 415, UTF8_ONLY);
+    expect(response.headers.accept).toBe('application/json');
+    await expectSessionUnchanged();
+  });
+
+  it.each(['charset=utf-8', 'charset=UTF-8', 'charset="utf-8"', 'CHARSET = "Utf-8"'])(
+    'takes a JSON body sent with %s',
+    async (charset) => {
+      // GIVEN
+      const headers = { 'content-type': `application/json; ${charset}` };
+
+      // WHEN
+      const response = await invoke(createHttpApiEvent({ body: { config: { model: 'gpt-4o' } }, headers }));
+
+      // THEN
+      expect(response.statusCode).toBe(200);
+      expect((await table.get('session-1'))?.config).toEqual({ model: 'gpt-4o' });
+    },
+  );
 });
 
 describe('422: the config breaks the schema', () => {
