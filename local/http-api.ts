@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -49,7 +50,7 @@ export interface LocalHttpApiOptions {
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any integration runs.
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-// API Gateway passes these as text; anything else arrives base64-encoded.
+// API Gateway passes bodies of these types as text when they are UTF-8; anything else arrives base64-encoded.
 const TEXT_CONTENT_TYPE =
   /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
 
@@ -106,7 +107,8 @@ export const lambdaContext = (timeoutMs: number): Context => {
 
 /**
  * An HTTP server that behaves like API Gateway in front of the handler: route matching (404 otherwise), the JWT
- * authorizer (401/403), the 10 MB payload limit, payload format 2.0 events, and the handler's result written back as
+ * authorizer (401/403), the 10 MB payload limit, payload format 2.0 events (the body as text when it is UTF-8 of a text
+ * type, base64-encoded otherwise), and the handler's result written back as
  * the HTTP response.
  */
 export const createLocalHttpApi = ({
@@ -186,7 +188,8 @@ export const createLocalHttpApi = ({
       }
       if (!body) return refuse(413);
 
-      const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
+      // Bytes that are not UTF-8 reach the function as they came, never with U+FFFD in place of the bad ones.
+      const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '') && isUtf8(body);
       let pathParameters: Record<string, string>;
       try {
         pathParameters = Object.fromEntries(

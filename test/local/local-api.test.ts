@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createLocalHttpApi } from '../../local/http-api';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import {
@@ -180,6 +181,62 @@ describe('status codes over HTTP', () => {
 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Not Found' });
+  });
+});
+
+describe('bodies that are not UTF-8', () => {
+  const JSON_WITH_BAD_BYTES = Buffer.concat([
+    Buffer.from('{"config": {"system_prompt": "caf'),
+    Buffer.from([0xe9]), // é in ISO-8859-1: no character in UTF-8
+    Buffer.from('"}}'),
+  ]);
+
+  it('answers 400 to a JSON body with bytes that are not UTF-8, and changes nothing', async () => {
+    // GIVEN
+    const before = await table.get('abc123');
+
+    // WHEN
+    const response = await fetch(`${baseUrl}/api/chat-sessions/abc123/config`, {
+      method: 'POST',
+      headers: { authorization, 'Content-Type': 'application/json' },
+      body: JSON_WITH_BAD_BYTES,
+    });
+
+    // THEN
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ detail: 'The request body is not valid UTF-8' });
+    expect(await table.get('abc123')).toEqual(before);
+  });
+
+  it.each([
+    ['UTF-8 as text', Buffer.from('{"config": {"system_prompt": "café"}}'), false],
+    ['other bytes base64-encoded', JSON_WITH_BAD_BYTES, true],
+  ])('hands the function a JSON body in %s, as API Gateway does', async (_, bytes, isBase64Encoded) => {
+    // GIVEN a local API whose function records the event it gets
+    const events: APIGatewayProxyEventV2[] = [];
+    const api = createLocalHttpApi({
+      routes: CHAT_CONFIG_ROUTES,
+      handler: async (event) => {
+        events.push(event);
+        return { statusCode: 204 };
+      },
+    }).listen(0, '127.0.0.1');
+    await once(api, 'listening');
+    try {
+      // WHEN
+      await fetch(`http://127.0.0.1:${(api.address() as AddressInfo).port}/api/chat-sessions/abc123/config`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: bytes,
+      });
+
+      // THEN the bytes as they were sent, never with U+FFFD in place of the bad ones
+      const [event] = events;
+      expect(event?.isBase64Encoded).toBe(isBase64Encoded);
+      expect(Buffer.from(event?.body ?? '', isBase64Encoded ? 'base64' : 'utf8')).toEqual(bytes);
+    } finally {
+      api.close();
+    }
   });
 });
 
