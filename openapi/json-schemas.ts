@@ -21,6 +21,9 @@ export const refTo = (kind: 'schemas' | 'responses', id: string) => ({ $ref: `#/
 const CONVERSION: ConversionConfig = {
   // OpenAPI 3.1's own dialect.
   target: 'draft-2020-12',
+  // What a value must be once validated: a pipe that checks a size before its schema (the config's arrays and objects)
+  // is converted from its last schema on, which the size follows again.
+  typeMode: 'output',
   // The rules JSON Schema cannot state (a lone surrogate, bytes of UTF-8, DynamoDB's smallest number) are left to
   // descriptions; a test checks that the rest agrees with the validation. A JSON number is always finite.
   ignoreActions: ['check', 'finite'],

@@ -78,6 +78,24 @@ const text = (min: number, max: number, maxBytes = 3 * max) =>
 
 const stopSequence = text(1, CONFIG_LIMITS.stopSequenceLength);
 
+// Sizes first. Valibot validates every item of an array (every member of an object) before the actions of its pipe,
+// each failure an issue of its own, so a value far over its size would cost a validation per part. The arrays and
+// objects below are pipes of two schemas instead: the bare array (object), its size, then the schema of its parts, so
+// that a value over its size is refused on that alone, none of its parts looked at. The size comes again last, where
+// the JSON Schema, converted from a pipe's last schema on, reads it; it cannot fail there.
+
+/** Any array, none of its items looked at (valibot's `array(unknown())` copies each). */
+const anyArray = v.custom<unknown[]>(Array.isArray, expected('array'));
+
+/** At most as many stop sequences as a config may hold. */
+const stopSequencesAtMost = <T extends v.LengthInput>() =>
+  v.maxLength<T, typeof CONFIG_LIMITS.stopSequences, (issue: v.BaseIssue<unknown>) => string>(
+    CONFIG_LIMITS.stopSequences,
+    atMost('array', 'items'),
+  );
+
+const STOP_EXPECTED = `Invalid input: expected a string or an array of at most ${CONFIG_LIMITS.stopSequences} strings, each 1 to ${CONFIG_LIMITS.stopSequenceLength} characters`;
+
 // The fields of a config, each valid or not on its own: no rule spans two fields. A merge patch (PATCH) relies on
 // it: a patch whose fields are each valid, applied to a valid config, gives a valid config, so the store can apply
 // it field by field in one write, never reading the whole config first. A test fails if a cross-field rule appears.
@@ -103,11 +121,14 @@ const chatConfigFields = {
     [
       stopSequence,
       v.pipe(
+        anyArray,
+        stopSequencesAtMost(),
         v.array(stopSequence, expected('array')),
-        v.maxLength(CONFIG_LIMITS.stopSequences, atMost('array', 'items')),
+        stopSequencesAtMost(),
       ),
     ],
-    `Invalid input: expected a string or an array of at most ${CONFIG_LIMITS.stopSequences} strings, each 1 to ${CONFIG_LIMITS.stopSequenceLength} characters`,
+    // An array over its length fails both options untyped, as a value of another type does: say it is the length.
+    (issue) => issue.issues?.find(({ type }) => type === 'max_length')?.message ?? STOP_EXPECTED,
   ),
   system_prompt: v.pipe(
     text(0, CONFIG_LIMITS.systemPromptLength, CONFIG_LIMITS.systemPromptBytes),
@@ -121,13 +142,31 @@ type ChatConfigFields = typeof chatConfigFields;
 export const CHAT_CONFIG_FIELD_NAMES = Object.keys(chatConfigFields) as (keyof ChatConfigFields)[];
 
 /**
+ * What valibot's objects take for one, none of its members looked at: anything of type `object` but `null` (arrays
+ * too: see `isMalformed*`).
+ */
+const anyObject = v.custom<Record<string, unknown>>(
+  (input) => typeof input === 'object' && input !== null,
+  expected('object'),
+);
+
+/**
  * An object of `entries` that names each unknown field by its own path ("Unknown field"); a strict object would name
- * the first one only. Its type is that of the entries, without the rest's `never` index signature.
+ * the first one only. Its members are counted first (sizes first, above): more than it has entries cannot all be
+ * fields. The count is no rule over the fields' values: an object whose members are each a valid field is within it.
+ * Its type is that of the entries, without the rest's `never` index signature.
  */
 const configObject = <E extends v.ObjectEntries>(
   entries: E,
-): v.GenericSchema<unknown, v.InferOutput<v.ObjectSchema<E, undefined>>> & { readonly entries: E } =>
-  v.objectWithRest(entries, v.never('Unknown field'), expected('object'));
+): v.GenericSchema<unknown, v.InferOutput<v.ObjectSchema<E, undefined>>> & { readonly entries: E } => {
+  const fieldsAtMost = <T extends v.EntriesInput>() =>
+    v.maxEntries<T, number, (issue: v.BaseIssue<unknown>) => string>(
+      Object.keys(entries).length,
+      atMost('object', 'members'),
+    );
+  const object = v.objectWithRest(entries, v.never('Unknown field'), expected('object'));
+  return Object.assign(v.pipe(anyObject, fieldsAtMost(), object, fieldsAtMost()), { entries });
+};
 
 /** Every field optional: what a config holds. */
 const optionalFields = Object.fromEntries(

@@ -361,15 +361,27 @@ describe('422: the config breaks the schema', () => {
   });
 
   it('lists the first 20 of many violations and counts them all', async () => {
-    const config = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`unknown_${i}`, i]));
+    // GIVEN every field broken in as many ways as it can be
+    const tiny = -1e-200;
+    const stop = `\ud800${'s'.repeat(256)}`;
+    const config = {
+      model: '!'.repeat(129),
+      temperature: tiny,
+      max_tokens: tiny,
+      top_p: tiny,
+      presence_penalty: 3,
+      frequency_penalty: 3,
+      stop: [stop, stop, stop, stop],
+      system_prompt: `\ud800${'漢'.repeat(65_536)}`,
+    };
 
+    // WHEN
     const response = await invoke(createHttpApiEvent({ body: { config } }));
 
+    // THEN
     expectProblem(response, 422);
     expect(response.body.errors).toHaveLength(20);
-    expect(response.body.detail).toBe(
-      'The request body is invalid: 10000 violations (the first 20 are listed)',
-    );
+    expect(response.body.detail).toBe('The request body is invalid: 21 violations (the first 20 are listed)');
     await expectSessionUnchanged();
   });
 

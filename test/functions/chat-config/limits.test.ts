@@ -69,6 +69,48 @@ describe('JSON nesting depth', () => {
   });
 });
 
+describe('arrays and objects over their size', () => {
+  const many = (count: number) => Array.from({ length: count }, (_, i) => i);
+  const unknownMembers = (count: number) => Object.fromEntries(many(count).map((i) => [`field${i}`, 0]));
+
+  it.each([
+    [
+      'a stop array of hundreds of empty strings',
+      'PUT',
+      { config: { stop: many(500).map(() => '') } },
+      { path: '/config/stop', message: 'Too big: expected array to have <=4 items' },
+    ],
+    [
+      'a config of hundreds of unknown members',
+      'PUT',
+      { config: unknownMembers(500) },
+      { path: '/config', message: 'Too big: expected object to have <=8 members' },
+    ],
+    [
+      'a merge patch of hundreds of members',
+      'PATCH',
+      unknownMembers(500),
+      { path: '', message: 'Too big: expected object to have <=8 members' },
+    ],
+  ])(
+    'answers 422 to %s with their number as the one violation, and changes nothing',
+    async (_, method, body, violation) => {
+      // GIVEN
+      const headers = {
+        'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
+      };
+
+      // WHEN
+      const response = await invoke(createHttpApiEvent({ method, headers, body }));
+
+      // THEN
+      expectProblem(response, 422, 'The request body is invalid: 1 violation');
+      expect(response.body.errors).toEqual([violation]);
+      await expectSessionUnchanged();
+    },
+  );
+});
+
 describe('UTF-8', () => {
   it('reads a base64 body as UTF-8 and stores its text exactly', async () => {
     const prompt = 'Grüße, 漢字 and 😀';

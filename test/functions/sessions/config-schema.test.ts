@@ -153,6 +153,66 @@ describe('chatConfigSchema', () => {
   });
 });
 
+/** `target` behind a proxy that counts the reads of its items or members: what validating them would do. */
+const watched = <T extends object>(target: T) => {
+  let reads = 0;
+  const value = new Proxy(target, {
+    get: (object, key, receiver) => {
+      if (typeof key === 'string' && Object.hasOwn(object, key) && key !== 'length') reads += 1;
+      return Reflect.get(object, key, receiver);
+    },
+  });
+  return { value, reads: () => reads };
+};
+
+describe('sizes, checked before the parts', () => {
+  it('refuses a stop array over its length on that alone, reading none of its items', () => {
+    // GIVEN an array of a thousand invalid (empty) stop sequences
+    const stop = watched(Array.from({ length: 1_000 }, () => ''));
+
+    // WHEN
+    const violations = violationsOf({ config: { stop: stop.value } });
+
+    // THEN one violation, its length
+    expect(violations).toEqual([
+      { path: '/config/stop', message: 'Too big: expected array to have <=4 items' },
+    ]);
+    expect(stop.reads()).toBe(0);
+  });
+
+  it('refuses a config of more members than it has fields on their count alone, reading none of them', () => {
+    // GIVEN a config of a thousand unknown members
+    const config = watched(Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`field${i}`, 0])));
+
+    // WHEN
+    const violations = violationsOf({ config: config.value });
+
+    // THEN one violation, their count
+    expect(violations).toEqual([
+      { path: '/config', message: 'Too big: expected object to have <=8 members' },
+    ]);
+    expect(config.reads()).toBe(0);
+  });
+
+  it('refuses a merge patch of more members than a config has fields on their count alone', () => {
+    // GIVEN a patch of every field and a thousand unknown members
+    const patch = watched({
+      ...Object.fromEntries(CHAT_CONFIG_FIELD_NAMES.map((name) => [name, null])),
+      ...Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`field${i}`, 0])),
+    });
+
+    // WHEN
+    const result = validate(chatConfigPatchSchema, patch.value);
+
+    // THEN
+    expect(result).toEqual({
+      success: false,
+      violations: [{ path: '', message: 'Too big: expected object to have <=8 members' }],
+    });
+    expect(patch.reads()).toBe(0);
+  });
+});
+
 describe('chatConfigPatchSchema', () => {
   it('has exactly the fields of the config, those the original endpoint took', () => {
     const fields = [
@@ -185,9 +245,16 @@ describe('chatConfigPatchSchema', () => {
   });
 
   it('has no rule that spans fields, which a field-by-field patch could not check', () => {
-    // A check on the object itself (over two fields) would make it a pipe of the object and that check.
-    expect('pipe' in chatConfigSchema).toBe(false);
-    expect('pipe' in chatConfigPatchSchema).toBe(false);
+    // A check on the object itself (over two fields) would be an action of its pipe; the only ones count its members,
+    // which a valid field each cannot outnumber.
+    for (const schema of [chatConfigSchema, chatConfigPatchSchema]) {
+      const actions =
+        'pipe' in schema ? (schema.pipe as v.PipeItem<unknown, unknown, v.BaseIssue<unknown>>[]) : [];
+      expect(actions.filter(({ kind }) => kind !== 'schema').map(({ type }) => type)).toEqual([
+        'max_entries',
+        'max_entries',
+      ]);
+    }
   });
 
   it('is malformed (400) only when the patch is not an object', () => {
