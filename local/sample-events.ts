@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MAX_BODY_BYTES } from '../functions/chat-config/body-size';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
-import { MAX_BODY_BYTES } from '../functions/http/request-body';
 import { DEMO_SESSION } from './demo-session';
 import { authorizerContextOf, type JwtAuthorizerContext, toChatConfigEvent } from './http-api-event';
 

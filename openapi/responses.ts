@@ -3,6 +3,7 @@
  * headers taken from its problem table (functions/chat-config/problems.ts), and API Gateway's own answers.
  */
 import * as v from 'valibot';
+import { MAX_BODY_BYTES } from '../functions/chat-config/body-size';
 import { problemHeadersOf, problemOf } from '../functions/chat-config/problems';
 import {
   BadRequestError,
@@ -17,12 +18,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../functions/http/errors';
 import { MAX_HEADER_VALUE_BYTES } from '../functions/http/events';
-import {
-  JSON_MEDIA_TYPE,
-  MAX_BODY_BYTES,
-  MAX_JSON_DEPTH,
-  MERGE_PATCH_MEDIA_TYPE,
-} from '../functions/http/request-body';
+import { JSON_MEDIA_TYPE, MAX_JSON_DEPTH, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
 import {
   InvalidConfigError,
   SessionNotFoundError,

@@ -21,6 +21,7 @@ import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
 import { StoreUnavailableError } from '../sessions/errors';
 import type { SessionStore } from '../sessions/session-store';
+import { MAX_BODY_BYTES } from './body-size';
 import { idempotentWrites } from './idempotent-writes';
 import { type ChatConfigContext, chatConfigOperations } from './operations';
 import { CHAT_CONFIG_PROBLEMS } from './problems';
@@ -98,7 +99,12 @@ export const createChatConfigHandler = ({
         if (operation === undefined) throw new MethodNotAllowedError(method, CHAT_CONFIG_METHODS);
         context.resolved = { callerId, operation };
       })
-      .use(jsonRequestBody<ChatConfigContext>(({ context }) => WRITE_MEDIA_TYPES[context.method ?? '']))
+      .use(
+        jsonRequestBody<ChatConfigContext>(
+          ({ context }) => WRITE_MEDIA_TYPES[context.method ?? ''],
+          MAX_BODY_BYTES,
+        ),
+      )
       // `signal` aborts when Middy answers 503 ahead of the Lambda deadline: the store then stops retrying.
       .handler((event, context, { signal }) => {
         const { resolved } = context;

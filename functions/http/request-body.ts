@@ -9,9 +9,6 @@ import {
 } from './errors';
 import type { ApiGatewayEvent } from './events';
 
-/** Largest request body accepted, in bytes (after base64 decoding). */
-export const MAX_BODY_BYTES = 512 * 1024;
-
 /**
  * Deepest nesting of arrays and objects accepted in a body. A valid one nests 3 levels (`{"config": {"stop": [...]}}`);
  * the margin is for members the API ignores.
@@ -108,13 +105,13 @@ export type AcceptedMediaType<C extends Context> = (
 
 /**
  * Checks the content type against the method's media type and its charset, if any, against UTF-8 (415), rejects
- * bodies over `maxBytes` (413), decodes base64 (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400),
+ * bodies over `maxBytes` (413, counted after base64 decoding and before anything is read), decodes base64 (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400),
  * then parses JSON with Middy's parser (prototype keys refused) and turns its errors into this API's: 400 for a
  * missing or malformed body, 422 for a forbidden key.
  */
 export const jsonRequestBody = <C extends Context>(
   acceptedOf: AcceptedMediaType<C>,
-  maxBytes = MAX_BODY_BYTES,
+  maxBytes: number,
 ): MiddlewareObj<ApiGatewayEvent, unknown, Error, C> => {
   const parser = httpJsonBodyParser();
   const parse = parser.before as (request: Request<ApiGatewayEvent, unknown, Error, C>) => void;

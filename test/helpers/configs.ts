@@ -19,3 +19,27 @@ export const LARGEST_CONFIG = {
   ),
   system_prompt: widestText(CONFIG_LIMITS.systemPromptBytes),
 } as const;
+
+/** `text` with every character written as a `\uXXXX` escape, the longest JSON has for one. */
+const escapedEvery = (text: string) =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+/** A config with every field at its limit in characters, each of which JSON escapes as `\uXXXX` where it can. */
+export const LONGEST_ESCAPED_CONFIG = {
+  ...LARGEST_CONFIG,
+  max_tokens: 1_000_000,
+  // JSON.stringify escapes control characters that way; the model's pattern allows none, so it is escaped by hand.
+  stop: Array.from({ length: CONFIG_LIMITS.stopSequences }, () =>
+    '\u0001'.repeat(CONFIG_LIMITS.stopSequenceLength),
+  ),
+  system_prompt: '\u0001'.repeat(CONFIG_LIMITS.systemPromptLength),
+} as const;
+
+/**
+ * The largest valid replace as a serializer may write it: every field at its limit, every character escaped, every
+ * number at its longest, indented as widely as JSON.stringify indents.
+ */
+export const LARGEST_REQUEST_TEXT = JSON.stringify({ config: LONGEST_ESCAPED_CONFIG }, null, 10).replace(
+  `"${LONGEST_ESCAPED_CONFIG.model}"`,
+  `"${escapedEvery(LONGEST_ESCAPED_CONFIG.model)}"`,
+);

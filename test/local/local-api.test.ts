@@ -154,7 +154,7 @@ describe('status codes over HTTP', () => {
     expect(await table.get('abc123')).toMatchObject({ config: { temperature: 0.4 }, configVersion: 1 });
   });
 
-  it('answers 413 to a body over 512 KiB', async () => {
+  it("answers 413 to a body over the function's limit", async () => {
     const response = await post(
       '/api/chat-sessions/abc123/config',
       JSON.stringify({ config: { system_prompt: 'x'.repeat(600_000) } }),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MAX_BODY_BYTES } from '../../functions/chat-config/body-size';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { MAX_HEADER_VALUE_BYTES } from '../../functions/http/events';
-import { MAX_BODY_BYTES } from '../../functions/http/request-body';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createTestTable, storeAt, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_BODY_BYTES, UTF8_ONLY } from '../../../functions/http/request-body';
+import { MAX_BODY_BYTES } from '../../../functions/chat-config/body-size';
+import { UTF8_ONLY } from '../../../functions/http/request-body';
 import { storeAt } from '../../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
 import { createTestHandler, expectProblem, storedSession, useSessionFixture } from '../../helpers/handler';
@@ -260,7 +261,7 @@ describe('405: another method', () => {
 });
 
 describe('413: the body is too large', () => {
-  it('answers 413 to a body over 512 KiB and changes nothing', async () => {
+  it('answers 413 to a body over MAX_BODY_BYTES and changes nothing', async () => {
     const body = JSON.stringify({ config: { system_prompt: 'x'.repeat(MAX_BODY_BYTES) } });
 
     const response = await invoke(createHttpApiEvent({ body }));

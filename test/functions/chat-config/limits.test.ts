@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { MAX_BODY_BYTES } from '../../../functions/chat-config/body-size';
 import { MAX_HEADER_VALUE_BYTES } from '../../../functions/http/events';
 import { MAX_JSON_DEPTH } from '../../../functions/http/request-body';
-import { LARGEST_CONFIG } from '../../helpers/configs';
+import { LARGEST_CONFIG, LARGEST_REQUEST_TEXT, LONGEST_ESCAPED_CONFIG } from '../../helpers/configs';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
 import { expectProblem, storedSession, useSessionFixture } from '../../helpers/handler';
 
@@ -15,6 +16,35 @@ const { table, invoke, expectSessionUnchanged } = useSessionFixture(ORIGINAL_ITE
 /** `{"config": {...}, "extra": [[...]]}` nesting `depth` levels in all. */
 const nested = (depth: number, open = '[', close = ']') =>
   `{"config": {"model": "deep"}, "extra": ${open.repeat(depth - 1)}${close.repeat(depth - 1)}}`;
+
+describe('body size', () => {
+  // The largest valid replace, padded with white space (which JSON allows after it) to the limit.
+  const atTheLimit = LARGEST_REQUEST_TEXT.padEnd(MAX_BODY_BYTES, ' ');
+
+  it('takes the largest valid request, padded to exactly MAX_BODY_BYTES', async () => {
+    // GIVEN
+    expect(Buffer.byteLength(atTheLimit)).toBe(MAX_BODY_BYTES);
+
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body: atTheLimit }));
+
+    // THEN
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual(LONGEST_ESCAPED_CONFIG);
+  });
+
+  it('answers 413 to one byte more before reading it: not JSON, it is still too large', async () => {
+    // GIVEN a body one byte over the limit, made malformed by that byte
+    const body = `${atTheLimit}}`;
+
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body }));
+
+    // THEN
+    expectProblem(response, 413, `The request body must not exceed ${MAX_BODY_BYTES} bytes`);
+    await expectSessionUnchanged();
+  });
+});
 
 describe('JSON nesting depth', () => {
   it(`takes a body nesting ${MAX_JSON_DEPTH} levels (its extra members ignored)`, async () => {
