@@ -18,7 +18,8 @@ import {
   UnsupportedMediaTypeError,
 } from '../functions/http/errors';
 import { MAX_HEADER_VALUE_BYTES } from '../functions/http/events';
-import { JSON_MEDIA_TYPE, MAX_JSON_DEPTH, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../functions/http/json-scan';
+import { JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
 import {
   InvalidConfigError,
   SessionNotFoundError,
@@ -167,7 +168,7 @@ export const RESPONSES = {
   ]),
   badRequestOnWrite: problems(
     'BadRequestOnWrite',
-    `Bad Request: malformed JSON, a body that is not UTF-8 or nests deeper than ${MAX_JSON_DEPTH} levels, a body of the wrong shape, a bad session id, a malformed If-Match, Idempotency-Key, If-None-Match on a write; or no Idempotency-Key where the deployment requires one (\`idempotency-key-missing\`)`,
+    `Bad Request: malformed JSON, a body that is not UTF-8, nests deeper than ${MAX_JSON_DEPTH} levels or holds more than ${MAX_JSON_VALUES} values in its arrays and objects, a body of the wrong shape, a bad session id, a malformed If-Match, Idempotency-Key, If-None-Match on a write; or no Idempotency-Key where the deployment requires one (\`idempotency-key-missing\`)`,
     [new BadRequestError('The request body is not valid JSON'), new IdempotencyKeyMissingError()],
   ),
   idempotencyKeyInUse: problems(

@@ -8,12 +8,7 @@ import {
   UnsupportedMediaTypeError,
 } from './errors';
 import type { ApiGatewayEvent } from './events';
-
-/**
- * Deepest nesting of arrays and objects accepted in a body. A valid one nests 3 levels (`{"config": {"stop": [...]}}`);
- * the margin is for members the API ignores.
- */
-export const MAX_JSON_DEPTH = 32;
+import { jsonShapeProblemOf } from './json-scan';
 
 // The text @middy/http-json-body-parser throws for a `__proto__` or `constructor.prototype` key: the only 422 it
 // throws that is not a syntax error. A test pins it, so an upgrade that changes it fails loudly.
@@ -39,28 +34,6 @@ const textOf = (body: string, isBase64Encoded: boolean | undefined): string => {
   } catch {
     throw new BadRequestError('The request body is not valid UTF-8');
   }
-};
-
-/**
- * Whether JSON text nests arrays and objects deeper than `max`: a scan of the brackets outside strings, before any
- * parsing, so that no parser or reviver recurses into a hostile body. It does not validate; the parser does.
- */
-const nestsDeeperThan = (text: string, max: number): boolean => {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash escapes the next character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
 };
 
 const mediaTypeOf = (contentType: string | undefined): string =>
@@ -105,9 +78,10 @@ export type AcceptedMediaType<C extends Context> = (
 
 /**
  * Checks the content type against the method's media type and its charset, if any, against UTF-8 (415), rejects
- * bodies over `maxBytes` (413, counted after base64 decoding and before anything is read), decodes base64 (400 unless UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` (400),
- * then parses JSON with Middy's parser (prototype keys refused) and turns its errors into this API's: 400 for a
- * missing or malformed body, 422 for a forbidden key.
+ * bodies over `maxBytes` (413, counted after base64 decoding and before anything is read), decodes base64 (400 unless
+ * UTF-8), rejects nesting deeper than `MAX_JSON_DEPTH` or more values than `MAX_JSON_VALUES` (400, found by a scan
+ * before parsing), then parses JSON with Middy's parser (prototype keys refused) and turns its errors into this API's:
+ * 400 for a missing or malformed body, 422 for a forbidden key.
  */
 export const jsonRequestBody = <C extends Context>(
   acceptedOf: AcceptedMediaType<C>,
@@ -131,11 +105,8 @@ export const jsonRequestBody = <C extends Context>(
       }
       if (body != null) {
         const text = textOf(body, isBase64Encoded);
-        if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-          throw new BadRequestError(
-            `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
-          );
-        }
+        const shapeProblem = jsonShapeProblemOf(text);
+        if (shapeProblem !== undefined) throw new BadRequestError(shapeProblem);
         request.event.body = text;
         request.event.isBase64Encoded = false;
       }

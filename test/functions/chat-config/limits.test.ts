@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MAX_BODY_BYTES } from '../../../functions/chat-config/body-size';
 import { MAX_HEADER_VALUE_BYTES } from '../../../functions/http/events';
-import { MAX_JSON_DEPTH } from '../../../functions/http/request-body';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../../../functions/http/json-scan';
 import { LARGEST_CONFIG, LARGEST_REQUEST_TEXT, LONGEST_ESCAPED_CONFIG } from '../../helpers/configs';
 import { createHttpApiEvent, createRestApiEvent } from '../../helpers/events';
 import { expectProblem, storedSession, useSessionFixture } from '../../helpers/handler';
@@ -12,6 +12,9 @@ const ORIGINAL_ITEM = storedSession({
 });
 
 const { table, invoke, expectSessionUnchanged } = useSessionFixture(ORIGINAL_ITEM);
+
+/** Arrays of two items nested `depth` levels: `[[[0, 0], 0], 0]`. */
+const nestedValue = (depth: number): unknown => (depth === 1 ? [0, 0] : [nestedValue(depth - 1), 0]);
 
 /** `{"config": {...}, "extra": [[...]]}` nesting `depth` levels in all. */
 const nested = (depth: number, open = '[', close = ']') =>
@@ -139,6 +142,72 @@ describe('arrays and objects over their size', () => {
       await expectSessionUnchanged();
     },
   );
+});
+
+describe('values in arrays and objects', () => {
+  /** The values a JSON value's arrays and objects hold, at every depth: their items and their members' values. */
+  const valuesIn = (value: unknown): number =>
+    typeof value === 'object' && value !== null
+      ? Object.values(value).reduce<number>((sum, part) => sum + 1 + valuesIn(part), 0)
+      : 0;
+
+  /** A replace whose ignored member `extra` holds `parts`, then zeros until the body holds `count` values. */
+  const holding = (count: number, parts: unknown[] = []) => {
+    const extra = [...parts];
+    while (valuesIn({ config: { model: 'x' }, extra }) < count) extra.push(0);
+    return JSON.stringify({ config: { model: 'x' }, extra });
+  };
+
+  it.each([
+    ['items of one array', holding(MAX_JSON_VALUES)],
+    ['empty arrays and objects, which hold none', holding(MAX_JSON_VALUES, [[], {}, [[]], { a: {} }])],
+  ])(`takes a body of ${MAX_JSON_VALUES} values in %s (its extra members ignored)`, async (_, body) => {
+    // GIVEN
+    expect(valuesIn(JSON.parse(body))).toBe(MAX_JSON_VALUES);
+
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body }));
+
+    // THEN
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual({ model: 'x' });
+  });
+
+  it.each([
+    ['items of one array', holding(MAX_JSON_VALUES + 1)],
+    ['arrays at every depth', holding(MAX_JSON_VALUES + 1, [nestedValue(MAX_JSON_DEPTH - 2)])],
+    [
+      'members of an ignored object',
+      JSON.stringify({
+        config: {},
+        extra: Object.fromEntries(Array.from({ length: MAX_JSON_VALUES - 1 }, (_, i) => [`m${i}`, i])),
+      }),
+    ],
+    ['a body cut short, which is never parsed', holding(MAX_JSON_VALUES + 1).slice(0, -2)],
+  ])('answers 400 to one value more, in %s, and changes nothing', async (_, body) => {
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body }));
+
+    // THEN
+    expectProblem(
+      response,
+      400,
+      `The request body holds more than ${MAX_JSON_VALUES} values in its arrays and objects`,
+    );
+    await expectSessionUnchanged();
+  });
+
+  it('does not count commas inside strings, escaped quotes included', async () => {
+    // GIVEN
+    const prompt = `\\",${','.repeat(2 * MAX_JSON_VALUES)}`;
+
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body: { config: { system_prompt: prompt } } }));
+
+    // THEN
+    expect(response.statusCode).toBe(200);
+    expect((await table.get('session-1'))?.config).toEqual({ system_prompt: prompt });
+  });
 });
 
 describe('UTF-8', () => {
