@@ -22,33 +22,43 @@ const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const isOpening = (c: number) => c === 0x5b || c === 0x7b; // [ {
 const isClosing = (c: number) => c === 0x5d || c === 0x7d; // ] }
-const isWhiteSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Where the string opened at `start` ends: its next quote after an even run of backslashes, or -1. */
+const stringEndOf = (text: string, start: number): number => {
+  for (let end = text.indexOf('"', start + 1); end !== -1; end = text.indexOf('"', end + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+  }
+  return -1;
+};
 
 /**
  * Why JSON text is deeper or fuller than this API reads, or `undefined`: a scan of the brackets and commas outside
  * strings, so that no parser or reviver recurses into a hostile body or builds its many values. It does not validate;
- * the parser does.
+ * the parser does. The engine's own searches skip strings, numbers and white space, which a body may be made of.
  */
 export const jsonShapeProblemOf = (text: string): string | undefined => {
+  const structure = /["[\]{},]/g;
+  const whiteSpace = /[ \t\n\r]*/y;
   let depth = 0;
   let values = 0;
-  let inString = false;
-  // Whether the last character outside white space opened an array or object: its first value, if any, comes next.
-  let opened = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-      continue;
-    }
-    if (isWhiteSpace(c)) continue;
-    if (opened && !isClosing(c)) values++;
-    opened = isOpening(c);
-    if (opened) depth++;
+  for (let found = structure.exec(text); found !== null; found = structure.exec(text)) {
+    const c = text.charCodeAt(found.index);
+    if (c === QUOTE) {
+      const end = stringEndOf(text, found.index);
+      // Never closed: the parser refuses it.
+      if (end === -1) return undefined;
+      structure.lastIndex = end + 1;
+    } else if (c === COMMA) values++;
     else if (isClosing(c)) depth--;
-    else if (c === QUOTE) inString = true;
-    else if (c === COMMA) values++;
+    else if (isOpening(c)) {
+      depth++;
+      // Its first value, unless it closes at once.
+      whiteSpace.lastIndex = structure.lastIndex;
+      whiteSpace.exec(text);
+      if (!isClosing(text.charCodeAt(whiteSpace.lastIndex))) values++;
+    }
     if (depth > MAX_JSON_DEPTH) {
       return `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
     }

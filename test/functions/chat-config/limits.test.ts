@@ -83,6 +83,18 @@ describe('JSON nesting depth', () => {
     expect((await table.get('session-1'))?.config).toEqual({ system_prompt: prompt });
   });
 
+  it('ends a string at a quote after an escaped backslash, and counts the brackets that follow', async () => {
+    // GIVEN a string that ends in a backslash, then nesting too deep
+    const body = `{"config": {"system_prompt": "a\\\\"}, "extra": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
+
+    // WHEN
+    const response = await invoke(createHttpApiEvent({ body }));
+
+    // THEN
+    expectProblem(response, 400, /deeper than/);
+    await expectSessionUnchanged();
+  });
+
   it('applies to PATCH and to base64 bodies', async () => {
     const deep = `{"model": "x", "extra": ${'['.repeat(40)}${']'.repeat(40)}}`;
     const patch = await invoke(
