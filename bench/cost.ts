@@ -13,6 +13,8 @@ import { format, isMet, markdownTable, type Ratio, ratioCell } from './report';
 import { median, medians, pairedRatio } from './stats';
 import type { ThroughputInput, ThroughputResult } from './throughput';
 import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
+import { worstBodiesResults, worstBodiesTable } from './worst-bodies';
+import type { WorstTimeInput, WorstTimeResult } from './worst-time';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const EVENT_FILE = join(projectRoot, 'events', '200-config-replaced.json');
@@ -24,6 +26,7 @@ export interface CostSettings {
   readonly coldRounds: number;
   readonly invocationsPerRound: number;
   readonly warmUpInvocations: number;
+  readonly worstBodyInvocations: number;
   readonly roundMs: number;
   readonly warmUpMs: number;
 }
@@ -92,6 +95,19 @@ export const measureCost = async ({
     } satisfies WarmCpuInput,
     lambdaEnv,
     cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
+  );
+
+  console.log(
+    `Worst bodies: ${settings.rounds} rounds of ${settings.worstBodyInvocations} invocations per body…`,
+  );
+  const worst = await runChild<WorstTimeResult>(
+    'worst-time.ts',
+    {
+      bundle: bundles.ours.file,
+      rounds: settings.rounds,
+      invocationsPerRound: settings.worstBodyInvocations,
+    } satisfies WorstTimeInput,
+    lambdaEnv,
   );
 
   console.log(`Throughput: ${settings.rounds} rounds of ${settings.roundMs} ms per side and concurrency…`);
@@ -202,9 +218,16 @@ export const measureCost = async ({
       rounds: coldInit,
     },
     warmCpu: { medianMicroseconds: warm, rounds: warmCpu.microsecondsPerInvocation },
+    worstBodies: worstBodiesResults(worst),
     throughput,
     ratios: Object.values(ratios).map((ratio) => ({ ...ratio, met: isMet(ratio) })),
   };
-  const printed = `${bundleTable}\n\n${throughputTable}\n\n${bytesTable}\n\nMedians of ${settings.rounds} rounds.`;
+  const printed = [
+    bundleTable,
+    throughputTable,
+    worstBodiesTable(worst),
+    bytesTable,
+    `Medians of ${settings.rounds} rounds.`,
+  ].join('\n\n');
   return { results, printed };
 };

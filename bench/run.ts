@@ -10,7 +10,8 @@
  *
  * Settings (environment):
  * - BENCH_ROUNDS: rounds of each cost measure (20; twice that for cold init);
- * - BENCH_INVOCATIONS: invocations per warm CPU round (1000, and as many to warm up);
+ * - BENCH_INVOCATIONS: invocations per warm CPU round (1000, and as many to warm up), and a twentieth of it per worst
+ *   body and round;
  * - BENCH_ROUND_MS: length of a throughput round (1000; twice that to warm up each concurrency, six times at first);
  * - BENCH_ORACLE_PROBES: oracle probes of each case and method (300);
  * - BENCH_ORACLE_WARM_UP: unrecorded oracle rounds first (100);
@@ -61,6 +62,8 @@ const costSettings = {
   coldRounds: 2 * rounds,
   invocationsPerRound,
   warmUpInvocations: invocationsPerRound,
+  // A worst body takes longer than the sample event: fewer of it make a round as long.
+  worstBodyInvocations: Math.ceil(invocationsPerRound / 20),
   roundMs,
   warmUpMs: 2 * roundMs,
 };

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { OracleResult } from '../../bench/oracle';
 import { resultsFileOf } from '../../bench/report';
+import { MAX_BODY_BYTES } from '../../functions/chat-config/body-size';
 
 const run = promisify(execFile);
 
@@ -23,6 +24,11 @@ interface Results {
   coldInit: { medianNetMs: Record<string, number>; medianPeakRssBytes: Record<string, number> };
   warmCpu: { medianMicroseconds: Record<string, number> };
   throughput: Record<string, Record<'raw' | 'ours', { median: { perSecond: number; p99Ms: number } }>>;
+  worstBodies: {
+    targetMs: number;
+    slowest: { name: string; medianMs: number };
+    bodies: { name: string; bytes: number; status: number; medianMs: number }[];
+  };
   ratios: { measure: string; value: number; target: number; met: boolean }[];
   oracle: OracleResult & { commit: string };
 }
@@ -79,6 +85,21 @@ describe('npm run bench', () => {
       expect(isPositive(sides.raw.median.perSecond)).toBe(true);
       expect(isPositive(sides.ours.median.perSecond)).toBe(true);
     }
+  });
+
+  it('times ours on each worst body at the size limit, each answered as it must be, against its target', () => {
+    const { bodies, slowest, targetMs } = results.worstBodies;
+
+    expect(bodies.map(({ status }) => status).sort()).toEqual([
+      200, 200, 200, 200, 200, 400, 422, 422, 422, 422,
+    ]);
+    for (const body of bodies) {
+      expect(body.bytes).toBe(MAX_BODY_BYTES);
+      expect(isPositive(body.medianMs)).toBe(true);
+    }
+    expect(bodies.map(({ name }) => name)).toContain(slowest.name);
+    expect(isPositive(targetMs)).toBe(true);
+    expect(printed).toContain('| worst body (');
   });
 
   it('records each ratio that has a target, and prints the table', () => {
