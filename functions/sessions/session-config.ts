@@ -105,19 +105,6 @@ export const replaceSessionConfig = async (
   return done(current);
 };
 
-/** The session as it stands, for a write that changes nothing: refused as the write would be (missing, changed). */
-const readUnchanged = async (
-  store: SessionStore,
-  { expectedVersions, ...read }: WriteOptions,
-): Promise<SessionConfigOutcome> => {
-  const found = await readSessionConfig({ store }, read);
-  if (found.outcome === 'done' && expectedVersions !== undefined) {
-    const { version } = found.current;
-    if (!expectedVersions.includes(version)) return refused(new VersionConflictError(version));
-  }
-  return found;
-};
-
 /** RFC 7396 on a config whose fields hold no objects: each field of the patch replaces the target's, `null` removes it. */
 export const mergePatch = (
   target: Readonly<Record<string, unknown>>,
@@ -141,6 +128,27 @@ const explainStored = (violation: FieldViolation, named: readonly string[]): Fie
     ? 'patch it with a valid value, or replace the whole config'
     : 'replace the whole config to drop it';
   return { ...violation, message: `${violation.message} (a stored value: ${fix})` };
+};
+
+/**
+ * The session as it stands, for a patch that names no field: refused as a patch would be (missing, changed, or holding
+ * stored values that break the schema, which only a config this API did not write can), but not written.
+ */
+const readUnchanged = async (
+  store: SessionStore,
+  { expectedVersions, ...read }: WriteOptions,
+): Promise<SessionConfigOutcome> => {
+  const found = await readSessionConfig({ store }, read);
+  if (found.outcome !== 'done') return found;
+  const { version, config } = found.current;
+  if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
+    return refused(new VersionConflictError(version));
+  }
+  const valid = validate(chatConfigSchema, config);
+  if (!valid.success) {
+    return refused(new InvalidConfigError(valid.violations.map((violation) => explainStored(violation, []))));
+  }
+  return found;
 };
 
 // A patch into an unversioned config is merged, validated, and written on condition that the version is still the one

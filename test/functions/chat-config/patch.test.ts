@@ -221,6 +221,34 @@ describe('PATCH of a config this API did not write (no version: written before i
     expect(await table.get('old')).toEqual(item);
   });
 
+  it('answers an empty patch with 422 too, naming the stored values, and writes nothing', async () => {
+    const item = { sessionId: 'old', ownerId: 'alice', config: { temperature: 5 } };
+    await table.put(item);
+
+    const response = await patch({}, MERGE_PATCH, 'old');
+
+    expect(response.statusCode).toBe(422);
+    expect(response.body.errors).toEqual([
+      {
+        path: '/temperature',
+        message:
+          'Too big: expected number to be <=2 (a stored value: patch it with a valid value, or replace the whole config)',
+      },
+    ]);
+    expect(await table.get('old')).toEqual(item);
+  });
+
+  it('answers an empty patch of a valid stored config with it as it stands, at version 0, and writes nothing', async () => {
+    const item = { sessionId: 'old', ownerId: 'alice', config: { model: 'gpt-3.5-turbo' } };
+    await table.put(item);
+
+    const response = await patch({}, MERGE_PATCH, 'old');
+
+    expect([response.statusCode, response.headers.etag]).toEqual([200, '"0"']);
+    expect(response.body).toMatchObject({ config: item.config, version: 0 });
+    expect(await table.get('old')).toEqual(item);
+  });
+
   it('takes a patch that repairs the stored values', async () => {
     await table.put({ sessionId: 'old', ownerId: 'alice', config: { temperature: 5 } });
 
