@@ -18,6 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../functions/http/idempotency-key';
 import { DEFAULT_OWNER_ATTRIBUTE, STORE_OPERATIONS } from '../functions/sessions/session-table';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
 import { validatedApiSettings } from './chat-config-api-props';
@@ -231,8 +232,14 @@ export class ChatConfigApi extends Construct {
             corsPreflight: {
               allowOrigins: [...settings.corsAllowedOrigins],
               allowMethods: CHAT_CONFIG_METHODS.map((method) => method as CorsHttpMethod),
-              allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'],
-              exposeHeaders: ['etag', 'retry-after', 'www-authenticate', 'idempotent-replayed'],
+              allowHeaders: [
+                'authorization',
+                'content-type',
+                'if-match',
+                'if-none-match',
+                IDEMPOTENCY_KEY_HEADER,
+              ],
+              exposeHeaders: ['etag', 'retry-after', 'www-authenticate', IDEMPOTENT_REPLAYED_HEADER],
               maxAge: Duration.hours(1),
             },
           }

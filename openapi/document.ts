@@ -6,14 +6,15 @@
  * file differs from what this module builds.
  */
 import { readFileSync } from 'node:fs';
-import {
-  IDEMPOTENCY_KEY_LIFETIME_SECONDS,
-  IDEMPOTENT_REPLAYED_HEADER,
-} from '../functions/chat-config/idempotent-writes';
+import { IDEMPOTENCY_KEY_LIFETIME_SECONDS } from '../functions/chat-config/idempotent-writes';
 import { sessionIdSchema } from '../functions/chat-config/requests';
 import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
-import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from '../functions/http/idempotency-key';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENT_REPLAYED_HEADER,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from '../functions/http/idempotency-key';
 import { JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
 
 import { type Json, jsonSchemaOf, literal, refTo, SCHEMAS } from './json-schemas';

@@ -15,15 +15,16 @@ import { storeLatencyMetric } from './request-metrics';
 
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
 // (Powertools' getter trims, and an empty name is as missing as an absent one.)
-const tableName = getStringFromEnv({ key: 'TABLE_NAME', defaultValue: '' });
-if (tableName === '')
-  throw new Error('Environment variable TABLE_NAME is required: the name of the sessions table');
-const idempotencyTableName = getStringFromEnv({ key: 'IDEMPOTENCY_TABLE_NAME', defaultValue: '' });
-if (idempotencyTableName === '') {
-  throw new Error(
-    'Environment variable IDEMPOTENCY_TABLE_NAME is required: the table where writes sent with an Idempotency-Key keep their first response',
-  );
-}
+const required = (key: string, what: string): string => {
+  const value = getStringFromEnv({ key, defaultValue: '' });
+  if (value === '') throw new Error(`Environment variable ${key} is required: ${what}`);
+  return value;
+};
+const tableName = required('TABLE_NAME', 'the name of the sessions table');
+const idempotencyTableName = required(
+  'IDEMPOTENCY_TABLE_NAME',
+  'the table where writes sent with an Idempotency-Key keep their first response',
+);
 const endpoint = getStringFromEnv({ key: 'DYNAMODB_ENDPOINT', defaultValue: '' }) || undefined;
 if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ?? '')) {
   throw new Error(
@@ -34,12 +35,10 @@ if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ??
 const serviceName = getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: SERVICE_NAME });
 const logger = new Logger({ serviceName });
 // Without a namespace, Powertools would put the metrics in "default_namespace", where no dashboard looks.
-const namespace = getStringFromEnv({ key: 'POWERTOOLS_METRICS_NAMESPACE', defaultValue: '' });
-if (namespace === '') {
-  throw new Error(
-    "Environment variable POWERTOOLS_METRICS_NAMESPACE is required: the CloudWatch namespace of the function's metrics, which its dashboard reads",
-  );
-}
+const namespace = required(
+  'POWERTOOLS_METRICS_NAMESPACE',
+  "the CloudWatch namespace of the function's metrics, which its dashboard reads",
+);
 const metrics = new Metrics({ namespace, serviceName });
 // Tracing is on in Lambda unless POWERTOOLS_TRACE_ENABLED is "false" (Powertools turns it off elsewhere). Only then is
 // the Tracer loaded: the X-Ray SDK is a large part of the bundle, which a function not traced need not evaluate at

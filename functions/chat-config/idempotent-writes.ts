@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import {
   IdempotencyAlreadyInProgressError,
@@ -18,6 +18,7 @@ import {
   IdempotencyRecordsUnavailableError,
 } from '../http/errors';
 import type { ApiGatewayResult } from '../http/events';
+import { IDEMPOTENT_REPLAYED_HEADER } from '../http/idempotency-key';
 import {
   createDynamoDbClient,
   type DynamoDbClientOptions,
@@ -32,32 +33,17 @@ import {
 /** How long a key and its response are kept, from the first request that carried it. */
 export const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 24 * 60 * 60;
 
-/** The response header that tells a replayed response from the first one, as Stripe's API does. */
-export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
-
 // What every record's id starts with. Powertools would start it with the function's name: a function renamed or
 // replaced by a deploy would then miss the records of its predecessor, and answer their retries anew.
 const RECORD_ID_PREFIX = 'chat-config-write';
 
-/** Where a key is kept: `callerId`, the user the authorizer verified, and `sessionId`, the session written. */
-export interface IdempotencyScope {
+/**
+ * A write that passed every check of its request, where its key is kept (`callerId`, the user the authorizer verified,
+ * and `sessionId`, the session written), and what "the same request" compares.
+ */
+export interface IdempotentRequest {
   readonly callerId: string;
   readonly sessionId: string;
-  readonly key: string;
-}
-
-/**
- * A short id that a key names across all its retries: the base64url SHA-256 of the caller, the session and the key,
- * each preceded by its length, so that no two triples run together alike. The records are keyed by it.
- */
-export const idempotencyRecordIdOf = ({ callerId, sessionId, key }: IdempotencyScope): string => {
-  const hash = createHash('sha256');
-  for (const part of [callerId, sessionId, key]) hash.update(`${Buffer.byteLength(part, 'utf8')}:${part}`);
-  return hash.digest('base64url');
-};
-
-/** A write that passed every check of its request, and what "the same request" compares. */
-export interface IdempotentRequest extends Omit<IdempotencyScope, 'key'> {
   /** The request's key, or `undefined`: the write then simply runs. */
   readonly key: string | undefined;
   readonly method: string;
@@ -117,11 +103,11 @@ const translated = (error: unknown): unknown => {
 
 /**
  * Runs a write once per key (see `idempotentWrites`). `write` is given the id its store write stamps: for a request
- * with a key, the same on every retry of that request (`undefined` without a key: the use case draws one).
+ * with a key, the same on every retry of that request; without one, the request's own, drawn at random.
  */
 export type IdempotentWrites = (
   request: IdempotentRequest,
-  write: (writeId: string | undefined) => Promise<ApiGatewayResult>,
+  write: (writeId: string) => Promise<ApiGatewayResult>,
 ) => Promise<ApiGatewayResult>;
 
 /**
@@ -130,9 +116,9 @@ export type IdempotentWrites = (
  */
 export const idempotentWrites = (records: BasePersistenceLayer): IdempotentWrites => {
   const config = new IdempotencyConfig({
+    // Powertools keys a record by a hash of the JSON of `id`: caller, session and key, which no other triple spells.
     eventKeyJmesPath: 'id',
     payloadValidationJmesPath: 'request',
-    throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: IDEMPOTENCY_KEY_LIFETIME_SECONDS,
     hashFunction: 'sha256',
     // Every request asks the table: another instance of the function may have answered the key since.
@@ -140,20 +126,24 @@ export const idempotentWrites = (records: BasePersistenceLayer): IdempotentWrite
     responseHook: replayed,
   });
   const once = makeIdempotent(
-    (_record: { readonly id: string; readonly request: string }, write: () => Promise<ApiGatewayResult>) =>
-      write(),
+    (
+      _record: { readonly id: readonly string[]; readonly request: string },
+      write: () => Promise<ApiGatewayResult>,
+    ) => write(),
     { persistenceStore: records, config, keyPrefix: RECORD_ID_PREFIX },
   );
   return async (request, write) => {
-    if (request.key === undefined) return write(undefined);
+    if (request.key === undefined) return write(randomUUID());
     const record = {
-      id: idempotencyRecordIdOf({ ...request, key: request.key }),
+      id: [request.callerId, request.sessionId, request.key],
       request: fingerprintOf(request),
     };
     // A retry whose earlier attempt landed before its answer was lost (a 503, which lets go of the key) finds this id
     // on the session and writes no more. The request's fingerprint is part of it: a key used again for another
     // request, once its record expired, is another write.
-    const writeId = createHash('sha256').update(`${record.id}.${record.request}`).digest('base64url');
+    const writeId = createHash('sha256')
+      .update(JSON.stringify([...record.id, record.request]))
+      .digest('base64url');
     // The context is read as the key is claimed, before anything is awaited: a request of another invocation in
     // this process cannot come between.
     config.registerLambdaContext(request.context);

@@ -10,6 +10,7 @@ import {
   replaceSessionConfig,
   type SessionConfigDependencies,
   type SessionConfigOutcome,
+  type WriteOptions,
 } from '../sessions/session-config';
 import type { SessionStore, StoredSessionConfig } from '../sessions/session-store';
 import type { IdempotentWrites } from './idempotent-writes';
@@ -89,16 +90,6 @@ const read =
     }
     return jsonResponse(200, stored, 'application/json', headers);
   };
-
-/** What a write's use case takes besides its config or patch. */
-interface WriteOptions {
-  readonly sessionId: string;
-  readonly ownerId: string;
-  readonly expectedVersions: number[] | undefined;
-  readonly signal: AbortSignal;
-  /** The id the store write stamps: the same on every retry of a request with a key; drawn anew otherwise. */
-  readonly writeId: string | undefined;
-}
 
 /**
  * A write: its request is checked first (the session id, `If-Match`, `Idempotency-Key`, then the body: 400, 422 or

@@ -32,7 +32,7 @@ import {
 } from '../sessions/errors';
 
 /** The sentence clients of the original endpoint read on any failed update (but a missing session). */
-export const UPDATE_FAILED = 'Failed to update chat configuration';
+const UPDATE_FAILED = 'Failed to update chat configuration';
 
 /** What every problem type of the config API starts with; its last segment names the problem. */
 export const PROBLEM_TYPE_PREFIX = 'urn:chat-config:problem:';
@@ -64,7 +64,7 @@ const retryAfter = ({ retryAfterSeconds }: { readonly retryAfterSeconds: number 
 });
 
 /** A problem of the config API: RFC 9457's members, the original endpoint's `error`, and a 422's `errors`. */
-export interface ChatConfigProblem extends ProblemBody {
+interface ChatConfigProblem extends ProblemBody {
   readonly error: string;
   readonly errors?: readonly Violation[];
 }

@@ -8,6 +8,9 @@ import { BadRequestError, IdempotencyKeyMissingError } from './errors';
 /** The header's name, as the normalized event carries it. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
+/** The response header that tells a replayed response from the first one, as Stripe's API does. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+
 /** The most characters a key may have (those of its value, escapes undone). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
@@ -17,13 +20,10 @@ const QUOTED_CHARACTER = String.raw`[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]`;
 // comma, and must not pass for one key.
 const UNQUOTED_CHARACTER = String.raw`[\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]`;
 
-/** What a well-formed header looks like, quoted or not, its length included (for the OpenAPI document). */
+/** What a well-formed header looks like, quoted or not, its length included: what the parser and OpenAPI take. */
 export const IDEMPOTENCY_KEY_PATTERN = new RegExp(
   `^(?:"(?:${QUOTED_CHARACTER}){1,${MAX_IDEMPOTENCY_KEY_LENGTH}}"|(?:${UNQUOTED_CHARACTER}){1,${MAX_IDEMPOTENCY_KEY_LENGTH}})$`,
 );
-
-const QUOTED = new RegExp(`^"((?:${QUOTED_CHARACTER})*)"$`);
-const UNQUOTED = new RegExp(`^(?:${UNQUOTED_CHARACTER})+$`);
 
 const MALFORMED =
   `Idempotency-Key must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters: quoted, ` +
@@ -46,11 +46,6 @@ export const idempotencyKeyOf = (
   }
   // HTTP's optional white space around a field value is no part of it.
   const text = value.replace(/^[\t ]+|[\t ]+$/g, '');
-  const quoted = QUOTED.exec(text)?.[1];
-  const key =
-    quoted === undefined ? (UNQUOTED.test(text) ? text : undefined) : quoted.replace(/\\(["\\])/g, '$1');
-  if (key === undefined || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new BadRequestError(MALFORMED);
-  }
-  return key;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(text)) throw new BadRequestError(MALFORMED);
+  return text.startsWith('"') ? text.slice(1, -1).replace(/\\(["\\])/g, '$1') : text;
 };

@@ -21,16 +21,17 @@ import {
   type WriteExpression,
   writtenOf,
 } from './session-item';
-import type {
-  ConfigPatchRequest,
-  ConfigRead,
-  ConfigReplacementRequest,
-  ConfigWrite,
-  NotFound,
-  PatchOutcome,
-  ReadOutcome,
-  ReplaceOutcome,
-  SessionStore,
+import {
+  type ConfigPatchRequest,
+  type ConfigRead,
+  type ConfigReplacementRequest,
+  type ConfigWrite,
+  expects,
+  type NotFound,
+  type PatchOutcome,
+  type ReadOutcome,
+  type ReplaceOutcome,
+  type SessionStore,
 } from './session-store';
 import {
   DEFAULT_OWNER_ATTRIBUTE,
@@ -173,7 +174,7 @@ export class DynamoDbSessionStore implements SessionStore {
       }
       const damaged = isDamagedVersion(found.version);
       const currentVersion = versionOf(found.version);
-      if (expectedVersions !== undefined && !expectedVersions.includes(currentVersion)) {
+      if (!expects(expectedVersions, currentVersion)) {
         return { outcome: 'conflict', currentVersion };
       }
       // Either damaged, which this replace repairs, or changed since the write by another: try again.
@@ -195,7 +196,7 @@ export class DynamoDbSessionStore implements SessionStore {
       return read.outcome === 'found' ? { outcome: 'written', current: read.stored } : read;
     }
     const currentVersion = versionOf(found.version);
-    if (expectedVersions !== undefined && !expectedVersions.includes(currentVersion)) {
+    if (!expects(expectedVersions, currentVersion)) {
       return { outcome: 'conflict', currentVersion };
     }
     // Not written through this API (no version, a damaged one, a config that is not a map), or so when the write

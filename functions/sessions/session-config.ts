@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
   CHAT_CONFIG_FIELD_NAMES,
@@ -14,13 +13,14 @@ import {
   StoreUnavailableError,
   VersionConflictError,
 } from './errors';
-import type {
-  ConfigRead,
-  ConfigWrite,
-  Conflict,
-  NotFound,
-  SessionStore,
-  StoredSessionConfig,
+import {
+  type ConfigRead,
+  type ConfigWrite,
+  type Conflict,
+  expects,
+  type NotFound,
+  type SessionStore,
+  type StoredSessionConfig,
 } from './session-store';
 
 /**
@@ -37,11 +37,8 @@ export interface SessionConfigDependencies {
   readonly now?: () => Date;
 }
 
-/**
- * What every write takes besides its config or patch: the store's write, but the time, which the use case stamps, and
- * the write id, which is the request's own unless the caller names one (stable across a client's retries).
- */
-type WriteOptions = Omit<ConfigWrite, 'updatedAt' | 'writeId'> & { readonly writeId?: string | undefined };
+/** What every write takes besides its config or patch: the store's write, but the time, which the use case stamps. */
+export type WriteOptions = Omit<ConfigWrite, 'updatedAt'>;
 
 /** Names of the fields whose value differs between two configs (added, removed or changed), sorted. */
 export const changedFields = (
@@ -87,12 +84,7 @@ export const replaceSessionConfig = async (
   { store, audit, now = () => new Date() }: SessionConfigDependencies,
   { config, ...options }: WriteOptions & { config: ChatConfig },
 ): Promise<SessionConfigOutcome> => {
-  const replaced = await store.replaceConfig({
-    ...options,
-    writeId: options.writeId ?? randomUUID(),
-    config,
-    updatedAt: now().toISOString(),
-  });
+  const replaced = await store.replaceConfig({ ...options, config, updatedAt: now().toISOString() });
   if (replaced.outcome !== 'written') return refused(refusalOf(replaced));
   const { current, previousConfig } = replaced;
   audit.info('Chat configuration updated', {
@@ -131,6 +123,28 @@ const explainStored = (violation: FieldViolation, named: readonly string[]): Fie
 };
 
 /**
+ * A stored config this API did not validate, merged with `patch` and validated whole; refused naming the stored values
+ * that break the schema (those of fields the patch does not name).
+ */
+const validatedWhole = (
+  stored: Readonly<Record<string, unknown>>,
+  patch: ChatConfigPatch,
+  named: readonly string[],
+):
+  | { readonly success: true; readonly config: ChatConfig }
+  | { readonly success: false; readonly refusal: Refusal } => {
+  const merged = validate(chatConfigSchema, mergePatch(stored, patch));
+  return merged.success
+    ? { success: true, config: merged.output }
+    : {
+        success: false,
+        refusal: new InvalidConfigError(
+          merged.violations.map((violation) => explainStored(violation, named)),
+        ),
+      };
+};
+
+/**
  * The session as it stands, for a patch that names no field: refused as a patch would be (missing, changed, or holding
  * stored values that break the schema, which only a config this API did not write can), but not written.
  */
@@ -141,14 +155,9 @@ const readUnchanged = async (
   const found = await readSessionConfig({ store }, read);
   if (found.outcome !== 'done') return found;
   const { version, config } = found.current;
-  if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
-    return refused(new VersionConflictError(version));
-  }
-  const valid = validate(chatConfigSchema, config);
-  if (!valid.success) {
-    return refused(new InvalidConfigError(valid.violations.map((violation) => explainStored(violation, []))));
-  }
-  return found;
+  if (!expects(expectedVersions, version)) return refused(new VersionConflictError(version));
+  const whole = validatedWhole(config, {}, []);
+  return whole.success ? found : refused(whole.refusal);
 };
 
 // A patch into an unversioned config is merged, validated, and written on condition that the version is still the one
@@ -179,18 +188,12 @@ const patchOnce = async (
   if (patched.outcome !== 'unversioned') return refused(refusalOf(patched));
   const { config, version } = patched.stored;
   const { expectedVersions } = write;
-  if (expectedVersions !== undefined && !expectedVersions.includes(version)) {
-    return refused(new VersionConflictError(version));
-  }
-  const merged = validate(chatConfigSchema, mergePatch(config, patch));
-  if (!merged.success) {
-    return refused(
-      new InvalidConfigError(merged.violations.map((violation) => explainStored(violation, named))),
-    );
-  }
+  if (!expects(expectedVersions, version)) return refused(new VersionConflictError(version));
+  const merged = validatedWhole(config, patch, named);
+  if (!merged.success) return refused(merged.refusal);
   const replaced = await store.replaceConfig({
     ...write,
-    config: merged.output,
+    config: merged.config,
     expectedVersions: [version],
   });
   if (replaced.outcome === 'written') return done(replaced.current);
@@ -219,10 +222,8 @@ export const patchSessionConfig = async (
   };
   // A patch that names no field changes nothing: it is answered with the state it would have applied to.
   if (named.length === 0) return readUnchanged(store, options);
-  const writeId = options.writeId ?? randomUUID();
   for (let attempt = 1; attempt <= MAX_PATCH_ATTEMPTS; attempt++) {
-    const write = { ...options, writeId, updatedAt: now().toISOString() };
-    const outcome = await patchOnce(store, write, fields);
+    const outcome = await patchOnce(store, { ...options, updatedAt: now().toISOString() }, fields);
     if (outcome.outcome === 'changed') continue;
     if (outcome.outcome === 'done') {
       audit.info('Chat configuration patched', {

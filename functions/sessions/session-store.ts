@@ -31,6 +31,10 @@ export interface ConfigWrite extends SessionOwnership {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** Whether a write naming `expectedVersions` may replace a session at `version` (any, when it names none). */
+export const expects = (expectedVersions: readonly number[] | undefined, version: number): boolean =>
+  expectedVersions === undefined || expectedVersions.includes(version);
+
 /** One replace: the whole config to store. */
 export interface ConfigReplacementRequest extends ConfigWrite {
   readonly config: ChatConfig;

@@ -96,6 +96,15 @@ export const createTestTable = async (
   };
 };
 
+/** The idempotency records' table the global setup created for this run. */
+const testIdempotencyTableName = (): string => {
+  const tableName = process.env.TEST_IDEMPOTENCY_TABLE_NAME;
+  if (!tableName) {
+    throw new Error('TEST_IDEMPOTENCY_TABLE_NAME is not set: run the tests through jest (global setup)');
+  }
+  return tableName;
+};
+
 /**
  * Idempotency records built as the Lambda builds its own, on the run's table (made by the global setup), or on
  * `tableName` at `endpoint`. Files that send keys use a table of their own (`createIdempotencyTestTable`), so that no
@@ -103,7 +112,7 @@ export const createTestTable = async (
  */
 export const idempotencyRecordsAt = (
   endpoint = testEndpoint(),
-  tableName = process.env.TEST_IDEMPOTENCY_TABLE_NAME ?? '',
+  tableName = testIdempotencyTableName(),
 ): BasePersistenceLayer => idempotencyRecordsOn(tableName, { endpoint });
 
 /** An idempotency records' table of the test file's own, with what it holds. */

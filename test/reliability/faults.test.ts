@@ -190,9 +190,9 @@ describe('DynamoDB Local frozen (SIGSTOP: connections accepted, nothing answered
 
     // THEN
     expectUnavailable(outcome);
-    // Attempts the store gave up on may still land once DynamoDB resumes: each one whole, never a mix.
-    await sleep(500);
-    const after = (await frozen.table.get('session-1')) as Record<string, unknown> & {
+    // Attempts the store gave up on may still land once DynamoDB resumes: each one whole, never a mix, and the request
+    // once at most. Read once the item stops changing, so that no late attempt lands after the count.
+    const after = (await settled(() => frozen.table.get('session-1'))) as Record<string, unknown> & {
       configVersion: number;
     };
     const landed = after.configVersion - original.configVersion;
@@ -357,7 +357,12 @@ describe('DynamoDB Local frozen and thawed in cycles while clients write (SIGSTO
   } as const;
   type Client = keyof typeof CLIENTS;
   const clientNames = Object.keys(CLIENTS) as Client[];
-  const run = {} as { dynamodb: DynamoDbLocal; table: TestTable; audits: Record<Client, WriterAudit> };
+  const run = {} as {
+    dynamodb: DynamoDbLocal;
+    table: TestTable;
+    audits: Record<Client, WriterAudit>;
+    writeAttempts: number;
+  };
 
   beforeAll(async () => {
     // GIVEN a DynamoDB Local of the run's own, recording every write it applies, and a session for each client
@@ -373,10 +378,12 @@ describe('DynamoDB Local frozen and thawed in cycles while clients write (SIGSTO
     }
     const stream = await recordTableWrites(run.dynamodb.endpoint, run.table.tableName);
 
-    // WHEN it is frozen for 1 to 1.5 s, then thawed for as long, again and again, while the clients write
+    // WHEN it is frozen for 1 to 1.5 s, then thawed for as long, again and again, while the clients write (their
+    // attempts counted on the way)
+    const counter = await startDynamoDbProxy(run.dynamodb.endpoint);
     let running = true;
     const writing = (client: Client) =>
-      writeWhile(handlerOn(run.dynamodb.endpoint, run.table.tableName), {
+      writeWhile(handlerOn(counter.endpoint, run.table.tableName), {
         ...CLIENTS[client],
         running: () => running,
       });
@@ -391,6 +398,8 @@ describe('DynamoDB Local frozen and thawed in cycles while clients write (SIGSTO
       writing('with If-Match'),
       writing('without If-Match'),
     ]);
+    run.writeAttempts = counter.requests('UpdateItem');
+    await counter.close();
     const answers = { 'with If-Match': fulfilled(conditional), 'without If-Match': fulfilled(unconditional) };
     // ... and, DynamoDB thawed, every attempt it was sent has been carried out
     const finals = await settled(async () => ({
@@ -411,6 +420,13 @@ describe('DynamoDB Local frozen and thawed in cycles while clients write (SIGSTO
   afterAll(async () => {
     await run.table?.drop();
     await run.dynamodb?.stop();
+  });
+
+  it('made the SDK send writes again: more write attempts than writes', () => {
+    // THEN the run reached what it is about: attempts cut by the time-out and sent again
+    const sent = clientNames.reduce((sum, client) => sum + run.audits[client].sent, 0);
+
+    expect(run.writeAttempts).toBeGreaterThan(sent);
   });
 
   it('answers 412 to no write with If-Match that was applied', () => {

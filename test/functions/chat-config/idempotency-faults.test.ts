@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { IDEMPOTENT_REPLAYED_HEADER } from '../../../functions/http/idempotency-key';
 import { STORE_TIME_LIMITS } from '../../../functions/sessions/dynamodb-session-store';
 import {
   createIdempotencyTestTable,
@@ -66,7 +67,7 @@ describe('a retry while the first request is still running', () => {
     expect(concurrent.headers['retry-after']).toBe('1');
     expect(answered.statusCode).toBe(200);
     expect(later.rawBody).toBe(answered.rawBody);
-    expect(later.headers['idempotent-replayed']).toBe('true');
+    expect(later.headers[IDEMPOTENT_REPLAYED_HEADER]).toBe('true');
     expect(await sessions.get(ITEM.sessionId)).toMatchObject({ configVersion: 5 });
   });
 });

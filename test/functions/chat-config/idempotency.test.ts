@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { StoreUnavailableError } from '../../../functions/sessions/errors';
-import type { SessionStore } from '../../../functions/sessions/session-store';
+import { IDEMPOTENT_REPLAYED_HEADER } from '../../../functions/http/idempotency-key';
 import {
   createIdempotencyTestTable,
   createTestTable,
   type IdempotencyTestTable,
+  storeAt,
   type TestTable,
 } from '../../helpers/dynamodb';
 import { createHttpApiEvent } from '../../helpers/events';
+import { startDynamoDbProxy } from '../../helpers/fake-dynamodb';
 import { createTestHandler, expectProblem, storedSession } from '../../helpers/handler';
 
 // Writes sent with an Idempotency-Key, on DynamoDB Local: the sessions, and a records' table of this file's own.
 
 const ITEM = storedSession();
-const REPLAYED = 'idempotent-replayed';
+const REPLAYED = IDEMPOTENT_REPLAYED_HEADER;
 
 let sessions: TestTable;
 let records: IdempotencyTestTable;
@@ -83,21 +84,30 @@ describe('a retried write (same caller, session, key and request)', () => {
     },
   );
 
-  it('writes once: the session stays at the version and time of the first write', async () => {
-    // GIVEN
-    const key = newKey();
-    const first = await invoke(write({ key }));
+  it('writes once: the retries reach no store write, and the session stays at the version and time of the first', async () => {
+    // GIVEN the store's calls counted on their way to DynamoDB Local
+    const counter = await startDynamoDbProxy(sessions.endpoint);
+    try {
+      const invokeCounted = createTestHandler(storeAt(counter.endpoint, sessions.tableName), {
+        idempotencyRecords: records.records,
+      });
+      const key = newKey();
+      const first = await invokeCounted(write({ key }));
 
-    // WHEN
-    await invoke(write({ key }));
-    await invoke(write({ key }));
+      // WHEN
+      await invokeCounted(write({ key }));
+      await invokeCounted(write({ key }));
 
-    // THEN
-    expect(first.headers.etag).toBe('"5"');
-    expect(await sessions.get(ITEM.sessionId)).toMatchObject({
-      configVersion: 5,
-      updatedAt: first.body.updatedAt,
-    });
+      // THEN
+      expect(counter.requests('UpdateItem')).toBe(1);
+      expect(first.headers.etag).toBe('"5"');
+      expect(await sessions.get(ITEM.sessionId)).toMatchObject({
+        configVersion: 5,
+        updatedAt: first.body.updatedAt,
+      });
+    } finally {
+      await counter.close();
+    }
   });
 
   it('takes a key sent quoted and unquoted as one key', async () => {
@@ -178,6 +188,19 @@ describe('the scope of a key', () => {
     expect(retry.headers[REPLAYED]).toBe('true');
     expect(await sessions.get('session-2')).toMatchObject({ configVersion: 5 });
   });
+
+  it('keeps apart callers and sessions whose names run together alike', async () => {
+    // GIVEN alice's session "session-1" written with a key
+    const key = newKey();
+    await invoke(write({ key }));
+
+    // WHEN "alicesession-" writes to its session "1" with the same key
+    const runTogether = await invoke(write({ key, caller: 'alicesession-', sessionId: '1' }));
+
+    // THEN the first response is theirs alone: the other is a request of its own (a 404, no such session of theirs)
+    expectProblem(runTogether, 404);
+    expect(runTogether.headers).not.toHaveProperty(REPLAYED);
+  });
 });
 
 describe('what is not remembered', () => {
@@ -235,30 +258,30 @@ describe('what is not remembered', () => {
   });
 
   it('a write whose store failed (503): a retry with the same key runs again, and writes', async () => {
-    // GIVEN a store whose first replace fails as an unreachable DynamoDB does
-    let failures = 1;
-    const flaky: SessionStore = {
-      getConfig: (request) => sessions.store.getConfig(request),
-      patchConfig: (request) => sessions.store.patchConfig(request),
-      replaceConfig: async (request) => {
-        if (failures-- > 0) throw new StoreUnavailableError();
-        return sessions.store.replaceConfig(request);
-      },
-    };
-    const invokeFlaky = createTestHandler(flaky, { idempotencyRecords: records.records });
-    const key = newKey();
-    const failed = await invokeFlaky(write({ key }));
+    // GIVEN DynamoDB throttling every attempt of the first write
+    let throttling = true;
+    const proxy = await startDynamoDbProxy(sessions.endpoint, { throttles: () => throttling });
+    try {
+      const invokeThrottled = createTestHandler(storeAt(proxy.endpoint, sessions.tableName), {
+        idempotencyRecords: records.records,
+      });
+      const key = newKey();
+      const failed = await invokeThrottled(write({ key }));
+      throttling = false;
 
-    // WHEN
-    const retry = await invokeFlaky(write({ key }));
-    const again = await invokeFlaky(write({ key }));
+      // WHEN
+      const retry = await invokeThrottled(write({ key }));
+      const again = await invokeThrottled(write({ key }));
 
-    // THEN
-    expectProblem(failed, 503);
-    expect(retry.statusCode).toBe(200);
-    expect(retry.headers).not.toHaveProperty(REPLAYED);
-    expect(again.headers[REPLAYED]).toBe('true');
-    expect(await sessions.get(ITEM.sessionId)).toMatchObject({ configVersion: 5 });
+      // THEN
+      expectProblem(failed, 503);
+      expect(retry.statusCode).toBe(200);
+      expect(retry.headers).not.toHaveProperty(REPLAYED);
+      expect(again.headers[REPLAYED]).toBe('true');
+      expect(await sessions.get(ITEM.sessionId)).toMatchObject({ configVersion: 5 });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a read: GET ignores the header, even one a write is refused for', async () => {

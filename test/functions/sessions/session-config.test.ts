@@ -42,7 +42,7 @@ describe('replaceSessionConfig', () => {
     // WHEN
     const outcome = await replaceSessionConfig(
       { store: table.store, audit, now: () => NOW },
-      { sessionId: 's-1', ownerId: 'alice', config: { model: 'new', temperature: 0.2 } },
+      { writeId: 'w-1', sessionId: 's-1', ownerId: 'alice', config: { model: 'new', temperature: 0.2 } },
     );
 
     // THEN
@@ -80,6 +80,7 @@ describe('patchSessionConfig', () => {
     const outcome = await patchSessionConfig(
       { store: table.store, audit, now: () => NOW },
       {
+        writeId: 'w-2',
         sessionId: 's-2',
         ownerId: 'alice',
         patch: { top_p: 0.5, stop: null, system_prompt: null },
@@ -144,7 +145,7 @@ describe('patchSessionConfig on a config this API did not write', () => {
 
     const patch = patchSessionConfig(
       { store, audit: { info: jest.fn() } },
-      { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 } },
+      { writeId: 'w-3', sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 } },
     );
 
     await expect(patch).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -161,7 +162,13 @@ describe('patchSessionConfig on a config this API did not write', () => {
 
     const patch = patchSessionConfig(
       { store, audit: { info: jest.fn() } },
-      { sessionId: 's-1', ownerId: 'alice', patch: { temperature: 1 }, expectedVersions: [0] },
+      {
+        writeId: 'w-4',
+        sessionId: 's-1',
+        ownerId: 'alice',
+        patch: { temperature: 1 },
+        expectedVersions: [0],
+      },
     );
 
     const outcome = await patch;
