@@ -1,9 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
-import { ownerAttributeProblem } from '../functions/sessions/session-table';
-import type { ChatConfigApiProps } from './chat-config-api';
+import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../functions/sessions/session-table';
+import type { ChatConfigAuthProps } from './chat-config-auth';
 import { propChecks } from './prop-checks';
+
+/** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
+export const CHAT_CONFIG_API_DEFAULTS = {
+  stageName: '$default',
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  logRetention: RetentionDays.ONE_MONTH,
+  accessLogging: true,
+  requireIfMatch: false,
+  requireIdempotencyKey: false,
+  ownerAttribute: DEFAULT_OWNER_ATTRIBUTE,
+  memorySize: 1024,
+  timeout: Duration.seconds(5),
+  tracing: true,
+} as const;
+
+export interface ChatConfigApiProps {
+  /**
+   * An existing sessions table (partition key `sessionId`, a string) to use instead of creating one, e.g. from
+   * `TableV2.fromTableName`. The function is granted only `dynamodb:Query` and `dynamodb:UpdateItem` on it; a table encrypted with a
+   * customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key, which this construct
+   * does not grant.
+   * @default - a new `TableV2`: partition key `sessionId`, on demand, point-in-time recovery, deletion protection,
+   * retained when the stack is deleted
+   */
+  readonly table?: ITable;
+  /**
+   * Name of the API's stage; anything but `$default` becomes the first segment of every path.
+   * @default - `$default`: the routes are served at the root of the API's URL
+   */
+  readonly stageName?: string;
+  /**
+   * Steady-state requests per second and burst of the stage, over all clients together.
+   * @default - 50 requests per second, bursts of 100
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
+   * Origins (`https://app.example.com`) browsers may call the API from, or `['*']` for any.
+   * @default - no CORS configuration: browsers refuse cross-origin calls; server-side clients are unaffected
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * How long the function's logs and the API's access logs are kept.
+   * @default - one month (`RetentionDays.ONE_MONTH`)
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Whether the stage writes one JSON access log line per request (no bodies, no headers but the user agent).
+   * @default - `true`: access logs in their own log group
+   */
+  readonly accessLogging?: boolean;
+  /**
+   * Whether every write must carry `If-Match` with the ETag of the config it replaces: a write without one (or with
+   * `If-Match: *`) is refused with 428, so that no client can overwrite a change it has not seen.
+   * @default - `false`: `If-Match` is optional; clients written for the original endpoint keep working
+   */
+  readonly requireIfMatch?: boolean;
+  /**
+   * Whether every write must carry an `Idempotency-Key` header, so that each can be retried safely: a write without one
+   * is refused with 400. With or without this, a write that carries one is answered once and replayed to its retries.
+   * @default - `false`: the header is optional; clients written for the original endpoint keep working
+   */
+  readonly requireIdempotencyKey?: boolean;
+  /**
+   * Who may call the API. Every route requires a JWT access token with the scope of its method
+   * (`chat-config/read` for GET, `chat-config/write` for the writes), and the function serves only the sessions of the
+   * user the token names.
+   * @default - a Cognito user pool with a resource server, an app client and a login domain (see `ChatConfigAuthProps`)
+   */
+  readonly auth?: ChatConfigAuthProps;
+  /**
+   * The attribute of a session item that holds its owner's user id (the `sub` of their tokens), for tables that call it
+   * otherwise. A session without it belongs to nobody.
+   * @default 'ownerId'
+   */
+  readonly ownerAttribute?: string;
+  /**
+   * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
+   * loading the bundle is markedly slower at 256 or 512 MB's share (docs/architecture.md, Decisions).
+   * @default - 1024 MB
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of the function, 3 to 30 seconds.
+   * @default - 5 seconds: the store's 2.5 s deadline plus the handler's 500 ms margin, with room for a slow first
+   * request
+   */
+  readonly timeout?: Duration;
+  /**
+   * Whether the function is traced with X-Ray (Lambda's active tracing and Powertools Tracer): a segment per sampled
+   * invocation, with a subsegment per DynamoDB call. Traces record no response and none of our error messages (a failed
+   * DynamoDB call keeps DynamoDB's own error message).
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * The CloudWatch namespace of the function's own metrics (see functions/chat-config/metrics.ts).
+   * @default - the stack's name, so that two deployments in one account and region never mix their metrics
+   */
+  readonly metricsNamespace?: string;
+}
 
 // The store gives DynamoDB 2.5 s and the handler answers 503 500 ms before the Lambda deadline: a shorter timeout
 // would cut the store's own deadline short. API Gateway HTTP APIs stop waiting for an integration after 30 s.

@@ -7,127 +7,32 @@ import {
   type HttpMethod,
   HttpStage,
   LogGroupLogDestination,
-  type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../functions/http/idempotency-key';
-import { DEFAULT_OWNER_ATTRIBUTE, STORE_OPERATIONS } from '../functions/sessions/session-table';
+import { STORE_OPERATIONS } from '../functions/sessions/session-table';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
-import { validatedApiSettings } from './chat-config-api-props';
-import { ChatConfigAuth, type ChatConfigAuthProps } from './chat-config-auth';
+import {
+  CHAT_CONFIG_API_DEFAULTS,
+  type ChatConfigApiProps,
+  validatedApiSettings,
+} from './chat-config-api-props';
+import { ChatConfigAuth } from './chat-config-auth';
 import { CHAT_CONFIG_BUNDLING } from './chat-config-bundling';
 import { IdempotencyTable } from './idempotency-table';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
 export const CHAT_CONFIG_TABLE_ACTIONS = STORE_OPERATIONS.map((operation) => `dynamodb:${operation}`);
 
-/** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
-export const CHAT_CONFIG_API_DEFAULTS = {
-  stageName: '$default',
-  throttle: { rateLimit: 50, burstLimit: 100 },
-  logRetention: RetentionDays.ONE_MONTH,
-  accessLogging: true,
-  requireIfMatch: false,
-  requireIdempotencyKey: false,
-  ownerAttribute: DEFAULT_OWNER_ATTRIBUTE,
-  memorySize: 1024,
-  timeout: Duration.seconds(5),
-  tracing: true,
-} as const;
-
-export interface ChatConfigApiProps {
-  /**
-   * An existing sessions table (partition key `sessionId`, a string) to use instead of creating one, e.g. from
-   * `TableV2.fromTableName`. The function is granted only `dynamodb:Query` and `dynamodb:UpdateItem` on it; a table encrypted with a
-   * customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key, which this construct
-   * does not grant.
-   * @default - a new `TableV2`: partition key `sessionId`, on demand, point-in-time recovery, deletion protection,
-   * retained when the stack is deleted
-   */
-  readonly table?: ITable;
-  /**
-   * Name of the API's stage; anything but `$default` becomes the first segment of every path.
-   * @default - `$default`: the routes are served at the root of the API's URL
-   */
-  readonly stageName?: string;
-  /**
-   * Steady-state requests per second and burst of the stage, over all clients together.
-   * @default - 50 requests per second, bursts of 100
-   */
-  readonly throttle?: ThrottleSettings;
-  /**
-   * Origins (`https://app.example.com`) browsers may call the API from, or `['*']` for any.
-   * @default - no CORS configuration: browsers refuse cross-origin calls; server-side clients are unaffected
-   */
-  readonly corsAllowedOrigins?: readonly string[];
-  /**
-   * How long the function's logs and the API's access logs are kept.
-   * @default - one month (`RetentionDays.ONE_MONTH`)
-   */
-  readonly logRetention?: RetentionDays;
-  /**
-   * Whether the stage writes one JSON access log line per request (no bodies, no headers but the user agent).
-   * @default - `true`: access logs in their own log group
-   */
-  readonly accessLogging?: boolean;
-  /**
-   * Whether every write must carry `If-Match` with the ETag of the config it replaces: a write without one (or with
-   * `If-Match: *`) is refused with 428, so that no client can overwrite a change it has not seen.
-   * @default - `false`: `If-Match` is optional; clients written for the original endpoint keep working
-   */
-  readonly requireIfMatch?: boolean;
-  /**
-   * Whether every write must carry an `Idempotency-Key` header, so that each can be retried safely: a write without one
-   * is refused with 400. With or without this, a write that carries one is answered once and replayed to its retries.
-   * @default - `false`: the header is optional; clients written for the original endpoint keep working
-   */
-  readonly requireIdempotencyKey?: boolean;
-  /**
-   * Who may call the API. Every route requires a JWT access token with the scope of its method
-   * (`chat-config/read` for GET, `chat-config/write` for the writes), and the function serves only the sessions of the
-   * user the token names.
-   * @default - a Cognito user pool with a resource server, an app client and a login domain (see `ChatConfigAuthProps`)
-   */
-  readonly auth?: ChatConfigAuthProps;
-  /**
-   * The attribute of a session item that holds its owner's user id (the `sub` of their tokens), for tables that call it
-   * otherwise. A session without it belongs to nobody.
-   * @default 'ownerId'
-   */
-  readonly ownerAttribute?: string;
-  /**
-   * Memory of the function in MB, which also sets its share of CPU (one vCPU at 1769 MB). Cold starts are CPU-bound:
-   * loading the bundle is markedly slower at 256 or 512 MB's share (docs/architecture.md, Decisions).
-   * @default - 1024 MB
-   */
-  readonly memorySize?: number;
-  /**
-   * Timeout of the function, 3 to 30 seconds.
-   * @default - 5 seconds: the store's 2.5 s deadline plus the handler's 500 ms margin, with room for a slow first
-   * request
-   */
-  readonly timeout?: Duration;
-  /**
-   * Whether the function is traced with X-Ray (Lambda's active tracing and Powertools Tracer): a segment per sampled
-   * invocation, with a subsegment per DynamoDB call. Traces record no response and none of our error messages (a failed
-   * DynamoDB call keeps DynamoDB's own error message).
-   * @default true
-   */
-  readonly tracing?: boolean;
-  /**
-   * The CloudWatch namespace of the function's own metrics (see functions/chat-config/metrics.ts).
-   * @default - the stack's name, so that two deployments in one account and region never mix their metrics
-   */
-  readonly metricsNamespace?: string;
-}
+export { CHAT_CONFIG_API_DEFAULTS, type ChatConfigApiProps } from './chat-config-api-props';
 
 /**
  * The chat-config API: an API Gateway HTTP API whose `GET`, `POST`, `PUT` and `PATCH
