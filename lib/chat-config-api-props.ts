@@ -19,6 +19,7 @@ export const CHAT_CONFIG_API_DEFAULTS = {
   memorySize: 1024,
   timeout: Duration.seconds(5),
   tracing: true,
+  traceDynamoDbCalls: false,
 } as const;
 
 export interface ChatConfigApiProps {
@@ -94,12 +95,20 @@ export interface ChatConfigApiProps {
    */
   readonly timeout?: Duration;
   /**
-   * Whether the function is traced with X-Ray (Lambda's active tracing and Powertools Tracer): a segment per sampled
-   * invocation, with a subsegment per DynamoDB call. Traces record no response and none of our error messages (a failed
-   * DynamoDB call keeps DynamoDB's own error message).
+   * Whether Lambda traces the function with X-Ray (active tracing): a segment per sampled invocation, its
+   * initialization and invocation timed, joined to API Gateway's trace. The function itself sends nothing; each
+   * request's DynamoDB calls are timed in its metrics line, which names the trace.
    * @default true
    */
   readonly tracing?: boolean;
+  /**
+   * Whether the function also runs the X-Ray SDK (Powertools Tracer), for a subsegment per DynamoDB call inside each
+   * sampled trace. It costs every invocation CPU, sampled or not, and every cold start time (see
+   * docs/architecture.md, Observability). Traces record no response and none of our error messages (a failed DynamoDB
+   * call keeps DynamoDB's own error message). Needs `tracing`.
+   * @default false
+   */
+  readonly traceDynamoDbCalls?: boolean;
   /**
    * The CloudWatch namespace of the function's own metrics (see functions/chat-config/metrics.ts).
    * @default - the stack's name, so that two deployments in one account and region never mix their metrics
@@ -163,6 +172,9 @@ export const validatedApiSettings = (
     fail(
       `metricsNamespace must be 1 to 255 of A-Z a-z 0-9 . - _ / # : and space, not starting with "AWS/", not "${settings.metricsNamespace}"`,
     );
+  }
+  if (settings.traceDynamoDbCalls === true && settings.tracing === false) {
+    fail('traceDynamoDbCalls needs tracing: subsegments go into the traces Lambda sends');
   }
   const timeoutSeconds = settings.timeout.toSeconds();
   if (

@@ -73,6 +73,7 @@ export class ChatConfigApi extends Construct {
       timeout: props.timeout ?? CHAT_CONFIG_API_DEFAULTS.timeout,
       ownerAttribute: props.ownerAttribute ?? CHAT_CONFIG_API_DEFAULTS.ownerAttribute,
       tracing: props.tracing ?? CHAT_CONFIG_API_DEFAULTS.tracing,
+      traceDynamoDbCalls: props.traceDynamoDbCalls ?? CHAT_CONFIG_API_DEFAULTS.traceDynamoDbCalls,
       metricsNamespace: props.metricsNamespace ?? Stack.of(this).stackName,
     });
 
@@ -98,7 +99,13 @@ export class ChatConfigApi extends Construct {
 
     this.metricsNamespace = settings.metricsNamespace;
     this.function = new NodejsFunction(this, 'ChatConfigFunction', {
-      entry: fileURLToPath(new URL('../functions/chat-config/handler.ts', import.meta.url)),
+      // Only the traced entry's bundle holds the X-Ray SDK.
+      entry: fileURLToPath(
+        new URL(
+          `../functions/chat-config/${settings.traceDynamoDbCalls ? 'traced-handler' : 'handler'}.ts`,
+          import.meta.url,
+        ),
+      ),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: settings.memorySize,
@@ -114,11 +121,15 @@ export class ChatConfigApi extends Construct {
         DYNAMODB_ENDPOINT: '',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
-        POWERTOOLS_TRACE_ENABLED: String(settings.tracing),
-        // The handler's subsegment keeps its timing and the error flag; never the response (config values) nor the
-        // error's message (which may quote what a client sent).
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+        ...(settings.traceDynamoDbCalls
+          ? {
+              POWERTOOLS_TRACE_ENABLED: 'true',
+              // The handler's subsegment keeps its timing and the error flag; never the response (config values) nor
+              // the error's message (which may quote what a client sent).
+              POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+              POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+            }
+          : {}),
         REQUIRE_IF_MATCH: String(settings.requireIfMatch),
         REQUIRE_IDEMPOTENCY_KEY: String(settings.requireIdempotencyKey),
         OWNER_ATTRIBUTE: settings.ownerAttribute,

@@ -139,6 +139,9 @@ export const CONTEXT_KEYS: Record<string, ContextKey> = {
     unlessEmpty((authDomainPrefix) => ({ api: { auth: { authDomainPrefix } } })),
   ),
   tracing: key(boolean, 'true or false', (tracing) => ({ api: { tracing } })),
+  traceDynamoDbCalls: key(boolean, 'true or false', (traceDynamoDbCalls) => ({
+    api: { traceDynamoDbCalls },
+  })),
   alarmTopicArn: key(
     text,
     'the ARN of an SNS topic, or "" to create one',

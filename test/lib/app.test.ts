@@ -115,6 +115,7 @@ describe('the CDK app', () => {
       'chat-config:oauthCallbackUrls': CHAT_CONFIG_AUTH_DEFAULTS.oauthCallbackUrls,
       'chat-config:authDomainPrefix': '',
       'chat-config:tracing': CHAT_CONFIG_API_DEFAULTS.tracing,
+      'chat-config:traceDynamoDbCalls': CHAT_CONFIG_API_DEFAULTS.traceDynamoDbCalls,
       'chat-config:alarmTopicArn': '',
       'chat-config:alarmEmails': [],
       'chat-config:alarmApi5xxRatePercent': CHAT_CONFIG_ALARM_DEFAULTS.api5xxRatePercent,
@@ -376,10 +377,7 @@ describe('the CDK app settings (cdk.json context, or -c on the command line)', (
     });
 
     // THEN
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      TracingConfig: Match.absent(),
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_TRACE_ENABLED: 'false' }) },
-    });
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: Match.absent() });
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

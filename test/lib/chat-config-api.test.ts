@@ -506,8 +506,20 @@ describe('ChatConfigApi props validation', () => {
 });
 
 describe('ChatConfigApi tracing', () => {
-  it('traces the function with X-Ray by default, recording neither responses nor error messages', () => {
+  it("has Lambda trace the function by default, without the X-Ray SDK's settings in the function", () => {
     const { template } = defaults;
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: Match.not(Match.objectLike({ POWERTOOLS_TRACE_ENABLED: Match.anyValue() })),
+      },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('xray:PutTraceSegments');
+  });
+
+  it('turns the X-Ray SDK on with traceDynamoDbCalls, recording neither responses nor error messages', () => {
+    const { template } = synth({ traceDynamoDbCalls: true });
 
     template.hasResourceProperties('AWS::Lambda::Function', {
       TracingConfig: { Mode: 'Active' },
@@ -524,11 +536,14 @@ describe('ChatConfigApi tracing', () => {
   it('sends no trace and grants no X-Ray action when tracing is off', () => {
     const { template } = synth({ tracing: false });
 
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      TracingConfig: Match.absent(),
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_TRACE_ENABLED: 'false' }) },
-    });
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: Match.absent() });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('xray:');
+  });
+
+  it('refuses traceDynamoDbCalls without tracing, naming both', () => {
+    expect(() => synth({ tracing: false, traceDynamoDbCalls: true })).toThrow(
+      /traceDynamoDbCalls needs tracing/,
+    );
   });
 });
 

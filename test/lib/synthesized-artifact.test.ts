@@ -38,44 +38,60 @@ interface FunctionProperties {
   Environment: { Variables: Record<string, unknown> };
 }
 
-let outdir: string;
-let template: { Resources: Record<string, CfnResource> };
-let functionResource: CfnResource;
+/** A `npm run synth` output: its folder, and its one function. */
+interface Synthesized {
+  readonly outdir: string;
+  readonly functionResource: CfnResource;
+}
+
+let shipped: Synthesized;
+/** With `chat-config:traceDynamoDbCalls`: the entry that runs the X-Ray SDK. */
+let traced: Synthesized;
 let table: TestTable;
 /** Stands where Lambda's X-Ray daemon listens: what the function sends it, as received. */
 let xrayDaemon: Socket;
 let xrayDocuments: string[] = [];
 
-beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
+/** `npm run synth` with `args`, as the docs give it, into a folder of its own. */
+const synthesize = async (args: string[] = []): Promise<Synthesized> => {
+  const outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
   // The documented command, as CI runs it: no AWS credentials or region (jest's setup sets local ones: leave them out),
   // and no CLI telemetry from a test run.
   const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
-  await run('npm', ['run', 'synth', '--', '--output', outdir], {
+  await run('npm', ['run', 'synth', '--', '--output', outdir, ...args], {
     // A Docker that cannot start: were local esbuild bundling to fail, CDK's fallback to Docker fails too.
     env: { ...shell, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DOCKER: '/nonexistent/docker' },
   });
-  template = JSON.parse(readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'));
+  const template: { Resources: Record<string, CfnResource> } = JSON.parse(
+    readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'),
+  );
   const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
   expect(functions).toHaveLength(1);
-  functionResource = functions[0] as CfnResource;
+  return { outdir, functionResource: functions[0] as CfnResource };
+};
+
+beforeAll(async () => {
+  shipped = await synthesize();
+  traced = await synthesize(['-c', 'chat-config:traceDynamoDbCalls=true']);
   // The table env.json names, on this run's DynamoDB Local.
   table = await createTestTable(envJson().ChatConfigFunction?.TABLE_NAME);
   xrayDaemon = createSocket('udp4').on('message', (message) => xrayDocuments.push(message.toString()));
   await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve));
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   xrayDaemon?.close();
   await table?.drop();
-  rmSync(outdir, { recursive: true, force: true });
+  for (const { outdir } of [shipped, traced]) rmSync(outdir, { recursive: true, force: true });
 });
 
-const fn = () => functionResource.Properties as unknown as FunctionProperties;
-const assetDir = () => join(outdir, String(functionResource.Metadata?.['aws:asset:path']));
+const fn = (synthesized = shipped) =>
+  synthesized.functionResource.Properties as unknown as FunctionProperties;
+const assetDir = ({ outdir, functionResource } = shipped) =>
+  join(outdir, String(functionResource.Metadata?.['aws:asset:path']));
 
 /** What SAM names a function of a CDK template: the construct id before `/Resource` in `aws:cdk:path`. */
-const samFunctionId = () => String(functionResource.Metadata?.['aws:cdk:path']).split('/').at(-2);
+const samFunctionId = () => String(shipped.functionResource.Metadata?.['aws:cdk:path']).split('/').at(-2);
 
 const envJson = (): Record<string, Record<string, string>> => JSON.parse(readFileSync('env.json', 'utf8'));
 
@@ -95,16 +111,21 @@ const segmentsOf = (datagrams: string[]): Record<string, unknown>[] =>
  * Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment;
  * gives its results, its output, and the trace segments it sent.
  */
-const invokeBundle = async (eventFiles: string[], overrides: Record<string, string> = {}) => {
+const invokeBundle = async (
+  eventFiles: string[],
+  overrides: Record<string, string> = {},
+  synthesized = shipped,
+) => {
   xrayDocuments = [];
+  const { Environment, Handler, Timeout, MemorySize } = fn(synthesized);
   const templateLiterals = Object.fromEntries(
-    Object.entries(fn().Environment.Variables).filter(([, v]) => typeof v === 'string'),
+    Object.entries(Environment.Variables).filter(([, v]) => typeof v === 'string'),
   ) as Record<string, string>;
   const child = fork(
     resolve('test/helpers/invoke-bundle.mjs'),
-    [assetDir(), fn().Handler, String(fn().Timeout), ...eventFiles],
+    [assetDir(synthesized), Handler, String(Timeout), ...eventFiles],
     {
-      cwd: assetDir(),
+      cwd: assetDir(synthesized),
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // What Lambda (or sam local) gives the function: the template's variables, env.json's over them, and its own.
@@ -115,12 +136,12 @@ const invokeBundle = async (eventFiles: string[], overrides: Record<string, stri
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_LAMBDA_FUNCTION_NAME: 'chat-config',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn().MemorySize),
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MemorySize),
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xrayDaemon.address().port}`,
-        _HANDLER: fn().Handler,
-        LAMBDA_TASK_ROOT: assetDir(),
+        _HANDLER: Handler,
+        LAMBDA_TASK_ROOT: assetDir(synthesized),
         PATH: process.env.PATH ?? '',
         ...overrides,
       },
@@ -162,15 +183,22 @@ const datagramsSettled = async () => {
 };
 
 /** Runs every sample event of events/ on the demo session; gives the files and what invokeBundle gives. */
-const invokeSamples = async () => {
+const invokeSamples = async (synthesized = shipped) => {
   await table.put(DEMO_SESSION);
   const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.json'));
-  return { files, ...(await invokeBundle(files.map((f) => join(EVENTS_DIR, f)))) };
+  return {
+    files,
+    ...(await invokeBundle(
+      files.map((f) => join(EVENTS_DIR, f)),
+      {},
+      synthesized,
+    )),
+  };
 };
 
 describe('npm run synth', () => {
   it('writes cdk.out/ChatConfigApi.template.json and the bundled asset, offline and without Docker', () => {
-    expect(existsSync(join(outdir, `${STACK}.template.json`))).toBe(true);
+    expect(existsSync(join(shipped.outdir, `${STACK}.template.json`))).toBe(true);
     expect(readdirSync(assetDir()).sort()).toEqual(['index.mjs', 'index.mjs.map']);
   });
 
@@ -186,7 +214,7 @@ describe('npm run synth', () => {
 
 describe('the template, as SAM reads it', () => {
   it("points SAM at the bundled code through the function's asset metadata", () => {
-    expect(functionResource.Metadata).toMatchObject({
+    expect(shipped.functionResource.Metadata).toMatchObject({
       'aws:asset:path': expect.stringMatching(/^asset\.[0-9a-f]{64}$/),
       'aws:asset:property': 'Code',
     });
@@ -284,13 +312,13 @@ describe('the bundled asset, run like Lambda runs it', () => {
     expect(emf.filter(({ name }) => name === 'DynamoDbLatency').length).toBeGreaterThan(0);
   });
 
-  it('traces each invocation and its DynamoDB calls to the X-Ray daemon, with no config value in any segment', async () => {
+  it('with traceDynamoDbCalls, traces each invocation and DynamoDB call to the X-Ray daemon, no config value in any', async () => {
     // WHEN
-    const { files, segments } = await invokeSamples();
+    const { files, segments } = await invokeSamples(traced);
 
     // THEN one subsegment per invocation, annotated, only the first a cold start
     const invocations = segments
-      .filter((segment) => segment.name === `## ${fn().Handler}`)
+      .filter((segment) => segment.name === `## ${fn(traced).Handler}`)
       .sort((a, b) => Number(a.start_time) - Number(b.start_time));
     expect(invocations).toHaveLength(files.length);
     expect(invocations.map((segment) => segment.annotations)).toEqual(
@@ -318,23 +346,23 @@ describe('the bundled asset, run like Lambda runs it', () => {
     expect(JSON.stringify(segments)).not.toContain('"metadata"');
   });
 
-  it('does not even load the X-Ray SDK when the template turns tracing off', async () => {
+  it('holds no X-Ray SDK unless traceDynamoDbCalls is set, and sends the daemon nothing', async () => {
     // GIVEN an X-Ray daemon address the SDK refuses as it loads
     await table.put(DEMO_SESSION);
     const unloadable = { AWS_XRAY_DAEMON_ADDRESS: 'no-daemon-here' };
+    const event = [join(EVENTS_DIR, '200-config-replaced.json')];
 
     // WHEN
-    const traced = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], unloadable);
-    const untraced = await invokeBundle([join(EVENTS_DIR, '200-config-replaced.json')], {
-      ...unloadable,
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    });
+    const withSdk = await invokeBundle(event, unloadable, traced);
+    const byDefault = await invokeBundle(event, unloadable);
+    const sent = await invokeBundle(event);
 
-    // THEN traced, the cold start fails on it; untraced, the SDK is never evaluated, and nothing is sent
-    expect(traced.started).toBe(false);
-    expect(traced.logs).toContain('Invalid Daemon Address');
-    expect(untraced.results[0]?.result.statusCode).toBe(200);
-    expect(untraced.segments).toEqual([]);
+    // THEN with the SDK, the cold start fails on it; by default, the bundle never evaluates it, and sends nothing
+    expect(withSdk.started).toBe(false);
+    expect(withSdk.logs).toContain('Invalid Daemon Address');
+    expect(byDefault.results[0]?.result.statusCode).toBe(200);
+    expect(sent.results[0]?.result.statusCode).toBe(200);
+    expect(sent.segments).toEqual([]);
   });
 
   it('answers an unexpected failure with 500, logging frames that the source map turns into our TypeScript lines', async () => {
