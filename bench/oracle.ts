@@ -10,10 +10,10 @@
  */
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createChatConfigHandler } from '../functions/chat-config/create-handler';
 import { idempotencyRecordsOn } from '../functions/chat-config/idempotent-writes';
+import { RequestMetrics } from '../functions/chat-config/request-metrics';
 import { MAX_CONFIG_BYTES } from '../functions/sessions/config-schema';
 import { createDocumentClient, DynamoDbSessionStore } from '../functions/sessions/dynamodb-session-store';
 import { withNotFoundFloor } from '../functions/sessions/not-found-floor';
@@ -94,25 +94,14 @@ export interface OracleSettings {
 export type OracleResult = Awaited<ReturnType<typeof measureOracle>>;
 
 /** The function's handler on `store`, as the tests build it: its logs and EMF lines written nowhere, no tracer. */
-const quietHandler = (store: SessionStore) => {
-  // Read whenever a Metrics instance is built, the handler's own single-metric ones included.
-  const saved = process.env.POWERTOOLS_METRICS_DISABLED;
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  try {
-    const metrics = new Metrics({ namespace: 'ChatConfigBench', serviceName: 'chat-config' });
+const quietHandler = (store: SessionStore) =>
+  createChatConfigHandler({
+    store,
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new RequestMetrics({ namespace: 'ChatConfigBench', serviceName: 'chat-config', disabled: true }),
     // Never read: the probes carry no Idempotency-Key.
-    const idempotencyRecords = idempotencyRecordsOn('bench-idempotency');
-    return createChatConfigHandler({
-      store,
-      logger: new Logger({ logLevel: 'SILENT' }),
-      metrics,
-      idempotencyRecords,
-    });
-  } finally {
-    if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
-    else process.env.POWERTOOLS_METRICS_DISABLED = saved;
-  }
-};
+    idempotencyRecords: idempotencyRecordsOn('bench-idempotency'),
+  });
 
 /** Probes the handler on the DynamoDB Local at `endpoint`; fails if any probe is answered otherwise than 404. */
 export const measureOracle = async (endpoint: string, settings: OracleSettings) => {

@@ -1,8 +1,6 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -25,7 +23,7 @@ import { MAX_BODY_BYTES } from './body-size';
 import { idempotentWrites } from './idempotent-writes';
 import { type ChatConfigContext, chatConfigOperations } from './operations';
 import { CHAT_CONFIG_PROBLEMS } from './problems';
-import { requestMetrics } from './request-metrics';
+import { type RequestMetrics, requestMetrics } from './request-metrics';
 import { CHAT_CONFIG_METHODS, WRITE_MEDIA_TYPES } from './routes';
 
 // Answer 503 this long before the Lambda deadline rather than be cut off without a response.
@@ -34,8 +32,8 @@ const TIMEOUT_EARLY_MS = 500;
 export interface ChatConfigHandlerDependencies {
   readonly store: SessionStore;
   readonly logger: Logger;
-  /** Where the request counts go (flushed as EMF after each invocation, with a cold-start count). */
-  readonly metrics: Metrics;
+  /** Where each request's metrics go: one EMF document once it is answered. */
+  readonly metrics: RequestMetrics;
   /** Opens an X-Ray subsegment per invocation when given (and tracing is on, as it is only in Lambda). */
   readonly tracer?: Tracer | undefined;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). @default false */
@@ -77,7 +75,6 @@ export const createChatConfigHandler = ({
       // Responses are never recorded in traces: they hold config values.
       .use(tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : [])
       .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
       // After-hooks run in reverse: the outcome is counted once problemDetails has made the response.
       .use(requestMetrics(metrics))
       .use(problemDetails({ log: logger, problems: CHAT_CONFIG_PROBLEMS }))

@@ -1,6 +1,5 @@
 import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import {
   createDocumentClient,
@@ -12,7 +11,7 @@ import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/sess
 import { createChatConfigHandler } from './create-handler';
 import { idempotencyRecordsOn } from './idempotent-writes';
 import { SERVICE_NAME } from './metrics';
-import { storeLatencyMetric } from './request-metrics';
+import { RequestMetrics } from './request-metrics';
 
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
 // (Powertools' getter trims, and an empty name is as missing as an absent one.)
@@ -41,7 +40,11 @@ const namespace = required(
   'POWERTOOLS_METRICS_NAMESPACE',
   "the CloudWatch namespace of the function's metrics, which its dashboard reads",
 );
-const metrics = new Metrics({ namespace, serviceName });
+const metrics = new RequestMetrics({
+  namespace,
+  serviceName,
+  disabled: getBooleanFromEnv({ key: 'POWERTOOLS_METRICS_DISABLED', defaultValue: false }),
+});
 // Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
 // the cold start.
 const requireIfMatch = getBooleanFromEnv({ key: 'REQUIRE_IF_MATCH', defaultValue: false });
@@ -69,7 +72,7 @@ export const chatConfigHandler = (tracer?: Tracer) => {
   const store = withNotFoundFloor(
     new DynamoDbSessionStore(createDocumentClient(clientOptions), tableName, {
       ownerAttribute,
-      onCall: storeLatencyMetric(metrics),
+      onCall: metrics.storeCall,
     }),
   );
   return createChatConfigHandler({

@@ -1,9 +1,9 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
+import { RequestMetrics } from '../../functions/chat-config/request-metrics';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createTestTable, idempotencyRecordsAt, type TestTable } from './dynamodb';
 import { createContext, invokeOptions, TEST_CALLER } from './events';
@@ -19,37 +19,14 @@ export interface TestResponse {
 /** The namespace of the metrics tests read. */
 export const TEST_METRICS_NAMESPACE = 'ChatConfigTest';
 
-/**
- * Runs `build` with POWERTOOLS_METRICS_DISABLED set to `disabled`: Powertools reads it whenever a Metrics instance is
- * built, the single-metric instances the handler builds for itself included.
- */
-const withMetricsDisabled = <T>(disabled: boolean, build: () => T): T => {
-  const saved = process.env.POWERTOOLS_METRICS_DISABLED;
-  process.env.POWERTOOLS_METRICS_DISABLED = String(disabled);
-  try {
-    return build();
-  } finally {
-    if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
-    else process.env.POWERTOOLS_METRICS_DISABLED = saved;
-  }
-};
-
-const quietMetrics = new WeakSet<Metrics>();
-
 /** Metrics as the function builds them, printing their EMF lines unless `quiet`. */
-export const testMetrics = ({ quiet }: { quiet: boolean }): Metrics => {
-  const metrics = withMetricsDisabled(
-    quiet,
-    () => new Metrics({ namespace: TEST_METRICS_NAMESPACE, serviceName: 'chat-config' }),
-  );
-  if (quiet) quietMetrics.add(metrics);
-  return metrics;
-};
+export const testMetrics = ({ quiet }: { quiet: boolean }): RequestMetrics =>
+  new RequestMetrics({ namespace: TEST_METRICS_NAMESPACE, serviceName: 'chat-config', disabled: quiet });
 
 /** What a test handler may be given besides its store. */
 export interface TestHandlerOptions {
   readonly logger?: Logger;
-  readonly metrics?: Metrics;
+  readonly metrics?: RequestMetrics;
   readonly requireIfMatch?: boolean;
   readonly requireIdempotencyKey?: boolean;
   /** @default - records on the run's idempotency table */
@@ -69,17 +46,14 @@ export const testChatConfigHandler = (
     idempotencyRecords = idempotencyRecordsAt(),
   }: TestHandlerOptions = {},
 ) =>
-  // The handler's own single-metric instances (a 422's fields) print exactly when its metrics do.
-  withMetricsDisabled(quietMetrics.has(metrics), () =>
-    createChatConfigHandler({
-      store,
-      logger,
-      metrics,
-      requireIfMatch,
-      requireIdempotencyKey,
-      idempotencyRecords,
-    }),
-  );
+  createChatConfigHandler({
+    store,
+    logger,
+    metrics,
+    requireIfMatch,
+    requireIdempotencyKey,
+    idempotencyRecords,
+  });
 
 /** The Middy handler on `store` (see `testChatConfigHandler`), invoked as Lambda would, its response parsed. */
 export const createTestHandler = (

@@ -1,4 +1,3 @@
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   CHAT_CONFIG_METRICS,
@@ -6,7 +5,7 @@ import {
   outcomeOf,
   validationFieldOf,
 } from '../../../functions/chat-config/metrics';
-import { storeLatencyMetric } from '../../../functions/chat-config/request-metrics';
+import type { RequestMetrics } from '../../../functions/chat-config/request-metrics';
 import { createTestTable, storeAt, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent, type TestRequest } from '../../helpers/events';
 import { type DynamoDbProxy, startDynamoDbProxy, startSilentEndpoint } from '../../helpers/fake-dynamodb';
@@ -15,11 +14,11 @@ import { type CapturedLogs, captureLogs, emfMetricsOf, SENTINEL } from '../../he
 
 let table: TestTable;
 let logs: CapturedLogs;
-let metrics: Metrics;
+let metrics: RequestMetrics;
 
 /** The handler on `endpoint` (this file's table unless given), with printing metrics and the store's latency. */
 const handlerOn = (endpoint = table.endpoint, tableName = table.tableName) =>
-  createTestHandler(storeAt(endpoint, tableName, { onCall: storeLatencyMetric(metrics) }), { metrics });
+  createTestHandler(storeAt(endpoint, tableName, { onCall: metrics.storeCall }), { metrics });
 
 /** Sends one request (with `timeoutMs` of Lambda time left) and gives the EMF metrics it printed, by name. */
 const emitted = async (request: TestRequest, invoke = handlerOn(), timeoutMs?: number) => {
@@ -65,29 +64,56 @@ describe('the metrics of a request (EMF)', () => {
     expect(byName[CHAT_CONFIG_METRICS.reads]).toBeUndefined();
   });
 
-  it("records DynamoDB's latency by operation, in milliseconds, on its own line", async () => {
-    const update = await emitted({ body: { config: { model: 'gpt-4o' } } });
-    const read = await emitted({ method: 'GET' });
+  it("prints an update as one line: its count, its DynamoDB call's latency, its ids and its calls in order", async () => {
+    // GIVEN the trace Lambda gives the invocation
+    process.env._X_AMZN_TRACE_ID = 'Root=1-6751a2b3-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=0';
+    try {
+      // WHEN
+      const { response } = await emitted({ body: { config: { model: 'gpt-4o' } } });
 
-    const latencies = [...(update.byName.DynamoDbLatency ?? []), ...(read.byName.DynamoDbLatency ?? [])];
-    // The second request's lines include the first's: both are captured from the start of the test.
-    expect(new Set(latencies.map(({ members }) => members.operation))).toEqual(
-      new Set(['UpdateItem', 'Query']),
-    );
-    for (const latency of latencies) {
+      // THEN
+      expect(response.statusCode).toBe(200);
+      const lines = logs.lines();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        requestId: expect.any(String),
+        function_request_id: expect.any(String),
+        xray_trace_id: '1-6751a2b3-0123456789abcdef01234567',
+        dynamoDbCalls: [{ operation: 'UpdateItem', milliseconds: expect.any(Number) }],
+      });
+      const [latency] = emfMetricsOf(lines).filter(({ name }) => name === 'DynamoDbLatency');
       expect(latency).toMatchObject({
         namespace: TEST_METRICS_NAMESPACE,
         dimensions: [['service', 'operation']],
         unit: 'Milliseconds',
+        members: expect.objectContaining({ operation: 'UpdateItem' }),
       });
-      expect(latency.members.DynamoDbLatency).toEqual(expect.any(Number));
-      expect(latency.members.DynamoDbLatency as number).toBeGreaterThan(0);
-      expect(latency.members.DynamoDbLatency as number).toBeLessThan(2_500);
+      expect(latency?.members.DynamoDbLatency as number).toBeGreaterThan(0);
+      expect(latency?.members.DynamoDbLatency as number).toBeLessThan(2_500);
+    } finally {
+      delete process.env._X_AMZN_TRACE_ID;
     }
   });
 
-  it('counts a cold start once, with the function name, as Powertools does', async () => {
-    // As Lambda starts an on-demand environment: Powertools counts cold starts only there.
+  it("records DynamoDB's latency by operation: a second operation's on a line of its own", async () => {
+    // WHEN a write on a session that is not the caller's: the failed write, then the read that tells why
+    const { response } = await emitted({ sessionId: 'nobody', body: { config: {} } });
+
+    // THEN
+    expect(response.statusCode).toBe(404);
+    const lines = logs.lines();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]?.dynamoDbCalls).toEqual([
+      { operation: 'UpdateItem', milliseconds: expect.any(Number) },
+      { operation: 'Query', milliseconds: expect.any(Number) },
+    ]);
+    const latencies = emfMetricsOf(lines).filter(({ name }) => name === 'DynamoDbLatency');
+    expect(latencies.map(({ members }) => members.operation)).toEqual(['UpdateItem', 'Query']);
+    expect(latencies.every(({ members }) => typeof members.DynamoDbLatency === 'number')).toBe(true);
+  });
+
+  it('counts a cold start once, with the function name, as Powertools Metrics did', async () => {
+    // As Lambda starts an on-demand environment: a provisioned one starts ahead of any request.
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
     try {
       metrics = testMetrics({ quiet: false });
