@@ -59,7 +59,7 @@ const fits = (document: Document, point: MetricPoint): boolean => {
   );
 };
 
-const add = (document: Document, namespace: string, service: string, point: MetricPoint) => {
+const add = (document: Document, namespace: string, point: MetricPoint) => {
   const held = document.members[point.name];
   if (held !== undefined) {
     document.members[point.name] = Array.isArray(held) ? [...held, point.value] : [held, point.value];
@@ -90,7 +90,7 @@ export const emfDocuments = (
       document = { members: { service }, directives: new Map(), metricDimensions: new Map() };
       documents.push(document);
     }
-    add(document, namespace, service, point);
+    add(document, namespace, point);
   }
   return documents.map(({ members, directives }, index) => ({
     _aws: { Timestamp: timestamp, CloudWatchMetrics: [...directives.values()] },
