@@ -9,11 +9,10 @@
  * On its own, on a DynamoDB Local of its own, printing its table: `npx tsx bench/oracle.ts [--probes N] [--warm-up N]`.
  */
 import { parseArgs } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createChatConfigHandler } from '../functions/chat-config/create-handler';
 import { idempotencyRecordsOn } from '../functions/chat-config/idempotent-writes';
-import { RequestMetrics } from '../functions/chat-config/request-metrics';
+import { RequestLog } from '../functions/chat-config/request-log';
 import { MAX_CONFIG_BYTES } from '../functions/sessions/config-schema';
 import { createDocumentClient, DynamoDbSessionStore } from '../functions/sessions/dynamodb-session-store';
 import { withNotFoundFloor } from '../functions/sessions/not-found-floor';
@@ -97,8 +96,7 @@ export type OracleResult = Awaited<ReturnType<typeof measureOracle>>;
 const quietHandler = (store: SessionStore) =>
   createChatConfigHandler({
     store,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new RequestMetrics({ namespace: 'ChatConfigBench', serviceName: 'chat-config', disabled: true }),
+    log: new RequestLog({ namespace: 'ChatConfigBench', serviceName: 'chat-config', silent: true }),
     // Never read: the probes carry no Idempotency-Key.
     idempotencyRecords: idempotencyRecordsOn('bench-idempotency'),
   });

@@ -1,6 +1,4 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -13,7 +11,6 @@ import {
   headerValueBytesOf,
   MAX_HEADER_VALUE_BYTES,
   methodOf,
-  requestIdOf,
 } from '../http/events';
 import { problemDetails } from '../http/problem-details';
 import { jsonRequestBody } from '../http/request-body';
@@ -23,7 +20,7 @@ import { MAX_BODY_BYTES } from './body-size';
 import { idempotentWrites } from './idempotent-writes';
 import { type ChatConfigContext, chatConfigOperations } from './operations';
 import { CHAT_CONFIG_PROBLEMS } from './problems';
-import { type RequestMetrics, requestMetrics } from './request-metrics';
+import { type RequestLog, requestLogging } from './request-log';
 import { CHAT_CONFIG_METHODS, WRITE_MEDIA_TYPES } from './routes';
 
 // Answer 503 this long before the Lambda deadline rather than be cut off without a response.
@@ -31,9 +28,8 @@ const TIMEOUT_EARLY_MS = 500;
 
 export interface ChatConfigHandlerDependencies {
   readonly store: SessionStore;
-  readonly logger: Logger;
-  /** Where each request's metrics go: one EMF document once it is answered. */
-  readonly metrics: RequestMetrics;
+  /** Where each request's line goes once it is answered: its audit or error, its ids, its calls, its metrics. */
+  readonly log: RequestLog;
   /** Opens an X-Ray subsegment per invocation when given (and tracing is on, as it is only in Lambda). */
   readonly tracer?: Tracer | undefined;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). @default false */
@@ -51,8 +47,7 @@ export interface ChatConfigHandlerDependencies {
  */
 export const createChatConfigHandler = ({
   store,
-  logger,
-  metrics,
+  log,
   tracer,
   requireIfMatch = false,
   requireIdempotencyKey = false,
@@ -60,7 +55,7 @@ export const createChatConfigHandler = ({
 }: ChatConfigHandlerDependencies) => {
   const operations = chatConfigOperations({
     store,
-    audit: logger,
+    audit: log,
     requireIfMatch,
     requireIdempotencyKey,
     idempotentWrites: idempotentWrites(idempotencyRecords),
@@ -74,23 +69,21 @@ export const createChatConfigHandler = ({
     })
       // Responses are never recorded in traces: they hold config values.
       .use(tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : [])
-      .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-      // After-hooks run in reverse: the outcome is counted once problemDetails has made the response.
-      .use(requestMetrics(metrics))
-      .use(problemDetails({ log: logger, problems: CHAT_CONFIG_PROBLEMS }))
+      // After-hooks run in reverse: the request's line is printed once problemDetails has made the response.
+      .use(requestLogging(log))
+      .use(problemDetails({ log, problems: CHAT_CONFIG_PROBLEMS }))
       .use(httpHeaderNormalizer())
       .before(({ event, context }) => {
         const method = methodOf(event);
         // Resolved anew for each request, whatever context object it comes with.
-        Object.assign(context, { method, resolved: undefined });
-        logger.appendKeys({ requestId: requestIdOf(event) });
+        Object.assign(context, { method, callerId: undefined, resolved: undefined });
         if (headerValueBytesOf(event) > MAX_HEADER_VALUE_BYTES) {
           throw new RequestHeaderFieldsTooLargeError(MAX_HEADER_VALUE_BYTES);
         }
         // Before anything else: a request without a verified caller learns nothing, not even which methods exist.
-        // Every line logged for the request then names the caller, the 404s of probing included.
+        // The request's line then names the caller, the 404s of probing included.
         const callerId = callerOf(event);
-        logger.appendKeys({ callerId });
+        context.callerId = callerId;
         // Before the body is looked at: an unsupported method is a 405 whatever it sent.
         const operation = operations[method];
         if (operation === undefined) throw new MethodNotAllowedError(method, CHAT_CONFIG_METHODS);

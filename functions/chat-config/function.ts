@@ -1,5 +1,4 @@
 import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import {
   createDocumentClient,
@@ -11,7 +10,7 @@ import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/sess
 import { createChatConfigHandler } from './create-handler';
 import { idempotencyRecordsOn } from './idempotent-writes';
 import { SERVICE_NAME } from './metrics';
-import { RequestMetrics } from './request-metrics';
+import { RequestLog } from './request-log';
 
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
 // (Powertools' getter trims, and an empty name is as missing as an absent one.)
@@ -34,16 +33,15 @@ if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ??
 
 /** The function's `service` in its logs, metrics and traces. */
 export const serviceName = getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: SERVICE_NAME });
-const logger = new Logger({ serviceName });
 // Without a namespace, Powertools would put the metrics in "default_namespace", where no dashboard looks.
 const namespace = required(
   'POWERTOOLS_METRICS_NAMESPACE',
   "the CloudWatch namespace of the function's metrics, which its dashboard reads",
 );
-const metrics = new RequestMetrics({
+const log = new RequestLog({
   namespace,
   serviceName,
-  disabled: getBooleanFromEnv({ key: 'POWERTOOLS_METRICS_DISABLED', defaultValue: false }),
+  metricsDisabled: getBooleanFromEnv({ key: 'POWERTOOLS_METRICS_DISABLED', defaultValue: false }),
 });
 // Whether writes must name the version they replace (If-Match), or get 428: "true" or "false", anything else fails
 // the cold start.
@@ -72,13 +70,12 @@ export const chatConfigHandler = (tracer?: Tracer) => {
   const store = withNotFoundFloor(
     new DynamoDbSessionStore(createDocumentClient(clientOptions), tableName, {
       ownerAttribute,
-      onCall: metrics.storeCall,
+      onCall: log.storeCall,
     }),
   );
   return createChatConfigHandler({
     store,
-    logger,
-    metrics,
+    log,
     tracer,
     requireIfMatch,
     requireIdempotencyKey,

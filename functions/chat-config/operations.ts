@@ -54,6 +54,8 @@ export type Operation = (request: OperationRequest) => Promise<ApiGatewayResult>
 export interface ChatConfigContext extends Context {
   /** The request's method: known first, so that even a request refused early is counted by it. */
   method?: string | undefined;
+  /** The verified caller, as soon as it is known: the request's line names it. */
+  callerId?: string | undefined;
   /** The verified caller and the operation for the method: known before the body is read. */
   resolved?: { readonly callerId: string; readonly operation: Operation } | undefined;
 }

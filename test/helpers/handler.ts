@@ -1,9 +1,8 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { createChatConfigHandler } from '../../functions/chat-config/create-handler';
-import { RequestMetrics } from '../../functions/chat-config/request-metrics';
+import { RequestLog } from '../../functions/chat-config/request-log';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import { createTestTable, idempotencyRecordsAt, type TestTable } from './dynamodb';
 import { createContext, invokeOptions, TEST_CALLER } from './events';
@@ -19,14 +18,13 @@ export interface TestResponse {
 /** The namespace of the metrics tests read. */
 export const TEST_METRICS_NAMESPACE = 'ChatConfigTest';
 
-/** Metrics as the function builds them, printing their EMF lines unless `quiet`. */
-export const testMetrics = ({ quiet }: { quiet: boolean }): RequestMetrics =>
-  new RequestMetrics({ namespace: TEST_METRICS_NAMESPACE, serviceName: 'chat-config', disabled: quiet });
+/** The request log as the function builds it, printing each request's line unless `quiet`. */
+export const testRequestLog = ({ quiet }: { quiet: boolean }): RequestLog =>
+  new RequestLog({ namespace: TEST_METRICS_NAMESPACE, serviceName: 'chat-config', silent: quiet });
 
 /** What a test handler may be given besides its store. */
 export interface TestHandlerOptions {
-  readonly logger?: Logger;
-  readonly metrics?: RequestMetrics;
+  readonly log?: RequestLog;
   readonly requireIfMatch?: boolean;
   readonly requireIdempotencyKey?: boolean;
   /** @default - records on the run's idempotency table */
@@ -39,8 +37,7 @@ export interface TestHandlerOptions {
 export const testChatConfigHandler = (
   store: SessionStore,
   {
-    logger = new Logger({ logLevel: 'SILENT' }),
-    metrics = testMetrics({ quiet: true }),
+    log = testRequestLog({ quiet: true }),
     requireIfMatch = false,
     requireIdempotencyKey = false,
     idempotencyRecords = idempotencyRecordsAt(),
@@ -48,8 +45,7 @@ export const testChatConfigHandler = (
 ) =>
   createChatConfigHandler({
     store,
-    logger,
-    metrics,
+    log,
     requireIfMatch,
     requireIdempotencyKey,
     idempotencyRecords,

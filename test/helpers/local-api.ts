@@ -13,7 +13,7 @@ export const testAuthorizer = async (): Promise<JwtAuthorizer> => (await testIss
 /**
  * A local API serving the handler on `store`, as `npm start` serves it, on a free port of 127.0.0.1: every route
  * checks tokens of the test issuer (see `bearer`), unless `authorizer` is false (a misconfigured route). The handler
- * logs nothing unless given a `logger`.
+ * logs nothing unless given a `log`.
  */
 export const serveLocalApi = async (
   store: SessionStore,

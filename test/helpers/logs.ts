@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, expect, jest } from '@jest/globals';
+import { RequestLog } from '../../functions/chat-config/request-log';
 
 /**
  * Stands for a secret in a config value: the reliability suites put it in every config value they send, where it may
@@ -40,7 +40,7 @@ export const captureLogs = (): CapturedLogs => {
 /**
  * For a test file that sends `SENTINEL` in config values: captures everything it logs, from its first `beforeAll` to
  * its last `afterAll`, with whole events asked for (`POWERTOOLS_LOGGER_LOG_EVENT`, which the handler must ignore).
- * Log through `verboseLogger()` for every line there is.
+ * Log through `verboseLog()` for every line there is.
  */
 export const useSentinelLogs = () => {
   let logs: CapturedLogs | undefined;
@@ -64,8 +64,9 @@ export const useSentinelLogs = () => {
   };
 };
 
-/** The function's logger at its most verbose level. */
-export const verboseLogger = (): Logger => new Logger({ serviceName: 'chat-config', logLevel: 'DEBUG' });
+/** The function's request log, printing every line. */
+export const verboseLog = (): RequestLog =>
+  new RequestLog({ namespace: 'ChatConfigTest', serviceName: 'chat-config' });
 
 /** One metric of an EMF line, as CloudWatch reads it. */
 export interface EmfMetric {

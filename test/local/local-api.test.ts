@@ -13,6 +13,7 @@ import {
   type TestTable,
 } from '../helpers/dynamodb';
 import { testAuthorizer } from '../helpers/local-api';
+import { type CapturedLogs, captureLogs } from '../helpers/logs';
 import { bearer } from '../helpers/tokens';
 
 let table: TestTable;
@@ -20,6 +21,7 @@ let records: IdempotencyTestTable;
 let server: Server;
 let baseUrl: string;
 let authorization: string;
+let logs: CapturedLogs;
 
 beforeAll(async () => {
   [table, records] = await Promise.all([createTestTable(), createIdempotencyTestTable()]);
@@ -27,9 +29,9 @@ beforeAll(async () => {
   process.env.TABLE_NAME = table.tableName;
   process.env.IDEMPOTENCY_TABLE_NAME = records.tableName;
   process.env.DYNAMODB_ENDPOINT = table.endpoint;
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'ChatConfigTest';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  // The entry prints a line per request whatever its settings: kept off the test run's console.
+  logs = captureLogs();
   const { handler } = await import('../../functions/chat-config/handler');
   authorization = await bearer('alice');
   server = createLocalHttpApi({
@@ -41,6 +43,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  logs.restore();
   server.close();
   await Promise.all([table.drop(), records.drop()]);
 });

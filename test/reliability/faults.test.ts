@@ -11,7 +11,7 @@ import { createHttpApiEvent } from '../helpers/events';
 import { type DynamoDbProxy, REFUSING_ENDPOINT, startDynamoDbProxy } from '../helpers/fake-dynamodb';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { SENTINEL, useSentinelLogs, verboseLogger } from '../helpers/logs';
+import { SENTINEL, useSentinelLogs, verboseLog } from '../helpers/logs';
 import {
   auditFigures,
   auditWriter,
@@ -36,7 +36,7 @@ const figures: string[] = [];
 const every503Ms: number[] = [];
 
 const handlerOn = (endpoint: string, tableName: string) =>
-  createTestHandler(storeAt(endpoint, tableName), { logger: verboseLogger() });
+  createTestHandler(storeAt(endpoint, tableName), { log: verboseLog() });
 
 const timed = async (request: Promise<TestResponse>) => {
   const started = performance.now();

@@ -7,7 +7,7 @@ import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../helpers/events';
 import { printFigure } from '../helpers/figures';
 import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { useSentinelLogs, verboseLogger } from '../helpers/logs';
+import { useSentinelLogs, verboseLog } from '../helpers/logs';
 import { openApiViolations } from '../helpers/openapi';
 import { specViolations } from './config-spec';
 import { type ConditionChoice, FUZZ_SESSIONS, type FuzzRequest, fuzzRequest } from './fuzz-requests';
@@ -47,7 +47,7 @@ beforeAll(async () => {
       await table.put({ ...item, sessionId: laneSession(String(item.sessionId), lane) });
     for (const id of SESSION_IDS) held.set(laneSession(id, lane), await table.getRaw(laneSession(id, lane)));
   }
-  invoke = createTestHandler(table.store, { logger: verboseLogger() });
+  invoke = createTestHandler(table.store, { log: verboseLog() });
 });
 afterAll(async () => table.drop());
 

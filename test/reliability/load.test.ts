@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { printFigure } from '../helpers/figures';
 import { serveLocalApi } from '../helpers/local-api';
-import { SENTINEL, useSentinelLogs } from '../helpers/logs';
+import { SENTINEL, useSentinelLogs, verboseLog } from '../helpers/logs';
 import { bearer } from '../helpers/tokens';
 import type { LoadPlan, LoadResult } from './load-generator';
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
       configVersion: SEEDED_VERSION,
     });
   }
-  api = await serveLocalApi(table.store, { logger: new Logger({ serviceName: 'chat-config' }) });
+  api = await serveLocalApi(table.store, { log: verboseLog() });
 });
 afterAll(async () => {
   api.close();

@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { RequestLog } from '../../../functions/chat-config/request-log';
 import { createTestTable, storeAt, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent } from '../../helpers/events';
 import { REFUSING_ENDPOINT } from '../../helpers/fake-dynamodb';
-import { createTestHandler } from '../../helpers/handler';
+import { createTestHandler, testRequestLog } from '../../helpers/handler';
 import { type CapturedLogs, captureLogs } from '../../helpers/logs';
 
 // A value that stands for a secret in a system prompt: it may reach DynamoDB, never a log line.
@@ -11,7 +11,7 @@ const SECRET = 'sk-sentinel-6d1f0c';
 
 let table: TestTable;
 let logs: CapturedLogs;
-let logger: Logger;
+let log: RequestLog;
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -26,7 +26,7 @@ beforeEach(async () => {
   // Asked to log whole events, as an operator might by mistake: the handler must still keep bodies out.
   process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
   logs = captureLogs();
-  logger = new Logger({ serviceName: 'chat-config', logLevel: 'DEBUG' });
+  log = testRequestLog({ quiet: false });
 });
 afterEach(() => {
   logs.restore();
@@ -36,7 +36,7 @@ afterEach(() => {
 describe('audit log', () => {
   it('writes one JSON line per update with the session, the caller, the changed field names, the version and request ids', async () => {
     // GIVEN
-    const invoke = createTestHandler(table.store, { logger });
+    const invoke = createTestHandler(table.store, { log });
     const event = createHttpApiEvent({
       body: { config: { system_prompt: SECRET, temperature: 1, model: 'gpt-4' } },
     });
@@ -46,7 +46,8 @@ describe('audit log', () => {
 
     // THEN
     expect(response.statusCode).toBe(200);
-    const audit = logs.lines().filter((line) => line.message === 'Chat configuration updated');
+    // The request's one line: its audit and its metrics together.
+    const audit = logs.lines();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       level: 'INFO',
@@ -55,15 +56,18 @@ describe('audit log', () => {
       callerId: 'alice',
       changedFields: ['model', 'system_prompt'],
       version: 1,
+      message: 'Chat configuration updated',
       requestId: event.requestContext.requestId,
       function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      status: 200,
+      ConfigUpdates: 1,
     });
   });
 });
 
 describe('the caller in the logs', () => {
   it('names the verified caller on every line of a request, the rejections included, and only for that request', async () => {
-    const invoke = createTestHandler(table.store, { logger });
+    const invoke = createTestHandler(table.store, { log });
 
     const probe = await invoke(createHttpApiEvent({ caller: 'mallory', body: { config: { model: 'x' } } }));
     const anonymous = await invoke(createHttpApiEvent({ caller: null, body: { config: { model: 'x' } } }));
@@ -79,7 +83,7 @@ describe('the caller in the logs', () => {
 
 describe('audit log of a patch', () => {
   it('writes one JSON line per patch with the session, the caller, the names the patch set or removed, and the version', async () => {
-    const invoke = createTestHandler(table.store, { logger });
+    const invoke = createTestHandler(table.store, { log });
 
     const response = await invoke(
       createHttpApiEvent({
@@ -162,7 +166,7 @@ describe('config values never reach the logs', () => {
       }),
     ],
   ])('logs no config value on %s', async (_, status, event) => {
-    const invoke = createTestHandler(table.store, { logger });
+    const invoke = createTestHandler(table.store, { log });
 
     expect((await invoke(event)).statusCode).toBe(status);
     expect(logs.lines().length).toBeGreaterThan(0);
@@ -179,7 +183,7 @@ describe('config values never reach the logs', () => {
       ownerId: 'alice',
       config: { system_prompt: SECRET, model: SECRET },
     });
-    const invoke = createTestHandler(table.store, { logger });
+    const invoke = createTestHandler(table.store, { log });
 
     expect((await invoke(createHttpApiEvent({ method: 'GET', headers }))).statusCode).toBe(status);
     // (A successful read logs nothing at all; a 412 logs its rejection.)
@@ -187,7 +191,7 @@ describe('config values never reach the logs', () => {
   });
 
   it('logs the failure but no config value when DynamoDB fails (500)', async () => {
-    const invoke = createTestHandler(storeAt(table.endpoint, 'no-such-table'), { logger });
+    const invoke = createTestHandler(storeAt(table.endpoint, 'no-such-table'), { log });
 
     const response = await invoke(createHttpApiEvent({ body: secretBody }));
 
@@ -207,7 +211,7 @@ describe('config values never reach the logs', () => {
 
   it('logs the failure but no config value when DynamoDB is unreachable (503)', async () => {
     const store = storeAt(REFUSING_ENDPOINT, 't');
-    const invoke = createTestHandler(store, { logger });
+    const invoke = createTestHandler(store, { log });
 
     const response = await invoke(createHttpApiEvent({ body: secretBody }));
 

@@ -5,20 +5,25 @@ import {
   outcomeOf,
   validationFieldOf,
 } from '../../../functions/chat-config/metrics';
-import type { RequestMetrics } from '../../../functions/chat-config/request-metrics';
+import type { RequestLog } from '../../../functions/chat-config/request-log';
 import { createTestTable, storeAt, type TestTable } from '../../helpers/dynamodb';
 import { createHttpApiEvent, type TestRequest } from '../../helpers/events';
 import { type DynamoDbProxy, startDynamoDbProxy, startSilentEndpoint } from '../../helpers/fake-dynamodb';
-import { createTestHandler, storedSession, TEST_METRICS_NAMESPACE, testMetrics } from '../../helpers/handler';
+import {
+  createTestHandler,
+  storedSession,
+  TEST_METRICS_NAMESPACE,
+  testRequestLog,
+} from '../../helpers/handler';
 import { type CapturedLogs, captureLogs, emfMetricsOf, SENTINEL } from '../../helpers/logs';
 
 let table: TestTable;
 let logs: CapturedLogs;
-let metrics: RequestMetrics;
+let log: RequestLog;
 
 /** The handler on `endpoint` (this file's table unless given), with printing metrics and the store's latency. */
 const handlerOn = (endpoint = table.endpoint, tableName = table.tableName) =>
-  createTestHandler(storeAt(endpoint, tableName, { onCall: metrics.storeCall }), { metrics });
+  createTestHandler(storeAt(endpoint, tableName, { onCall: log.storeCall }), { log });
 
 /** Sends one request (with `timeoutMs` of Lambda time left) and gives the EMF metrics it printed, by name. */
 const emitted = async (request: TestRequest, invoke = handlerOn(), timeoutMs?: number) => {
@@ -33,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => table.drop());
 beforeEach(async () => {
   await table.put(storedSession({ config: { model: 'gpt-4', temperature: 1 } }));
-  metrics = testMetrics({ quiet: false });
+  log = testRequestLog({ quiet: false });
   logs = captureLogs();
 });
 afterEach(() => {
@@ -66,7 +71,8 @@ describe('the metrics of a request (EMF)', () => {
 
   it("prints an update as one line: its count, its DynamoDB call's latency, its ids and its calls in order", async () => {
     // GIVEN the trace Lambda gives the invocation
-    process.env._X_AMZN_TRACE_ID = 'Root=1-6751a2b3-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=0';
+    process.env._X_AMZN_TRACE_ID =
+      'Root=1-6751a2b3-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=0';
     try {
       // WHEN
       const { response } = await emitted({ body: { config: { model: 'gpt-4o' } } });
@@ -116,7 +122,7 @@ describe('the metrics of a request (EMF)', () => {
     // As Lambda starts an on-demand environment: a provisioned one starts ahead of any request.
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
     try {
-      metrics = testMetrics({ quiet: false });
+      log = testRequestLog({ quiet: false });
     } finally {
       delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
     }
