@@ -30,9 +30,10 @@ const timed = (args: string[], env: NodeJS.ProcessEnv) => {
   return { ms, stdout: child.stdout };
 };
 
+/** Each bundle with its environment; `node -e 0` runs with `bareEnv`. */
 export const measureColdInit = (
-  bundles: Record<string, string>,
-  env: NodeJS.ProcessEnv,
+  bundles: Record<string, { readonly file: string; readonly env: NodeJS.ProcessEnv }>,
+  bareEnv: NodeJS.ProcessEnv,
   rounds: number,
 ): ColdInitResult => {
   const names = Object.keys(bundles);
@@ -43,10 +44,13 @@ export const measureColdInit = (
   for (let round = -1; round < rounds; round += 1) {
     const times: Record<string, number> = {};
     for (const name of rotated(['node -e 0', ...names], Math.max(round, 0))) {
-      const file = bundles[name];
-      const { ms, stdout } = timed(file === undefined ? ['-e', '0'] : ['-e', IMPORT_AND_REPORT, file], env);
+      const bundle = bundles[name];
+      const { ms, stdout } = timed(
+        bundle === undefined ? ['-e', '0'] : ['-e', IMPORT_AND_REPORT, bundle.file],
+        bundle?.env ?? bareEnv,
+      );
       times[name] = ms;
-      if (round >= 0 && file !== undefined) peakRssBytes[name]?.push(Number(stdout) * 1024);
+      if (round >= 0 && bundle !== undefined) peakRssBytes[name]?.push(Number(stdout) * 1024);
     }
     if (round < 0) continue;
     const bare = times['node -e 0'] ?? Number.NaN;

@@ -60,7 +60,8 @@ export const measureCost = async ({
   console.log('Building floor, peer and ours (npm run synth)…');
   const { bundles, functionEnvironment, oursOverFloor } = await buildBundles(workDir);
   const files = Object.fromEntries(BUNDLE_NAMES.map((name) => [name, bundles[name].file]));
-  // What Lambda gives the function, for every bundle alike: the template's variables, and its own.
+  // What Lambda gives the function, for every bundle alike: the template's variables (the metrics' namespace among
+  // them), and its own.
   const lambdaEnv = {
     PATH: process.env.PATH,
     ...LOCAL_AWS_ENV,
@@ -76,10 +77,16 @@ export const measureCost = async ({
     // invocation's trace header is set by bench/lambda.ts.)
     LAMBDA_TASK_ROOT: '/var/task',
   };
+  // The peer is a traced function, whatever ours' template says of its own tracing: its Tracer is on, as Powertools
+  // turns it on in Lambda unless told otherwise.
+  const envOf = (name: BundleName): NodeJS.ProcessEnv =>
+    name === 'peer' ? { ...lambdaEnv, POWERTOOLS_TRACE_ENABLED: 'true' } : lambdaEnv;
+  const asRun = (env: (name: BundleName) => NodeJS.ProcessEnv) =>
+    Object.fromEntries(BUNDLE_NAMES.map((name) => [name, { file: bundles[name].file, env: env(name) }]));
 
   // Twice the rounds: a process start is noisier than a warm loop, and a round takes well under a second.
   console.log(`Cold init: ${settings.coldRounds} rounds of 4 processes…`);
-  const coldInit = measureColdInit(files, lambdaEnv, settings.coldRounds);
+  const coldInit = measureColdInit(asRun(envOf), lambdaEnv, settings.coldRounds);
 
   console.log(
     `Warm CPU: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
