@@ -1,7 +1,8 @@
 /**
  * The cost part of `npm run bench`: builds floor, peer and ours (bench/bundles.ts) and measures, each the median of
- * rounds that alternate the bundles, their size, their cold init, their CPU per warm invocation, and ours' throughput
- * against a raw `UpdateCommand` on DynamoDB Local; and each ratio against its target.
+ * rounds that alternate the bundles, their size, their cold init, their CPU per warm invocation (each bundle in a
+ * process of its own), and ours' throughput against a raw `UpdateCommand` on DynamoDB Local; and each ratio against its
+ * target.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import { measureColdInit } from './cold-init';
 import { format, isMet, markdownTable, type Ratio, ratioCell } from './report';
 import { median, medians, pairedRatio } from './stats';
 import type { ThroughputInput, ThroughputResult } from './throughput';
-import type { WarmCpuInput, WarmCpuResult } from './warm-cpu';
+import { measureWarmCpu, type StartChild } from './warm-cpu-rounds';
 import { worstBodiesResults, worstBodiesTable } from './worst-bodies';
 import type { WorstTimeInput, WorstTimeResult } from './worst-time';
 
@@ -36,7 +37,7 @@ export interface CostRun {
   readonly settings: CostSettings;
   /** Where the bundles are built. */
   readonly workDir: string;
-  /** A folder where the warm CPU process writes a `--cpu-prof` profile. */
+  /** A folder where each warm CPU process writes a `--cpu-prof` profile. */
   readonly cpuProfileDir: string | undefined;
   /** Runs a bench script in a child process with `env`, and returns what it sends back. */
   readonly runChild: <T>(
@@ -45,6 +46,8 @@ export interface CostRun {
     env: NodeJS.ProcessEnv,
     execArgv?: string[],
   ) => Promise<T>;
+  /** Starts a bench script in a child process with `env`, which answers each message it is sent. */
+  readonly startChild: StartChild;
   /** The run's DynamoDB Local, started on first use. */
   readonly dynamoDbEndpoint: () => Promise<string>;
 }
@@ -55,11 +58,11 @@ export const measureCost = async ({
   workDir,
   cpuProfileDir,
   runChild,
+  startChild,
   dynamoDbEndpoint,
 }: CostRun): Promise<{ results: Record<string, unknown>; printed: string }> => {
   console.log('Building floor, peer and ours (npm run synth)…');
   const { bundles, functionEnvironment, oursOverFloor } = await buildBundles(workDir);
-  const files = Object.fromEntries(BUNDLE_NAMES.map((name) => [name, bundles[name].file]));
   // What Lambda gives the function, for every bundle alike: the template's variables (the metrics' namespace among
   // them), and its own.
   const lambdaEnv = {
@@ -91,18 +94,15 @@ export const measureCost = async ({
   console.log(
     `Warm CPU: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
   );
-  const warmCpu = await runChild<WarmCpuResult>(
-    'warm-cpu.ts',
-    {
-      bundles: files,
-      eventFile: EVENT_FILE,
-      rounds: settings.rounds,
-      invocationsPerRound: settings.invocationsPerRound,
-      warmUpInvocations: settings.warmUpInvocations,
-    } satisfies WarmCpuInput,
-    lambdaEnv,
-    cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
-  );
+  const warmCpu = await measureWarmCpu({
+    startChild,
+    bundles: asRun(envOf),
+    eventFile: EVENT_FILE,
+    rounds: settings.rounds,
+    invocationsPerRound: settings.invocationsPerRound,
+    warmUpInvocations: settings.warmUpInvocations,
+    cpuProfileDir,
+  });
 
   console.log(
     `Worst bodies: ${settings.rounds} rounds of ${settings.worstBodyInvocations} invocations per body…`,
@@ -224,7 +224,11 @@ export const measureCost = async ({
       medianBareNodeMs: median(coldInit.bareNodeMs),
       rounds: coldInit,
     },
-    warmCpu: { medianMicroseconds: warm, rounds: warmCpu.microsecondsPerInvocation },
+    warmCpu: {
+      medianMicroseconds: warm,
+      rounds: warmCpu.microsecondsPerInvocation,
+      requests: warmCpu.requests,
+    },
     worstBodies: worstBodiesResults(worst),
     throughput,
     ratios: Object.values(ratios).map((ratio) => ({ ...ratio, met: isMet(ratio) })),

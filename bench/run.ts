@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <part>…] [--record]`: runs the bench's parts, all of them unless some are named.
- * - cost (bench/cost.ts): floor, peer and ours built, and their size, cold init, CPU per warm invocation, and ours'
- *   throughput against a raw `UpdateCommand` on DynamoDB Local, each against its target;
+ * - cost (bench/cost.ts): floor, peer and ours built, and their size, cold init, CPU per warm invocation (each in a
+ *   process of its own), and ours' throughput against a raw `UpdateCommand` on DynamoDB Local, each against its
+ *   target;
  * - oracle (bench/oracle.ts): whether the time of a 404 tells another user's session from no session.
  *
  * Prints each part's tables, and writes the results to bench/results.local.json (ignored by git), or with
@@ -16,10 +17,10 @@
  * - BENCH_ORACLE_PROBES: oracle probes of each case and method (300);
  * - BENCH_ORACLE_WARM_UP: unrecorded oracle rounds first (100);
  * - BENCH_RESULTS_FILE: where the results go, whether recorded or not;
- * - BENCH_CPU_PROF_DIR: a folder where the warm CPU process writes a `--cpu-prof` profile.
+ * - BENCH_CPU_PROF_DIR: a folder where each warm CPU process writes a `--cpu-prof` profile, in `<bundle>/`.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
+import { type ChildProcess, fork, type Serializable } from 'node:child_process';
+import { on, once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local'
 import { measureCost } from './cost';
 import { measureOracle, ORACLE_DEFAULTS, oracleTable } from './oracle';
 import { commit, machine, resultsFileOf } from './report';
+import type { BenchChild } from './warm-cpu-rounds';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const PARTS = ['cost', 'oracle'] as const;
@@ -93,13 +95,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Runs a bench script in a child process with `env`, and returns what it sends back. */
-const runChild = async <T>(
-  script: string,
-  input: unknown,
-  env: NodeJS.ProcessEnv,
-  execArgv: string[] = [],
-) => {
+/** Forks a bench script with its input in argv[2] and `env`, run by tsx with `execArgv`. */
+const forkChild = (script: string, input: unknown, env: NodeJS.ProcessEnv, execArgv: string[]) => {
   const child = fork(join(projectRoot, 'bench', script), [JSON.stringify(input)], {
     cwd: projectRoot,
     env,
@@ -108,6 +105,17 @@ const runChild = async <T>(
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   running.add(child);
+  return child;
+};
+
+/** Runs a bench script in a child process with `env`, and returns what it sends back. */
+const runChild = async <T>(
+  script: string,
+  input: unknown,
+  env: NodeJS.ProcessEnv,
+  execArgv: string[] = [],
+) => {
+  const child = forkChild(script, input, env, execArgv);
   const messages: T[] = [];
   child.on('message', (message) => messages.push(message as T));
   const [code] = await once(child, 'exit');
@@ -115,6 +123,39 @@ const runChild = async <T>(
   const [message] = messages;
   if (code !== 0 || message === undefined) throw new Error(`bench/${script} failed (exit code ${code})`);
   return message;
+};
+
+/** Starts a bench script that answers each message it is sent, once it has said it is ready. */
+const startChild = async (
+  script: string,
+  input: unknown,
+  env: NodeJS.ProcessEnv,
+  execArgv: string[] = [],
+): Promise<BenchChild> => {
+  const child = forkChild(script, input, env, execArgv);
+  const exit = once(child, 'exit').then(([code]) => {
+    running.delete(child);
+    return code as number | null;
+  });
+  const messages = on(child, 'message', { close: ['exit'] });
+  const next = async () => {
+    const { value, done } = await messages.next();
+    if (done) throw new Error(`bench/${script} exited (exit code ${await exit}) before it answered`);
+    return (value as unknown[])[0];
+  };
+  await next();
+  return {
+    ask: async <T>(message: unknown) => {
+      await new Promise<void>((sent, failed) =>
+        child.send(message as Serializable, (error) => (error ? failed(error) : sent())),
+      );
+      return (await next()) as T;
+    },
+    exited: async () => {
+      const code = await exit;
+      if (code !== 0) throw new Error(`bench/${script} failed (exit code ${code})`);
+    },
+  };
 };
 
 /** One DynamoDB Local for the parts that need it, started when the first one does. */
@@ -139,6 +180,7 @@ try {
       workDir,
       cpuProfileDir,
       runChild,
+      startChild,
       dynamoDbEndpoint,
     });
     // At the top of the file, where they were before the bench had parts.

@@ -1,29 +1,35 @@
 /**
- * Child process of `npm run bench`: CPU per invocation, in this one process, of bundles handling the same event, with
- * the SDK's network replaced by the canned transport. Rounds alternate the bundles, so that drift hits each alike.
- * Input: a JSON `WarmCpuInput` in argv[2]. Output: a `WarmCpuResult` sent to the parent.
+ * Child process of `npm run bench`: one bundle, in a process of its own, handling the sample event as often as the
+ * parent asks (bench/warm-cpu-rounds.ts), and the CPU time this process spent per invocation. A process of its own:
+ * what a bundle installs for the whole process (the X-Ray SDK's async hooks run on every promise) costs it alone.
+ * The SDK's network is replaced by the canned transport.
+ *
+ * Input: a JSON `WarmCpuInput` in argv[2]. It sends `{ ready: true }` once the bundle is loaded, then answers each
+ * `WarmCpuRequest` in turn; after `finish`, it exits.
  */
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaContext } from '../local/http-api';
 import { installCannedDynamoDbTransport } from './canned-dynamodb-transport';
-import { type Handler, importHandler } from './lambda';
-import { medians, rotated } from './stats';
+import { importHandler } from './lambda';
 
 export interface WarmCpuInput {
-  /** Bundle files by name. */
-  readonly bundles: Record<string, string>;
+  readonly bundle: string;
   readonly eventFile: string;
-  readonly rounds: number;
-  readonly invocationsPerRound: number;
-  readonly warmUpInvocations: number;
 }
 
-export interface WarmCpuResult {
-  /** CPU time (user + system) per invocation, µs: each round's, by bundle. */
-  readonly microsecondsPerInvocation: Record<string, number[]>;
-  /** Each bundle's median. */
-  readonly median: Record<string, number>;
+/** Run `invocations` more and answer a `WarmCpuBatch`; or answer a `WarmCpuFinish` and exit. */
+export type WarmCpuRequest = { readonly invocations: number } | { readonly finish: true };
+
+export interface WarmCpuBatch {
+  /** CPU time (user + system) of this process per invocation, µs. */
+  readonly microsecondsPerInvocation: number;
+}
+
+export interface WarmCpuFinish {
+  readonly invocations: number;
+  /** The requests the canned transport answered, by `X-Amz-Target`: as many UpdateItem as invocations. */
+  readonly requests: Record<string, number>;
 }
 
 const input = JSON.parse(process.argv[2] ?? '{}') as WarmCpuInput;
@@ -31,48 +37,46 @@ const transport = installCannedDynamoDbTransport();
 const event = JSON.parse(readFileSync(input.eventFile, 'utf8')) as APIGatewayProxyEventV2;
 // One context for all: a deadline far away, as for a function well inside its timeout.
 const context = lambdaContext(3_600_000);
+const handler = await importHandler(input.bundle);
+let invocations = 0;
 
-const handlers: Record<string, Handler> = {};
-for (const [name, file] of Object.entries(input.bundles)) {
-  handlers[name] = await importHandler(file);
-}
-
-/** Invokes `handler` on each event (a fresh copy each: Middy's body parser writes into the event). */
-const invoke = async (name: string, events: readonly APIGatewayProxyEventV2[]) => {
-  const handler = handlers[name] as Handler;
-  for (const event of events) {
-    const result = await handler(event, context);
+/** Invokes the handler `count` times, one after the other, each on a fresh copy of the event (Middy writes into it). */
+const batch = async (count: number): Promise<WarmCpuBatch> => {
+  const events = Array.from({ length: count }, () => structuredClone(event));
+  const before = process.cpuUsage();
+  for (const copy of events) {
+    const result = await handler(copy, context);
     if (result.statusCode !== 200) {
-      throw new Error(`${name} answered ${result.statusCode} on the canned transport: ${result.body}`);
+      throw new Error(
+        `${input.bundle} answered ${result.statusCode} on the canned transport: ${result.body}`,
+      );
     }
   }
+  const { user, system } = process.cpuUsage(before);
+  invocations += count;
+  return { microsecondsPerInvocation: (user + system) / count };
 };
 
-const copies = (count: number) => Array.from({ length: count }, () => structuredClone(event));
-
-const names = Object.keys(handlers);
-for (const name of names) await invoke(name, copies(input.warmUpInvocations));
-
-const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-for (let round = 0; round < input.rounds; round += 1) {
-  for (const name of rotated(names, round)) {
-    const events = copies(input.invocationsPerRound);
-    const before = process.cpuUsage();
-    await invoke(name, events);
-    const { user, system } = process.cpuUsage(before);
-    samples[name]?.push((user + system) / input.invocationsPerRound);
+const finish = (): WarmCpuFinish => {
+  const requests = Object.fromEntries(transport.counts);
+  if (requests['DynamoDB_20120810.UpdateItem'] !== invocations || Object.keys(requests).length !== 1) {
+    throw new Error(
+      `Expected ${invocations} UpdateItem requests and nothing else, got ${JSON.stringify(requests)}`,
+    );
   }
-}
-
-const expected = names.length * (input.warmUpInvocations + input.rounds * input.invocationsPerRound);
-const requests = Object.fromEntries(transport.counts);
-if (requests['DynamoDB_20120810.UpdateItem'] !== expected || Object.keys(requests).length !== 1) {
-  throw new Error(
-    `Expected ${expected} UpdateItem requests and nothing else, got ${JSON.stringify(requests)}`,
-  );
-}
-const result: WarmCpuResult = {
-  microsecondsPerInvocation: samples,
-  median: medians(samples),
+  return { invocations, requests };
 };
-process.send?.(result);
+
+// One request at a time, in the order sent; a failure ends the process, which the parent sees.
+let previous = Promise.resolve();
+process.on('message', (request: WarmCpuRequest) => {
+  previous = previous.then(async () => {
+    if ('finish' in request) {
+      // Exits once the answer is sent: the keep-alive sockets and the SDK's timers need not be waited for.
+      process.send?.(finish(), () => process.exit(0));
+      return;
+    }
+    process.send?.(await batch(request.invocations));
+  });
+});
+process.send?.({ ready: true });

@@ -1,8 +1,8 @@
 /**
  * `npm run bench` in miniature: a few rounds of each measure, to prove that it builds the three bundles, that each
- * answers the sample event as it should on the canned transport and on DynamoDB Local, that it records every
- * ratio, and that the oracle probes every method on every case. No figure is checked here: speed lives in
- * `npm run bench`, whose numbers never fail a build.
+ * answers the sample event as it should on the canned transport, in a process of its own, and ours on DynamoDB Local,
+ * that it records every ratio, and that the oracle probes every method on every case. No figure is checked here:
+ * speed lives in `npm run bench`, whose numbers never fail a build.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,11 @@ interface Results {
   bundles: Record<string, { bytes: number; gzipBytes: number }>;
   oursOverFloor: { source: string; bytes: number }[];
   coldInit: { medianNetMs: Record<string, number>; medianPeakRssBytes: Record<string, number> };
-  warmCpu: { medianMicroseconds: Record<string, number> };
+  warmCpu: {
+    medianMicroseconds: Record<string, number>;
+    rounds: Record<string, number[]>;
+    requests: Record<string, Record<string, number>>;
+  };
   throughput: Record<string, Record<'raw' | 'ours', { median: { perSecond: number; p99Ms: number } }>>;
   worstBodies: {
     targetMs: number;
@@ -33,6 +37,9 @@ interface Results {
   ratios: { measure: string; value: number; target: number; met: boolean }[];
   oracle: OracleResult & { commit: string };
 }
+
+const ROUNDS = 2;
+const INVOCATIONS = 20;
 
 let workDir: string;
 let results: Results;
@@ -44,8 +51,8 @@ beforeAll(async () => {
   const { stdout } = await run('npm', ['run', 'bench'], {
     env: {
       ...process.env,
-      BENCH_ROUNDS: '2',
-      BENCH_INVOCATIONS: '20',
+      BENCH_ROUNDS: String(ROUNDS),
+      BENCH_INVOCATIONS: String(INVOCATIONS),
       BENCH_ROUND_MS: '200',
       BENCH_ORACLE_PROBES: '5',
       BENCH_ORACLE_WARM_UP: '1',
@@ -78,6 +85,21 @@ describe('npm run bench', () => {
       expect(Object.keys(measure).sort()).toEqual([...BUNDLES].sort());
       for (const value of Object.values(measure)) expect(isPositive(value)).toBe(true);
     }
+  });
+
+  it('times the warm CPU of each bundle in every round', () => {
+    const { rounds } = results.warmCpu;
+    expect(Object.keys(rounds).sort()).toEqual([...BUNDLES].sort());
+    for (const values of Object.values(rounds)) {
+      expect(values).toHaveLength(ROUNDS);
+      for (const value of values) expect(isPositive(value)).toBe(true);
+    }
+  });
+
+  it('runs each bundle on the canned transport in a process of its own, which sent only its own writes', () => {
+    // One process for all would have sent every bundle's writes through one transport.
+    const ownWrites = { 'DynamoDB_20120810.UpdateItem': INVOCATIONS + ROUNDS * INVOCATIONS };
+    expect(results.warmCpu.requests).toEqual(Object.fromEntries(BUNDLES.map((name) => [name, ownWrites])));
   });
 
   it('compares ours with a raw UpdateCommand on DynamoDB Local at concurrency 1 and 16', () => {
