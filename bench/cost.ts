@@ -1,11 +1,13 @@
 /**
  * The cost part of `npm run bench`: builds floor, peer and ours (bench/bundles.ts) and measures, each the median of
  * rounds that alternate the bundles, their size, their cold init, their CPU per warm invocation (each bundle in a
- * process of its own), and ours' throughput against a raw `UpdateCommand` on DynamoDB Local; and each ratio against its
- * target.
+ * process of its own, on the canned transport and on real sockets to DynamoDB Local), and ours' throughput against a
+ * raw `UpdateCommand` on DynamoDB Local; and each ratio against its target.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_OWNER_ATTRIBUTE } from '../functions/sessions/session-table';
 import { ensureSessionsTable, LOCAL_AWS_ENV, localDynamoDbClient } from '../local/dynamodb-local';
 import { BUNDLE_NAMES, type BundleName, buildBundles } from './bundles';
@@ -13,7 +15,7 @@ import { measureColdInit } from './cold-init';
 import { format, isMet, markdownTable, type Ratio, ratioCell } from './report';
 import { median, medians, pairedRatio } from './stats';
 import type { ThroughputInput, ThroughputResult } from './throughput';
-import { measureWarmCpu, type StartChild } from './warm-cpu-rounds';
+import { measureWarmCpu, type StartChild, type WarmCpuResult } from './warm-cpu-rounds';
 import { worstBodiesResults, worstBodiesTable } from './worst-bodies';
 import type { WorstTimeInput, WorstTimeResult } from './worst-time';
 
@@ -26,6 +28,8 @@ export interface CostSettings {
   readonly rounds: number;
   readonly coldRounds: number;
   readonly invocationsPerRound: number;
+  /** Invocations per round of the warm CPU measure on real sockets. */
+  readonly socketInvocationsPerRound: number;
   readonly warmUpInvocations: number;
   readonly worstBodyInvocations: number;
   readonly roundMs: number;
@@ -91,18 +95,21 @@ export const measureCost = async ({
   console.log(`Cold init: ${settings.coldRounds} rounds of 4 processes…`);
   const coldInit = measureColdInit(asRun(envOf), lambdaEnv, settings.coldRounds);
 
+  const warmCpuOf = (transport: 'canned' | 'sockets', env: typeof envOf, invocationsPerRound: number) =>
+    measureWarmCpu({
+      startChild,
+      bundles: asRun(env),
+      eventFile: EVENT_FILE,
+      transport,
+      rounds: settings.rounds,
+      invocationsPerRound,
+      warmUpInvocations: settings.warmUpInvocations,
+      cpuProfileDir,
+    });
   console.log(
-    `Warm CPU: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
+    `Warm CPU, canned transport: ${settings.rounds} rounds of ${settings.invocationsPerRound} invocations per bundle…`,
   );
-  const warmCpu = await measureWarmCpu({
-    startChild,
-    bundles: asRun(envOf),
-    eventFile: EVENT_FILE,
-    rounds: settings.rounds,
-    invocationsPerRound: settings.invocationsPerRound,
-    warmUpInvocations: settings.warmUpInvocations,
-    cpuProfileDir,
-  });
+  const warmCanned = await warmCpuOf('canned', envOf, settings.invocationsPerRound);
 
   console.log(
     `Worst bodies: ${settings.rounds} rounds of ${settings.worstBodyInvocations} invocations per body…`,
@@ -117,17 +124,47 @@ export const measureCost = async ({
     lambdaEnv,
   );
 
-  console.log(`Throughput: ${settings.rounds} rounds of ${settings.roundMs} ms per side and concurrency…`);
+  // DynamoDB Local starts only now, so that its JVM runs beside none of the measures above.
   const endpoint = await dynamoDbEndpoint();
+  const ownerAttribute = functionEnvironment.OWNER_ATTRIBUTE?.trim() || DEFAULT_OWNER_ATTRIBUTE;
   const client = localDynamoDbClient(endpoint);
   await ensureSessionsTable(client, TABLE_NAME);
+  // The sample event's session, its caller's own: every bundle's write of it succeeds (the floor's and ours'
+  // condition need its owner, the peer's the item).
+  const event = JSON.parse(readFileSync(EVENT_FILE, 'utf8')) as {
+    pathParameters: { sessionId: string };
+    requestContext: { authorizer: { jwt: { claims: { sub: string } } } };
+  };
+  await client.send(
+    new PutItemCommand({
+      TableName: TABLE_NAME,
+      Item: {
+        sessionId: { S: event.pathParameters.sessionId },
+        [ownerAttribute]: { S: event.requestContext.authorizer.jwt.claims.sub },
+      },
+    }),
+  );
   client.destroy();
+
+  console.log(
+    `Warm CPU, real sockets: ${settings.rounds} rounds of ${settings.socketInvocationsPerRound} invocations per bundle…`,
+  );
+  // The SDK takes AWS_ENDPOINT_URL_DYNAMODB without code, for the floor's and the peer's default clients; ours reads
+  // DYNAMODB_ENDPOINT.
+  const onSockets = (name: BundleName) => ({
+    ...envOf(name),
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    DYNAMODB_ENDPOINT: endpoint,
+  });
+  const warmSockets = await warmCpuOf('sockets', onSockets, settings.socketInvocationsPerRound);
+
+  console.log(`Throughput: ${settings.rounds} rounds of ${settings.roundMs} ms per side and concurrency…`);
   const throughput = await runChild<ThroughputResult>(
     'throughput.ts',
     {
       endpoint,
       tableName: TABLE_NAME,
-      ownerAttribute: functionEnvironment.OWNER_ATTRIBUTE?.trim() || DEFAULT_OWNER_ATTRIBUTE,
+      ownerAttribute,
       oursFile: bundles.ours.file,
       eventFile: EVENT_FILE,
       concurrencies: CONCURRENCIES,
@@ -140,11 +177,11 @@ export const measureCost = async ({
 
   const coldMs = medians(coldInit.netMs);
   const rss = medians(coldInit.peakRssBytes);
-  const warm = warmCpu.median;
   const of = (values: Record<string, number>, name: BundleName) => values[name] ?? Number.NaN;
   // Each timed ratio is the median of the rounds' own ratios: the sides of one round ran seconds apart.
-  const cold = coldInit.netMs as Record<BundleName, number[]>;
-  const cpu = warmCpu.microsecondsPerInvocation as Record<BundleName, number[]>;
+  type Rounds = Record<BundleName, number[]>;
+  const cold = coldInit.netMs as Rounds;
+  const canned = warmCanned.microsecondsPerInvocation as Rounds;
   const ratios: Record<string, Ratio> = {
     bundleFloor: {
       measure: 'bundle bytes, ours/floor',
@@ -158,7 +195,11 @@ export const measureCost = async ({
     },
     coldFloor: { measure: 'cold init, ours/floor', value: pairedRatio(cold.ours, cold.floor), target: 1.15 },
     coldPeer: { measure: 'cold init, ours/peer', value: pairedRatio(cold.ours, cold.peer), target: 0.7 },
-    warmFloor: { measure: 'warm CPU, ours/floor', value: pairedRatio(cpu.ours, cpu.floor), target: 1.1 },
+    warmFloor: {
+      measure: 'warm CPU, ours/floor',
+      value: pairedRatio(canned.ours, canned.floor),
+      target: 1.1,
+    },
   };
   for (const concurrency of CONCURRENCIES) {
     const figures = throughput[String(concurrency)];
@@ -176,6 +217,7 @@ export const measureCost = async ({
     ratioCell(floor),
     ratioCell(peer),
   ];
+  const microseconds = (warm: WarmCpuResult) => (name: BundleName) => format.count(of(warm.median, name));
   const bundleTable = markdownTable(
     ['', 'floor', 'peer', 'ours', 'ours/floor', 'ours/peer'],
     [
@@ -188,7 +230,8 @@ export const measureCost = async ({
         ratios.coldPeer,
       ),
       row('peak RSS after init (MiB)', (n) => format.mib(of(rss, n))),
-      row('warm CPU (µs per invocation)', (n) => format.count(of(warm, n)), ratios.warmFloor),
+      row('warm CPU, canned transport (µs per invocation)', microseconds(warmCanned), ratios.warmFloor),
+      row('warm CPU, real sockets (µs per invocation)', microseconds(warmSockets)),
     ],
   );
   const throughputTable = markdownTable(
@@ -212,6 +255,11 @@ export const measureCost = async ({
     oursOverFloor.map(({ source, bytes }) => [source, format.count(bytes)]),
   );
 
+  const warmCpuResults = (warm: WarmCpuResult) => ({
+    medianMicroseconds: warm.median,
+    rounds: warm.microsecondsPerInvocation,
+    ...(warm.requests ? { requests: warm.requests } : {}),
+  });
   const results = {
     settings,
     bundles: Object.fromEntries(
@@ -224,11 +272,7 @@ export const measureCost = async ({
       medianBareNodeMs: median(coldInit.bareNodeMs),
       rounds: coldInit,
     },
-    warmCpu: {
-      medianMicroseconds: warm,
-      rounds: warmCpu.microsecondsPerInvocation,
-      requests: warmCpu.requests,
-    },
+    warmCpu: { canned: warmCpuResults(warmCanned), sockets: warmCpuResults(warmSockets) },
     worstBodies: worstBodiesResults(worst),
     throughput,
     ratios: Object.values(ratios).map((ratio) => ({ ...ratio, met: isMet(ratio) })),

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- <part>…] [--record]`: runs the bench's parts, all of them unless some are named.
  * - cost (bench/cost.ts): floor, peer and ours built, and their size, cold init, CPU per warm invocation (each in a
- *   process of its own), and ours' throughput against a raw `UpdateCommand` on DynamoDB Local, each against its
- *   target;
+ *   process of its own, on the canned transport and on real sockets), and ours' throughput against a raw
+ *   `UpdateCommand` on DynamoDB Local, each against its target;
  * - oracle (bench/oracle.ts): whether the time of a 404 tells another user's session from no session.
  *
  * Prints each part's tables, and writes the results to bench/results.local.json (ignored by git), or with
@@ -11,13 +11,14 @@
  *
  * Settings (environment):
  * - BENCH_ROUNDS: rounds of each cost measure (20; twice that for cold init);
- * - BENCH_INVOCATIONS: invocations per warm CPU round (1000, and as many to warm up), and a twentieth of it per worst
- *   body and round;
+ * - BENCH_INVOCATIONS: invocations per warm CPU round on the canned transport (1000, and as many to warm up on
+ *   either transport), a fifth of it per round on real sockets, and a twentieth of it per worst body and round;
  * - BENCH_ROUND_MS: length of a throughput round (1000; twice that to warm up each concurrency, six times at first);
  * - BENCH_ORACLE_PROBES: oracle probes of each case and method (300);
  * - BENCH_ORACLE_WARM_UP: unrecorded oracle rounds first (100);
  * - BENCH_RESULTS_FILE: where the results go, whether recorded or not;
- * - BENCH_CPU_PROF_DIR: a folder where each warm CPU process writes a `--cpu-prof` profile, in `<bundle>/`.
+ * - BENCH_CPU_PROF_DIR: a folder where each warm CPU process writes a `--cpu-prof` profile, in
+ *   `<canned|sockets>/<bundle>/`.
  */
 import { type ChildProcess, fork, type Serializable } from 'node:child_process';
 import { on, once } from 'node:events';
@@ -63,6 +64,8 @@ const costSettings = {
   rounds,
   coldRounds: 2 * rounds,
   invocationsPerRound,
+  // An invocation on real sockets waits for DynamoDB Local: fewer of them make a round about as long.
+  socketInvocationsPerRound: Math.ceil(invocationsPerRound / 5),
   warmUpInvocations: invocationsPerRound,
   // A worst body takes longer than the sample event: fewer of it make a round as long.
   worstBodyInvocations: Math.ceil(invocationsPerRound / 20),

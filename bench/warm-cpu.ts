@@ -2,7 +2,8 @@
  * Child process of `npm run bench`: one bundle, in a process of its own, handling the sample event as often as the
  * parent asks (bench/warm-cpu-rounds.ts), and the CPU time this process spent per invocation. A process of its own:
  * what a bundle installs for the whole process (the X-Ray SDK's async hooks run on every promise) costs it alone.
- * The SDK's network is replaced by the canned transport.
+ * On the canned transport, or on real sockets to the DynamoDB Local that AWS_ENDPOINT_URL_DYNAMODB (and, for ours,
+ * DYNAMODB_ENDPOINT) names.
  *
  * Input: a JSON `WarmCpuInput` in argv[2]. It sends `{ ready: true }` once the bundle is loaded, then answers each
  * `WarmCpuRequest` in turn; after `finish`, it exits.
@@ -13,9 +14,12 @@ import { lambdaContext } from '../local/http-api';
 import { installCannedDynamoDbTransport } from './canned-dynamodb-transport';
 import { importHandler } from './lambda';
 
+export type WarmCpuTransport = 'canned' | 'sockets';
+
 export interface WarmCpuInput {
   readonly bundle: string;
   readonly eventFile: string;
+  readonly transport: WarmCpuTransport;
 }
 
 /** Run `invocations` more and answer a `WarmCpuBatch`; or answer a `WarmCpuFinish` and exit. */
@@ -28,12 +32,12 @@ export interface WarmCpuBatch {
 
 export interface WarmCpuFinish {
   readonly invocations: number;
-  /** The requests the canned transport answered, by `X-Amz-Target`: as many UpdateItem as invocations. */
-  readonly requests: Record<string, number>;
+  /** On the canned transport, the requests it answered, by `X-Amz-Target`: as many UpdateItem as invocations. */
+  readonly requests?: Record<string, number>;
 }
 
 const input = JSON.parse(process.argv[2] ?? '{}') as WarmCpuInput;
-const transport = installCannedDynamoDbTransport();
+const transport = input.transport === 'canned' ? installCannedDynamoDbTransport() : undefined;
 const event = JSON.parse(readFileSync(input.eventFile, 'utf8')) as APIGatewayProxyEventV2;
 // One context for all: a deadline far away, as for a function well inside its timeout.
 const context = lambdaContext(3_600_000);
@@ -47,9 +51,8 @@ const batch = async (count: number): Promise<WarmCpuBatch> => {
   for (const copy of events) {
     const result = await handler(copy, context);
     if (result.statusCode !== 200) {
-      throw new Error(
-        `${input.bundle} answered ${result.statusCode} on the canned transport: ${result.body}`,
-      );
+      const where = input.transport === 'canned' ? 'the canned transport' : 'DynamoDB Local';
+      throw new Error(`${input.bundle} answered ${result.statusCode} on ${where}: ${result.body}`);
     }
   }
   const { user, system } = process.cpuUsage(before);
@@ -58,6 +61,7 @@ const batch = async (count: number): Promise<WarmCpuBatch> => {
 };
 
 const finish = (): WarmCpuFinish => {
+  if (transport === undefined) return { invocations };
   const requests = Object.fromEntries(transport.counts);
   if (requests['DynamoDB_20120810.UpdateItem'] !== invocations || Object.keys(requests).length !== 1) {
     throw new Error(
