@@ -65,14 +65,25 @@ export const format = {
   ratio: (value: number) => digits(value, 2),
 };
 
+/** `≤ 1.15`: a ratio's target. */
+const targetOf = (ratio: Ratio): string => `${ratio.atLeast ? '≥' : '≤'} ${format.ratio(ratio.target)}`;
+
+/** `✓` or `✗`: whether a ratio meets its target. */
+const markOf = (ratio: Ratio): string => (isMet(ratio) ? '✓' : '✗');
+
 /** `1.26 (≤ 1.15 ✗)`: a ratio with its target and whether it is met. */
 export const ratioCell = (ratio: Ratio | undefined): string =>
-  ratio === undefined
-    ? ''
-    : `${format.ratio(ratio.value)} (${ratio.atLeast ? '≥' : '≤'} ${format.ratio(ratio.target)} ${isMet(ratio) ? '✓' : '✗'})`;
+  ratio === undefined ? '' : `${format.ratio(ratio.value)} (${targetOf(ratio)} ${markOf(ratio)})`;
 
 /** A Markdown table, as bench/README.md shows it. */
 export const markdownTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 };
+
+/** Every ratio, one a row: its value, its target, and whether it is met. */
+export const targetsTable = (ratios: readonly Ratio[]): string =>
+  markdownTable(
+    ['measure', 'value', 'target', 'met'],
+    ratios.map((ratio) => [ratio.measure, format.ratio(ratio.value), targetOf(ratio), markOf(ratio)]),
+  );
