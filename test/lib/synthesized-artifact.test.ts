@@ -5,17 +5,18 @@
 import { execFile, fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { outcomeOf } from '../../functions/chat-config/metrics';
+import { IDEMPOTENT_REPLAYED_HEADER } from '../../functions/http/idempotency-key';
 import { NOT_FOUND_FLOOR_MS } from '../../functions/sessions/not-found-floor';
 import { DEMO_SESSION } from '../../local/demo-session';
 import { LOCAL_IDEMPOTENCY_TABLE_NAME, LOCAL_TABLE_NAME } from '../../local/dynamodb-local';
-import { createTestTable, type TestTable } from '../helpers/dynamodb';
+import { createIdempotencyTestTable, createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 import { emfMetricsOf } from '../helpers/logs';
 
@@ -344,6 +345,34 @@ describe('the bundled asset, run like Lambda runs it', () => {
     // Neither requests' values nor responses are recorded.
     expect(JSON.stringify(segments)).not.toContain(SYSTEM_PROMPT);
     expect(JSON.stringify(segments)).not.toContain('"metadata"');
+  });
+
+  it('replays a retried write from its idempotency record, with field names for JMESPath', async () => {
+    // GIVEN a write sent twice with one Idempotency-Key, and a table for its record
+    await table.put(DEMO_SESSION);
+    const records = await createIdempotencyTestTable();
+    const eventsDir = mkdtempSync(join(tmpdir(), 'chat-config-retry-'));
+    try {
+      const sample = JSON.parse(readFileSync(join(EVENTS_DIR, '200-config-replaced.json'), 'utf8'));
+      const retried = { ...sample, headers: { ...sample.headers, 'idempotency-key': '"retry-1"' } };
+      const file = join(eventsDir, 'retried.json');
+      writeFileSync(file, JSON.stringify(retried));
+
+      // WHEN
+      const { results } = await invokeBundle([file, file], { IDEMPOTENCY_TABLE_NAME: records.tableName });
+
+      // THEN the retry gets the first answer, replayed; the bundle holds the field lookup, not the JMESPath interpreter
+      expect(results.map(({ result }) => result.statusCode)).toEqual([200, 200]);
+      expect(results[1]?.result.headers?.[IDEMPOTENT_REPLAYED_HEADER]).toBe('true');
+      expect(results[1]?.result.body).toBe(results[0]?.result.body);
+      expect(await records.items()).toHaveLength(1);
+      const bundle = readFileSync(join(assetDir(), 'index.mjs'), 'utf8');
+      expect(bundle.includes('JMESPath for field names only')).toBe(true);
+      expect(bundle.includes('Unknown function')).toBe(false);
+    } finally {
+      rmSync(eventsDir, { recursive: true, force: true });
+      await records.drop();
+    }
   });
 
   it('holds no X-Ray SDK unless traceDynamoDbCalls is set, and sends the daemon nothing', async () => {
