@@ -69,9 +69,9 @@ export class RequestLog implements AuditLog, ErrorLog {
     this.#write = options.write ?? ((line) => process.stdout.write(line));
   }
 
-  /** For the store: records a DynamoDB call as it ends. */
-  readonly storeCall = (call: StoreCall): void => {
-    this.#calls.push(call);
+  /** For the store: records a DynamoDB call as it ends, to the hundredth of a millisecond. */
+  readonly storeCall = ({ operation, milliseconds }: StoreCall): void => {
+    this.#calls.push({ operation, milliseconds: Math.round(milliseconds * 100) / 100 });
   };
 
   info(message: string, attributes: Record<string, unknown>): void {
@@ -116,7 +116,7 @@ export class RequestLog implements AuditLog, ErrorLog {
       method: context.method,
       status: statusCode,
       ...entry.attributes,
-      dynamoDbCalls: calls.map(({ operation, milliseconds }) => ({ operation, milliseconds })),
+      dynamoDbCalls: calls,
     };
     if (this.#options.metricsDisabled) {
       this.#write(`${JSON.stringify(line)}\n`);
