@@ -19,7 +19,7 @@ export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
   externalModules: [],
   // The X-Ray SDK (Powertools Tracer's) is CommonJS and requires Node's built-ins, which an ES module can only do
   // through a require of its own.
-  // Powertools Idempotency imports a whole JMESPath interpreter (22 KB minified) for the two bare field names this
+  // Powertools Idempotency imports a whole JMESPath interpreter (24 KB minified) for the two bare field names this
   // function's config gives it: a lookup of field names stands in its place.
   esbuildArgs: {
     '--alias:@aws-lambda-powertools/jmespath': fileURLToPath(

@@ -1,7 +1,7 @@
 /**
  * What the bundle holds in place of `@aws-lambda-powertools/jmespath` (see `CHAT_CONFIG_BUNDLING`): the part of JMESPath
  * this function's idempotency config uses, a bare field name (`eventKeyJmesPath: 'id'`, `payloadValidationJmesPath:
- * 'request'`), without the 22 KB interpreter. Any other expression is refused, naming itself, rather than misread.
+ * 'request'`), without the 24 KB interpreter. Any other expression is refused, naming itself, rather than misread.
  */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
