@@ -9,6 +9,20 @@ export const NOT_FOUND_FLOOR_MS = 20;
 
 type Call<R, O> = (request: R) => Promise<O>;
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Waits until `deadline` (a `performance.now()` time), or until `signal` aborts: the request is answered otherwise then.
+ * Node's timers count whole milliseconds from the event loop's cached time, so a timer alone would end the wait
+ * anywhere in a millisecond after the deadline, by an amount that depends on when the call ended: a timer to within a
+ * millisecond or two, then the loop's own turns, a few microseconds each, to the deadline itself.
+ */
+const holdUntil = async (deadline: number, signal: AbortSignal | undefined): Promise<void> => {
+  const coarse = Math.floor(deadline - performance.now()) - 1;
+  if (coarse > 0) await sleep(coarse, undefined, { signal }).catch(() => undefined);
+  while (performance.now() < deadline && signal?.aborted !== true) await nextTurn();
+};
+
 /**
  * `store`, but each not-found answer is held until `floorMs` after the call began (or the request's signal aborts).
  * DynamoDB reads another owner's session whole before its filter or condition drops it, so a large session of another
@@ -21,14 +35,9 @@ export const withNotFoundFloor = (store: SessionStore, floorMs = NOT_FOUND_FLOOR
       call: Call<R, O>,
     ): Call<R, O> =>
     async (request) => {
-      const started = performance.now();
+      const deadline = performance.now() + floorMs;
       const outcome = await call(request);
-      const left = floorMs - (performance.now() - started);
-      if (outcome.outcome === 'not-found' && left > 0) {
-        // An abort ends the wait: the request is answered otherwise then.
-        // Node's timers count whole milliseconds from the loop's cached time: they may fire up to 1 ms early.
-        await sleep(Math.ceil(left) + 1, undefined, { signal: request.signal }).catch(() => undefined);
-      }
+      if (outcome.outcome === 'not-found') await holdUntil(deadline, request.signal);
       return outcome;
     };
   return {

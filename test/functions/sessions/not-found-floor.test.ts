@@ -43,6 +43,32 @@ describe('withNotFoundFloor', () => {
     }
   });
 
+  it('ends the hold at the floor itself, not where the millisecond the call ended in puts it', async () => {
+    // GIVEN a store that answers not-found after a time with any fraction of a millisecond (DynamoDB Local cannot be
+    // made to take a given time)
+    const floorMs = 20;
+    let callMs = 0;
+    const notFoundAfter = async () => {
+      await new Promise((resolve) => setTimeout(resolve, callMs));
+      return { outcome: 'not-found' as const };
+    };
+    const slow = { getConfig: notFoundAfter, replaceConfig: notFoundAfter, patchConfig: notFoundAfter };
+    const store = withNotFoundFloor(slow, floorMs);
+
+    // WHEN
+    const overshoots: number[] = [];
+    for (const ms of [0, 1.3, 2.6, 3.9, 5.2, 6.5, 7.8, 9.1, 10.4, 11.7, 13]) {
+      callMs = ms;
+      const { outcome, ms: took } = await timed(() => store.getConfig({ sessionId: 's', ownerId: 'o' }));
+      expect(outcome).toEqual({ outcome: 'not-found' });
+      overshoots.push(took - floorMs);
+    }
+
+    // THEN never early, and at the median within half a millisecond: a timer alone ends a millisecond or more late
+    expect(Math.min(...overshoots)).toBeGreaterThanOrEqual(0);
+    expect(overshoots.sort((a, b) => a - b)[Math.floor(overshoots.length / 2)]).toBeLessThan(0.5);
+  });
+
   it('does not hold an answer that found the caller’s session', async () => {
     const store = withNotFoundFloor(table.store, FLOOR_MS);
 
