@@ -33,7 +33,7 @@ if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ??
 
 /** The function's `service` in its logs, metrics and traces. */
 export const serviceName = getStringFromEnv({ key: 'POWERTOOLS_SERVICE_NAME', defaultValue: SERVICE_NAME });
-// Without a namespace, Powertools would put the metrics in "default_namespace", where no dashboard looks.
+// No namespace is a safe default: the dashboard and alarms read the one the stack sets.
 const namespace = required(
   'POWERTOOLS_METRICS_NAMESPACE',
   "the CloudWatch namespace of the function's metrics, which its dashboard reads",
