@@ -1,7 +1,5 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { callerOf } from '../http/caller';
 import { MethodNotAllowedError, RequestHeaderFieldsTooLargeError } from '../http/errors';
@@ -30,8 +28,8 @@ export interface ChatConfigHandlerDependencies {
   readonly store: SessionStore;
   /** Where each request's line goes once it is answered: its audit or error, its ids, its calls, its metrics. */
   readonly log: RequestLog;
-  /** Opens an X-Ray subsegment per invocation when given (and tracing is on, as it is only in Lambda). */
-  readonly tracer?: Tracer | undefined;
+  /** Runs around each invocation before any other middleware: the traced entry's X-Ray subsegment. */
+  readonly outermost?: MiddlewareObj<ApiGatewayEvent, ApiGatewayResult, Error, ChatConfigContext> | undefined;
   /** Whether writes must carry `If-Match` with a version (428 otherwise). @default false */
   readonly requireIfMatch?: boolean;
   /** Whether writes must carry an `Idempotency-Key` (400 otherwise). @default false */
@@ -48,7 +46,7 @@ export interface ChatConfigHandlerDependencies {
 export const createChatConfigHandler = ({
   store,
   log,
-  tracer,
+  outermost,
   requireIfMatch = false,
   requireIdempotencyKey = false,
   idempotencyRecords,
@@ -67,8 +65,7 @@ export const createChatConfigHandler = ({
         throw new StoreUnavailableError();
       },
     })
-      // Responses are never recorded in traces: they hold config values.
-      .use(tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : [])
+      .use(outermost ? [outermost] : [])
       // After-hooks run in reverse: the request's line is printed once problemDetails has made the response.
       .use(requestLogging(log))
       .use(problemDetails({ log, problems: CHAT_CONFIG_PROBLEMS }))

@@ -1,5 +1,4 @@
 import { getBooleanFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import {
   createDocumentClient,
   type DynamoDbClientOptions,
@@ -7,7 +6,7 @@ import {
 } from '../sessions/dynamodb-session-store';
 import { withNotFoundFloor } from '../sessions/not-found-floor';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../sessions/session-table';
-import { createChatConfigHandler } from './create-handler';
+import { type ChatConfigHandlerDependencies, createChatConfigHandler } from './create-handler';
 import { idempotencyRecordsOn } from './idempotent-writes';
 import { SERVICE_NAME } from './metrics';
 import { RequestLog } from './request-log';
@@ -57,15 +56,19 @@ const ownerAttributeIsWrong = ownerAttributeProblem(ownerAttribute);
 if (ownerAttributeIsWrong !== undefined) {
   throw new Error(`Environment variable OWNER_ATTRIBUTE is wrong: ${ownerAttributeIsWrong}`);
 }
+/** What an entry adds to trace the function: how to wrap its DynamoDB client, and what runs around each invocation. */
+export interface Tracing {
+  readonly instrument: NonNullable<DynamoDbClientOptions['instrument']>;
+  readonly outermost: NonNullable<ChatConfigHandlerDependencies['outermost']>;
+}
+
 /**
  * The Lambda handler for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`, built once per cold start
- * on the environment read above. With a `tracer`, each invocation and each DynamoDB call is an X-Ray subsegment.
+ * on the environment read above, traced as `tracing` says (the default entry passes nothing: no tracing library in its
+ * bundle).
  */
-export const chatConfigHandler = (tracer?: Tracer) => {
-  const clientOptions: DynamoDbClientOptions = {
-    endpoint,
-    ...(tracer ? { instrument: (client) => tracer.captureAWSv3Client(client) } : {}),
-  };
+export const chatConfigHandler = (tracing?: Tracing) => {
+  const clientOptions: DynamoDbClientOptions = { endpoint, instrument: tracing?.instrument };
   // Another user's session and a missing one answer their 404 in the same time (see withNotFoundFloor).
   const store = withNotFoundFloor(
     new DynamoDbSessionStore(createDocumentClient(clientOptions), tableName, {
@@ -76,7 +79,7 @@ export const chatConfigHandler = (tracer?: Tracer) => {
   return createChatConfigHandler({
     store,
     log,
-    tracer,
+    outermost: tracing?.outermost,
     requireIfMatch,
     requireIdempotencyKey,
     idempotencyRecords: idempotencyRecordsOn(idempotencyTableName, clientOptions),
