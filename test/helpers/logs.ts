@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, jest } from '@jest/globals';
-import { RequestLog } from '../../functions/chat-config/request-log';
 
 /**
  * Stands for a secret in a config value: the reliability suites put it in every config value they send, where it may
@@ -40,7 +39,7 @@ export const captureLogs = (): CapturedLogs => {
 /**
  * For a test file that sends `SENTINEL` in config values: captures everything it logs, from its first `beforeAll` to
  * its last `afterAll`, with whole events asked for (`POWERTOOLS_LOGGER_LOG_EVENT`, which the handler must ignore).
- * Log through `verboseLog()` for every line there is.
+ * Print through `testRequestLog({ quiet: false })` for every line there is.
  */
 export const useSentinelLogs = () => {
   let logs: CapturedLogs | undefined;
@@ -63,10 +62,6 @@ export const useSentinelLogs = () => {
     },
   };
 };
-
-/** The function's request log, printing every line. */
-export const verboseLog = (): RequestLog =>
-  new RequestLog({ namespace: 'ChatConfigTest', serviceName: 'chat-config' });
 
 /** One metric of an EMF line, as CloudWatch reads it. */
 export interface EmfMetric {

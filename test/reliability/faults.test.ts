@@ -10,8 +10,8 @@ import { recordTableWrites } from '../helpers/dynamodb-streams';
 import { createHttpApiEvent } from '../helpers/events';
 import { type DynamoDbProxy, REFUSING_ENDPOINT, startDynamoDbProxy } from '../helpers/fake-dynamodb';
 import { printFigure } from '../helpers/figures';
-import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { SENTINEL, useSentinelLogs, verboseLog } from '../helpers/logs';
+import { createTestHandler, type TestResponse, testRequestLog } from '../helpers/handler';
+import { SENTINEL, useSentinelLogs } from '../helpers/logs';
 import {
   auditFigures,
   auditWriter,
@@ -36,7 +36,7 @@ const figures: string[] = [];
 const every503Ms: number[] = [];
 
 const handlerOn = (endpoint: string, tableName: string) =>
-  createTestHandler(storeAt(endpoint, tableName), { log: verboseLog() });
+  createTestHandler(storeAt(endpoint, tableName), { log: testRequestLog({ quiet: false }) });
 
 const timed = async (request: Promise<TestResponse>) => {
   const started = performance.now();

@@ -6,8 +6,8 @@ import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { createHttpApiEvent, createRestApiEvent } from '../helpers/events';
 import { printFigure } from '../helpers/figures';
-import { createTestHandler, type TestResponse } from '../helpers/handler';
-import { useSentinelLogs, verboseLog } from '../helpers/logs';
+import { createTestHandler, type TestResponse, testRequestLog } from '../helpers/handler';
+import { useSentinelLogs } from '../helpers/logs';
 import { openApiViolations } from '../helpers/openapi';
 import { specViolations } from './config-spec';
 import { type ConditionChoice, FUZZ_SESSIONS, type FuzzRequest, fuzzRequest } from './fuzz-requests';
@@ -47,7 +47,7 @@ beforeAll(async () => {
       await table.put({ ...item, sessionId: laneSession(String(item.sessionId), lane) });
     for (const id of SESSION_IDS) held.set(laneSession(id, lane), await table.getRaw(laneSession(id, lane)));
   }
-  invoke = createTestHandler(table.store, { log: verboseLog() });
+  invoke = createTestHandler(table.store, { log: testRequestLog({ quiet: false }) });
 });
 afterAll(async () => table.drop());
 

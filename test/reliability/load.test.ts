@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { printFigure } from '../helpers/figures';
+import { testRequestLog } from '../helpers/handler';
 import { serveLocalApi } from '../helpers/local-api';
-import { SENTINEL, useSentinelLogs, verboseLog } from '../helpers/logs';
+import { SENTINEL, useSentinelLogs } from '../helpers/logs';
 import { bearer } from '../helpers/tokens';
 import type { LoadPlan, LoadResult } from './load-generator';
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
       configVersion: SEEDED_VERSION,
     });
   }
-  api = await serveLocalApi(table.store, { log: verboseLog() });
+  api = await serveLocalApi(table.store, { log: testRequestLog({ quiet: false }) });
 });
 afterAll(async () => {
   api.close();

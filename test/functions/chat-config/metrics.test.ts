@@ -118,7 +118,7 @@ describe('the metrics of a request (EMF)', () => {
     expect(latencies.every(({ members }) => typeof members.DynamoDbLatency === 'number')).toBe(true);
   });
 
-  it('counts a cold start once, with the function name, as Powertools Metrics did', async () => {
+  it('counts a cold start once, with the function name, in an on-demand environment', async () => {
     // As Lambda starts an on-demand environment: a provisioned one starts ahead of any request.
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
     try {
