@@ -1,10 +1,7 @@
 import { Annotations, type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ChatConfigStack } from './chat-config-stack';
-import { readSettings } from './settings';
-
-/** The stack's name unless context names another: the one of cdk.out/ChatConfigApi.template.json. */
-const DEFAULT_STACK_NAME = 'ChatConfigApi';
+import { DEFAULT_STACK_NAME, readSettings } from './settings';
 
 /**
  * Puts the chat-config stack, configured from the app's context, into `app`, and has cdk-nag's AWS Solutions

@@ -8,6 +8,9 @@ import { SettingError } from './prop-checks';
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
 export const CONTEXT_PREFIX = 'chat-config:';
 
+/** The stack's name unless context names another: the one of cdk.out/ChatConfigApi.template.json. */
+export const DEFAULT_STACK_NAME = 'ChatConfigApi';
+
 /** The context key choosing a stage (`-c stage=prod`), whose settings in `chat-config:stages` apply over the others. */
 export const STAGE_KEY = 'stage';
 
