@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { defineChatConfigApp } from '../lib/app';
-import { SettingError } from '../lib/prop-checks';
+import { SettingError } from '../lib/setting-error';
 
 try {
   defineChatConfigApp(new App());

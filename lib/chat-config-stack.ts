@@ -2,12 +2,10 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { TABLE_NAME_PATTERN } from '../functions/sessions/session-table';
 import { ChatConfigApi, type ChatConfigApiProps } from './chat-config-api';
 import { ChatConfigMonitoring, type ChatConfigMonitoringProps } from './chat-config-monitoring';
 import { propChecks } from './prop-checks';
-
-/** What DynamoDB accepts as a table name. */
-export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** The alarms' settings, with the topic named by its ARN. */
 export interface ChatConfigStackMonitoringProps

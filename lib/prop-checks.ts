@@ -1,13 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-
-/**
- * A setting the operator got wrong (a context key, a construct prop): its message says which, and what it must be.
- * The CDK app prints the message alone, as a sentence, without a stack trace.
- */
-export class SettingError extends Error {
-  override readonly name = 'SettingError';
-}
+import { SettingError } from './setting-error';
 
 /**
  * How the constructs refuse a bad prop: at synth, naming the construct, so that the operator knows which setting to

@@ -1,9 +1,10 @@
 import type { Node } from 'constructs';
+import { TABLE_NAME_PATTERN } from '../functions/sessions/session-table';
 import type { ChatConfigApiProps } from './chat-config-api';
 import type { ChatConfigAuthProps } from './chat-config-auth';
-import { type ChatConfigStackMonitoringProps, TABLE_NAME_PATTERN } from './chat-config-stack';
+import type { ChatConfigStackMonitoringProps } from './chat-config-stack';
 import { CONTEXT_KEYS, type Setting, type SettingsPart } from './context-keys';
-import { SettingError } from './prop-checks';
+import { SettingError } from './setting-error';
 
 /** Prefix of every context key the app reads (in cdk.json, or `-c chat-config:<key>=<value>`). */
 export const CONTEXT_PREFIX = 'chat-config:';
@@ -125,9 +126,14 @@ const stagesOf = (raw: unknown): Map<string, Values> => {
  * `-c stage=<name>`, if any. An unknown key (a typo), an unknown stage or a value of the wrong kind fails the synth,
  * naming it; the ranges are checked by the constructs themselves.
  */
-export const readSettings = (node: Node): ChatConfigSettings => {
+export const readSettings = (node: Node): ChatConfigSettings => readSettingsFrom(node.getAllContext());
+
+/**
+ * The same, from the context as a record (cdk.json's `context`, for one): for readers without a construct tree, which
+ * then need not load aws-cdk-lib (this module imports none of it).
+ */
+export const readSettingsFrom = (raw: Record<string, unknown>): ChatConfigSettings => {
   const values: Values = {};
-  const raw = node.getAllContext();
   for (const [fullKey, value] of Object.entries(raw)) {
     if (!fullKey.startsWith(CONTEXT_PREFIX) || fullKey === STAGES_KEY) continue;
     readInto(values, fullKey, fullKey.slice(CONTEXT_PREFIX.length), value);

@@ -1,8 +1,11 @@
 /**
- * The sessions table as this API uses it: the attributes of a session item it reads and writes, and the DynamoDB
- * operations it calls. It knows no SDK: the CDK app reads it (the owner attribute checked at synth, the IAM actions
- * granted, the operations alarmed on), as do the function at cold start and the DynamoDB store.
+ * The sessions table as this API uses it: what its name may be, the attributes of a session item it reads and writes,
+ * and the DynamoDB operations it calls. It knows no SDK: the CDK app reads it (the owner attribute checked at synth, the
+ * IAM actions granted, the operations alarmed on), as do the function at cold start and the DynamoDB store.
  */
+
+/** What DynamoDB accepts as a table name. */
+export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** The DynamoDB operations the store calls: what the function is granted, and what its alarms and latency count. */
 export const STORE_OPERATIONS = ['Query', 'UpdateItem'] as const;
