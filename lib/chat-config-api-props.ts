@@ -5,6 +5,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { DEFAULT_OWNER_ATTRIBUTE, ownerAttributeProblem } from '../functions/sessions/session-table';
 import type { ChatConfigAuthProps } from './chat-config-auth';
+import { allowedOriginsProblem } from './cors-policy';
 import { propChecks } from './prop-checks';
 
 /** Limits every `ChatConfigApi` starts with unless its props say otherwise. */
@@ -147,14 +148,10 @@ export const validatedApiSettings = (
   if (known(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit >= 1 && burstLimit <= 5_000)) {
     fail(`throttle.burstLimit must be a whole number of requests from 1 to 5000, not ${burstLimit}`);
   }
-  const origins = known(settings.corsAllowedOrigins) ? settings.corsAllowedOrigins.filter(known) : [];
-  for (const origin of origins) {
-    if (origin === '*' ? settings.corsAllowedOrigins.length > 1 : !isOrigin(origin)) {
-      fail(
-        `corsAllowedOrigins must hold origins such as "https://app.example.com" (http or https, a lower-case host without wildcards, no path), or only "*"; "${origin}" is not allowed`,
-      );
-    }
-  }
+  const originsAreWrong = known(settings.corsAllowedOrigins)
+    ? allowedOriginsProblem(settings.corsAllowedOrigins, known)
+    : undefined;
+  if (originsAreWrong !== undefined) fail(`corsAllowedOrigins ${originsAreWrong}`);
   if (known(settings.logRetention) && !Object.values(RetentionDays).includes(settings.logRetention)) {
     fail(`logRetention must be one of the RetentionDays values, not ${settings.logRetention}`);
   }
@@ -186,11 +183,4 @@ export const validatedApiSettings = (
     );
   }
   return settings;
-};
-
-const isOrigin = (value: string): boolean => {
-  const url = URL.parse(value);
-  return (
-    url !== null && /^https?:$/.test(url.protocol) && !url.hostname.includes('*') && url.origin === value
-  );
 };

@@ -17,7 +17,6 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../functions/http/idempotency-key';
 import { STORE_OPERATIONS } from '../functions/sessions/session-table';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
 import {
@@ -27,6 +26,7 @@ import {
 } from './chat-config-api-props';
 import { ChatConfigAuth } from './chat-config-auth';
 import { CHAT_CONFIG_BUNDLING } from './chat-config-bundling';
+import { chatConfigCorsPolicy } from './cors-policy';
 import { IdempotencyTable } from './idempotency-table';
 
 /** The DynamoDB actions the function's code calls, and nothing else. */
@@ -139,27 +139,23 @@ export class ChatConfigApi extends Construct {
     this.table.grant(this.function, ...CHAT_CONFIG_TABLE_ACTIONS);
     this.idempotencyTable.grantRecords(this.function);
 
+    const cors = chatConfigCorsPolicy(settings.corsAllowedOrigins);
     this.api = new HttpApi(this, 'Api', {
       apiName: `${Stack.of(this).stackName}-${id}`,
       description: 'Chat session configuration API',
       createDefaultStage: false,
-      ...(settings.corsAllowedOrigins.length > 0
-        ? {
+      ...(cors === undefined
+        ? {}
+        : {
+            // API Gateway answers preflights itself, before the routes' authorizer, and adds these to every answer.
             corsPreflight: {
-              allowOrigins: [...settings.corsAllowedOrigins],
-              allowMethods: CHAT_CONFIG_METHODS.map((method) => method as CorsHttpMethod),
-              allowHeaders: [
-                'authorization',
-                'content-type',
-                'if-match',
-                'if-none-match',
-                IDEMPOTENCY_KEY_HEADER,
-              ],
-              exposeHeaders: ['etag', 'retry-after', 'www-authenticate', IDEMPOTENT_REPLAYED_HEADER],
-              maxAge: Duration.hours(1),
+              allowOrigins: [...cors.allowOrigins],
+              allowMethods: cors.allowMethods.map((method) => method as CorsHttpMethod),
+              allowHeaders: [...cors.allowHeaders],
+              exposeHeaders: [...cors.exposeHeaders],
+              maxAge: Duration.seconds(cors.maxAgeSeconds),
             },
-          }
-        : {}),
+          }),
     });
     // Every route has the authorizer and the scope of its method: API Gateway refuses a request without a valid token
     // (401) or without that scope (403) before the function runs.

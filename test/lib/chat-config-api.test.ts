@@ -6,6 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CHAT_CONFIG_TABLE_ACTIONS, ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
+import { CHAT_CONFIG_CORS } from '../../lib/cors-policy';
 import { IDEMPOTENCY_TABLE_ACTIONS } from '../../lib/idempotency-table';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
@@ -430,6 +431,30 @@ describe('ChatConfigApi CORS', () => {
         MaxAge: 3600,
       },
     });
+  });
+
+  it('writes the very policy the local API applies, without credentials (tokens travel in a header, not cookies)', () => {
+    const { template } = synth({ corsAllowedOrigins: ['https://app.example.com'] });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.exact({
+        AllowOrigins: ['https://app.example.com'],
+        AllowMethods: [...CHAT_CONFIG_CORS.allowMethods],
+        AllowHeaders: [...CHAT_CONFIG_CORS.allowHeaders],
+        ExposeHeaders: [...CHAT_CONFIG_CORS.exposeHeaders],
+        MaxAge: CHAT_CONFIG_CORS.maxAgeSeconds,
+      }),
+    });
+  });
+
+  it('leaves preflights to API Gateway: no OPTIONS or catch-all route, which would put them behind the authorizer', () => {
+    const { template } = synth({ corsAllowedOrigins: ['https://app.example.com'] });
+
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey as string,
+    );
+    expect(routes).toHaveLength(CHAT_CONFIG_CORS.allowMethods.length);
+    expect(routes.filter((key) => /^(OPTIONS|ANY) |^\$default$/.test(key))).toEqual([]);
   });
 });
 
