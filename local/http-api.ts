@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { type CorsPolicy, preflightAnswer, withCorsHeaders } from '../lib/cors-policy';
 import { toHttpApiEvent } from './http-api-event';
 import type { JwtAuthorizer } from './jwt-authorizer';
 
@@ -46,6 +47,12 @@ export interface LocalHttpApiOptions {
   readonly timeoutMs?: number;
   /** Called once per answered request, refusals included. @default - nothing is logged */
   readonly accessLog?: (entry: AccessLogEntry) => void;
+  /**
+   * The API's CORS configuration, applied as API Gateway applies it (see `lib/cors-policy.ts`): preflights answered
+   * before routes and the authorizer, the headers added to every answer to an allowed origin.
+   * @default - no CORS: a preflight is an unknown route's 404, and no answer carries CORS headers
+   */
+  readonly cors?: CorsPolicy;
 }
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before any integration runs.
@@ -106,10 +113,10 @@ export const lambdaContext = (timeoutMs: number): Context => {
 };
 
 /**
- * An HTTP server that behaves like API Gateway in front of the handler: route matching (404 otherwise), the JWT
- * authorizer (401/403), the 10 MB payload limit, payload format 2.0 events (the body as text when it is UTF-8 of a text
- * type, base64-encoded otherwise), and the handler's result written back as
- * the HTTP response.
+ * An HTTP server that behaves like API Gateway in front of the handler: its CORS configuration, if any (preflights
+ * answered first, the headers added to every answer), route matching (404 otherwise), the JWT authorizer (401/403), the
+ * 10 MB payload limit, payload format 2.0 events (the body as text when it is UTF-8 of a text type, base64-encoded
+ * otherwise), and the handler's result written back as the HTTP response.
  */
 export const createLocalHttpApi = ({
   routes,
@@ -117,6 +124,7 @@ export const createLocalHttpApi = ({
   authorizer,
   timeoutMs = 5_000,
   accessLog,
+  cors,
 }: LocalHttpApiOptions): Server => {
   const matchers = routes.map((route) => ({ ...route, pattern: matcherOf(route.path) }));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
@@ -127,6 +135,7 @@ export const createLocalHttpApi = ({
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const route = matchers.find((r) => r.method === method && r.pattern.test(path));
+    const headers = headersOf(req);
     let caller: string | undefined;
 
     const log = (status: number, details: { error?: string; body?: string }) =>
@@ -141,13 +150,19 @@ export const createLocalHttpApi = ({
         ...(caller === undefined ? {} : { caller }),
         ...details,
       });
+    /** Every answer as API Gateway sends it: its CORS headers, if any, and its request id. */
+    const writeHead = (status: number, responseHeaders: Record<string, string | string[]>) =>
+      res.writeHead(status, {
+        ...(cors ? withCorsHeaders(cors, headers.origin, responseHeaders) : responseHeaders),
+        'apigw-requestid': requestId,
+      });
     const answer = (
       status: number,
       body: string,
-      headers: Record<string, string>,
+      responseHeaders: Record<string, string>,
       logged: { error?: string },
     ) => {
-      res.writeHead(status, { ...headers, 'apigw-requestid': requestId });
+      writeHead(status, responseHeaders);
       res.end(body);
       log(status, logged);
     };
@@ -164,9 +179,15 @@ export const createLocalHttpApi = ({
     };
 
     try {
+      // A preflight is API Gateway's to answer, whatever the path, before any route or authorizer.
+      const preflight = cors && preflightAnswer(cors, method, headers);
+      if (preflight) {
+        res.writeHead(preflight.statusCode, { ...preflight.headers, 'apigw-requestid': requestId });
+        res.end();
+        return log(preflight.statusCode, {});
+      }
       if (!route) return refuse(404);
 
-      const headers = headersOf(req);
       const authorization = await authorizer?.(headers.authorization, route.scopes ?? []);
       if (authorization?.allowed === false) {
         return answer(
@@ -219,10 +240,9 @@ export const createLocalHttpApi = ({
       const responseBody = result.isBase64Encoded
         ? Buffer.from(result.body ?? '', 'base64')
         : (result.body ?? '');
-      res.writeHead(result.statusCode ?? 200, {
+      writeHead(result.statusCode ?? 200, {
         ...(result.headers as Record<string, string> | undefined),
         ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
-        'apigw-requestid': requestId,
       });
       res.end(responseBody);
       log(result.statusCode ?? 200, { body: responseBody.toString() });

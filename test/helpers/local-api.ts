@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { SessionStore } from '../../functions/sessions/session-store';
+import type { CorsPolicy } from '../../lib/cors-policy';
 import { createLocalHttpApi } from '../../local/http-api';
 import type { JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
@@ -12,18 +13,23 @@ export const testAuthorizer = async (): Promise<JwtAuthorizer> => (await testIss
 
 /**
  * A local API serving the handler on `store`, as `npm start` serves it, on a free port of 127.0.0.1: every route
- * checks tokens of the test issuer (see `bearer`), unless `authorizer` is false (a misconfigured route). The handler
- * logs nothing unless given a `log`.
+ * checks tokens of the test issuer (see `bearer`), unless `authorizer` is false (a misconfigured route), and `cors`
+ * is its CORS configuration, if any. The handler logs nothing unless given a `log`.
  */
 export const serveLocalApi = async (
   store: SessionStore,
-  { authorizer = true, ...options }: TestHandlerOptions & { authorizer?: boolean } = {},
+  {
+    authorizer = true,
+    cors,
+    ...options
+  }: TestHandlerOptions & { authorizer?: boolean; cors?: CorsPolicy } = {},
 ): Promise<{ baseUrl: string; close: () => void }> => {
   const handler = testChatConfigHandler(store, options);
   const server = createLocalHttpApi({
     routes: CHAT_CONFIG_ROUTES,
     handler,
     ...(authorizer ? { authorizer: await testAuthorizer() } : {}),
+    ...(cors ? { cors } : {}),
   }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
