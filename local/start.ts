@@ -3,7 +3,9 @@
  * (or on $DYNAMODB_ENDPOINT), with a demo session to try it on.
  */
 
+import { chatConfigCorsPolicy } from '../lib/cors-policy';
 import { logFormatFromEnv, startConsoleLog } from './console-log';
+import { corsBannerLine, corsOriginsOf } from './cors-origins';
 import { DEMO_SESSION } from './demo-session';
 import {
   type DynamoDbLocal,
@@ -44,6 +46,8 @@ const main = async () => {
   useLocalAwsEnv();
   const logFormat = logFormatFromEnv();
   const port = portFromEnv('PORT', 3000);
+  // Before anything starts: origins the deployed API would refuse fail the start.
+  const corsOrigins = corsOriginsOf();
   // A fixed port lets other tools (sam local, a DynamoDB GUI) reach the embedded DynamoDB Local; 0 picks a free one.
   const dynamoDbLocalPort = portFromEnv('DYNAMODB_LOCAL_PORT', 0);
   const tableName = process.env.TABLE_NAME || LOCAL_TABLE_NAME;
@@ -83,6 +87,7 @@ const main = async () => {
     handler,
     authorizer,
     accessLog: consoleLog.request,
+    cors: chatConfigCorsPolicy(corsOrigins.origins),
   });
   server.listen(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
@@ -108,6 +113,7 @@ const main = async () => {
   const config = `${url}/api/chat-sessions/${DEMO_SESSION.sessionId}/config -H "Authorization: Bearer $TOKEN"`;
   console.log(`Local API on ${url}, served as API Gateway would, JWT authorizer included
 ${dynamoDbLocal ? 'DynamoDB Local (in memory)' : 'DynamoDB'} on ${endpoint}, table ${tableName}, session ${DEMO_SESSION.sessionId} owned by ${DEMO_SESSION.ownerId}
+${corsBannerLine(corsOrigins)}
 Logs: ${logFormat === 'json' ? "the function's JSON logs and metrics, and one access-log line per request" : "one line per request; LOG_FORMAT=json npm start prints the function's JSON logs and metrics instead"}
 
 Try it as ${DEMO_SESSION.ownerId} (this token is valid for ${DEMO_TOKEN_HOURS} hours; npm run -s token -- --sub <user> makes others):

@@ -10,8 +10,8 @@ import { testEndpoint } from './dynamodb';
 
 const run = promisify(execFile);
 
-/** What `npm start` runs, for runs where npm itself is off the PATH. */
-export const START_SCRIPT = ['tsx', ['local/start.ts']] as const;
+/** What `npm start` runs, for runs where npm itself is off the PATH (by its full path: it may run in another folder). */
+export const START_SCRIPT = ['tsx', [join(process.cwd(), 'local', 'start.ts')]] as const;
 /** Node 24 and the project's bins (tsx) but no Java: the PATH of a machine without a JRE. */
 export const PATH_WITHOUT_JAVA = join(process.cwd(), 'node_modules', '.bin');
 
@@ -64,10 +64,11 @@ export const useNpmStart = ({ stopAfter = 'test' }: { stopAfter?: 'test' | 'file
     return stdout.trim();
   };
 
-  /** The local API in its own process group, so that every child can be stopped. */
+  /** The local API in its own process group, so that every child can be stopped; in `cwd`, if given. */
   const startLocalApi = (
     env: Record<string, string>,
     [command, args]: readonly [string, readonly string[]] = START_SCRIPT,
+    cwd?: string,
   ) => {
     // A developer's shell has no AWS credentials or region unless they set them: leave out the ones jest's setup set.
     const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
@@ -75,6 +76,7 @@ export const useNpmStart = ({ stopAfter = 'test' }: { stopAfter?: 'test' | 'file
       env: { ...shell, LOCAL_ISSUER_KEY_FILE, ...env },
       detached: true,
       stdio: 'pipe',
+      ...(cwd === undefined ? {} : { cwd }),
     });
     started.push(child);
     let stdout = '';
@@ -99,19 +101,24 @@ export const useNpmStart = ({ stopAfter = 'test' }: { stopAfter?: 'test' | 'file
 
   /**
    * `npm start` on this run's DynamoDB Local (DYNAMODB_ENDPOINT: no Java needed), with tables of its own and `env`
-   * besides: the API, stopped after the test, and the tables' names.
+   * besides, in `cwd` if given (a folder with a cdk.json of its own): the API, stopped after the test, and the tables'
+   * names.
    */
-  const startOnTestEndpoint = (env: Record<string, string> = {}) => {
+  const startOnTestEndpoint = (env: Record<string, string> = {}, { cwd }: { cwd?: string } = {}) => {
     const tableName = `start-${randomUUID()}`;
     const idempotencyTableName = `start-idempotency-${randomUUID()}`;
-    const api = startLocalApi({
-      PORT: '0',
-      DYNAMODB_ENDPOINT: testEndpoint(),
-      TABLE_NAME: tableName,
-      IDEMPOTENCY_TABLE_NAME: idempotencyTableName,
-      PATH: PATH_WITHOUT_JAVA,
-      ...env,
-    });
+    const api = startLocalApi(
+      {
+        PORT: '0',
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        TABLE_NAME: tableName,
+        IDEMPOTENCY_TABLE_NAME: idempotencyTableName,
+        PATH: PATH_WITHOUT_JAVA,
+        ...env,
+      },
+      START_SCRIPT,
+      cwd,
+    );
     return { ...api, tableName, idempotencyTableName };
   };
 

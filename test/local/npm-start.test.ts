@@ -98,6 +98,8 @@ describe('npm start', () => {
     });
 
     expect(banner).toContain(`table ${api.tableName}`);
+    // cdk.json allows no origin: no CORS, as the stack it deploys
+    expect(banner).toContain("CORS: none (no origins in cdk.json's chat-config:corsAllowedOrigins;");
     expect(response.status).toBe(200);
   });
 
