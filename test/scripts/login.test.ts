@@ -230,6 +230,8 @@ describe('npm run login', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(result.stderr).toContain(`kept in ${TOKENS_FILE}`);
       await expect(run('git', ['check-ignore', '-q', TOKENS_FILE])).resolves.toBeDefined();
+      // Nor the file it writes the tokens to before renaming it, should a run stop in between.
+      await expect(run('git', ['check-ignore', '-q', `${TOKENS_FILE}.4242.tmp`])).resolves.toBeDefined();
     });
   });
 
