@@ -2,7 +2,8 @@
  * `npm run -s login -- [<stage>]`: signs a user of the deployed stack's user pool in, by the authorization code flow
  * with PKCE through the app client, and prints the access token on a line of its own (`export TOKEN=$(…)`). The
  * browser comes back to a server this command runs on the loopback callback URL the app client allows; the token is
- * also kept, with its expiry, in a file only its owner may read.
+ * also kept, with its expiry, in a file only its owner may read. Run again, it prints that token without a sign-in
+ * while it is still the stack's and lives long enough to use, so that `export TOKEN=$(…)` is instant then.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -10,20 +11,26 @@ import * as oidc from 'openid-client';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { isLoopbackHost, listenForCallback } from './loopback-callback';
 import { readStackOutputs } from './outputs-file';
-import { saveToken, TOKENS_FILE } from './saved-tokens';
+import { reusableToken, saveToken, TOKENS_FILE } from './saved-tokens';
 import { stageSettings } from './stage-settings';
 
 /** How long the callback waits for a sign-in unless told otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
 
-const USAGE = `Usage: npm run -s login -- [<stage>] [--callback <url>] [--scope "<scope> <scope>"] [--timeout <seconds>] [--open]
+/** How long a saved token must still be valid to be printed again: time for the commands it is fetched for. */
+const REUSE_MARGIN_MINUTES = 5;
+
+const USAGE = `Usage: npm run -s login -- [<stage>] [--callback <url>] [--scope "<scope> <scope>"] [--timeout <seconds>] [--open] [--fresh]
   <stage>     the stage deployed with npm run deploy -- -c stage=<stage> (default: the stack deployed without one)
   --callback  where to receive the code: an http URL on localhost that the app client allows (default: the first
               such URL of chat-config:oauthCallbackUrls, http://localhost:8080/callback unless set)
   --scope     scopes separated by spaces (default: "${ALL_SCOPES.join(' ')}")
   --timeout   how long to wait for the sign-in, in seconds (default: ${DEFAULT_TIMEOUT_SECONDS})
   --open      open the sign-in page in the browser as well as printing its URL
-Prints the access token alone on stdout; keeps it, with its expiry, in ${TOKENS_FILE} (yours only, ignored by git).`;
+  --fresh     sign in even if a saved token could be printed
+Prints the access token alone on stdout; keeps it, with its expiry, in ${TOKENS_FILE} (yours only, ignored by git).
+Run again, prints the saved token without signing in while it is valid ${REUSE_MARGIN_MINUTES} minutes more at least, of the
+stack's issuer and app client now, and with the scopes asked for.`;
 
 /** A mistake in the command line: its sentence, then the usage. */
 class UsageError extends Error {}
@@ -150,6 +157,22 @@ const main = async () => {
   }
   const clientId = outputOf(stack, outputs, 'AppClientId');
   const redirectUrl = callbackUrl(values.callback, settings.callbackUrls);
+  if (!values.fresh) {
+    const saved = reusableToken(stack, {
+      issuer,
+      clientId,
+      scopes,
+      marginMs: REUSE_MARGIN_MINUTES * 60_000,
+    });
+    if ('token' in saved) {
+      console.error(
+        `Saved token of ${stack}, valid until ${saved.token.expiresAt}, from ${TOKENS_FILE} (--fresh signs in again).`,
+      );
+      console.log(saved.token.accessToken);
+      return;
+    }
+    console.error(`Signing in: ${saved.refused}.`);
+  }
   const config = await discover(issuer, clientId);
 
   const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -187,7 +210,8 @@ const main = async () => {
   saveToken(stack, {
     accessToken: tokens.access_token,
     expiresAt,
-    ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),
+    // A token endpoint may leave out the scopes when it granted those asked for (RFC 6749, section 5.1).
+    scope: tokens.scope ?? scopes.join(' '),
     issuer,
     clientId,
     ...(outputs.ApiUrl === undefined ? {} : { apiUrl: outputs.ApiUrl }),
@@ -203,6 +227,7 @@ const parseArguments = () =>
       scope: { type: 'string', default: ALL_SCOPES.join(' ') },
       timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_SECONDS) },
       open: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,

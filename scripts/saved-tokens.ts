@@ -1,6 +1,6 @@
 /**
  * The access tokens `npm run login` got, one per stack, kept with their expiry in a file of the project's folder that
- * git ignores and only its owner may read, for other scripts and clients to use until they expire.
+ * git ignores and only its owner may read, so that running it again prints the token while it lives.
  */
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
@@ -12,7 +12,7 @@ export interface SavedToken {
   readonly accessToken: string;
   /** When it stops being accepted (ISO 8601). */
   readonly expiresAt: string;
-  /** The scopes granted, when the token endpoint named them. */
+  /** The scopes granted: those the token endpoint named, or else those asked for (RFC 6749, section 5.1). */
   readonly scope?: string;
   /** Its `iss`: the stack's TokenIssuer. */
   readonly issuer: string;
@@ -56,24 +56,51 @@ export const saveToken = (stack: string, token: SavedToken, now = new Date()): v
   renameSync(partial, TOKENS_FILE);
 };
 
+/** What `npm run login` asks of a saved token before printing it instead of signing in again. */
+export interface WantedToken {
+  /** The stack's TokenIssuer and AppClientId now: a token of an earlier pool or app client is not theirs. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The scopes asked for, each of which the token must carry. */
+  readonly scopes: readonly string[];
+  /** How long it must still be valid, for the command it is fetched for to use it (milliseconds). */
+  readonly marginMs: number;
+}
+
 /**
- * The token `npm run login` saved for `stack` (by default the only one saved), or an error saying how to get one:
- * none saved, or expired.
+ * The token saved for `stack` when it is still `wanted`'s, or why not: none saved (or the file unreadable), of another
+ * issuer or app client, without a scope asked for, or expiring within the margin.
  */
-export const readSavedToken = (stack?: string, now = new Date()): SavedToken => {
-  const tokens = readTokensFile();
-  if (tokens === undefined) throw new Error(`No ${TOKENS_FILE}: npm run login writes it`);
-  const stacks = Object.keys(tokens);
-  const chosen = stack ?? (stacks.length === 1 ? stacks[0] : undefined);
-  if (chosen === undefined) {
-    throw new Error(`${TOKENS_FILE} holds tokens of ${stacks.join(', ') || 'no stack'}: name the stack`);
+export const reusableToken = (
+  stack: string,
+  wanted: WantedToken,
+  now = new Date(),
+): { readonly token: SavedToken } | { readonly refused: string } => {
+  let saved: unknown;
+  try {
+    saved = readTokensFile()?.[stack];
+  } catch {
+    return { refused: `${TOKENS_FILE} is not JSON` };
   }
-  const token = tokens[chosen];
-  if (token === undefined) {
-    throw new Error(`${TOKENS_FILE} holds no token of ${chosen}: get one with npm run login`);
+  const token = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<SavedToken>;
+  if (typeof token.accessToken !== 'string' || typeof token.expiresAt !== 'string') {
+    return { refused: `no token of ${stack} saved` };
   }
-  if (Date.parse(token.expiresAt) <= now.getTime()) {
-    throw new Error(`The token of ${chosen} expired at ${token.expiresAt}: get another with npm run login`);
+  if (token.issuer !== wanted.issuer || token.clientId !== wanted.clientId) {
+    return { refused: `the saved token is of another issuer or app client than ${stack}'s now` };
   }
-  return token;
+  const granted = new Set((token.scope ?? '').split(' '));
+  const missing = wanted.scopes.filter((scope) => !granted.has(scope));
+  if (missing.length > 0) return { refused: `the saved token lacks ${missing.join(' ')}` };
+  // An unparsable date (NaN) fails the comparison too: such a token is never reused.
+  const left = Date.parse(token.expiresAt) - now.getTime();
+  if (!(left >= wanted.marginMs)) {
+    return {
+      refused:
+        left > 0
+          ? `the saved token expires at ${token.expiresAt}, within ${wanted.marginMs / 60_000} minutes`
+          : `the saved token expired at ${token.expiresAt}`,
+    };
+  }
+  return { token: token as SavedToken };
 };

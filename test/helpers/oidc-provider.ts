@@ -14,6 +14,8 @@ export interface TestOidcProvider {
   /** Its `iss`, an http URL on 127.0.0.1: what the stack's `TokenIssuer` output names. */
   readonly issuer: string;
   readonly jwksUri: URL;
+  /** Every request it received, in order, as `<method> <path>`: `GET /auth` starts each authorization. */
+  readonly requests: readonly string[];
   close(): Promise<void>;
 }
 
@@ -78,11 +80,17 @@ export const startOidcProvider = async ({
       },
     },
   });
-  server.on('request', provider.callback());
+  const requests: string[] = [];
+  const handle = provider.callback();
+  server.on('request', (request, response) => {
+    requests.push(`${request.method} ${new URL(request.url ?? '/', issuer).pathname}`);
+    handle(request, response);
+  });
 
   return {
     issuer,
     jwksUri: new URL('/jwks', issuer),
+    requests,
     close: async () => {
       console.warn = warn;
       console.info = info;

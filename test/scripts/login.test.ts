@@ -51,7 +51,8 @@ let project: string;
 
 /**
  * A project folder as `npm run deploy -- -c stage=qa` leaves it: this project's package.json script and code (linked),
- * a cdk.json whose stage `qa` names its stack and callback URL, and the outputs file (unless `outputs` is null).
+ * a cdk.json whose stage `qa` names its stack and callback URL, the outputs file (unless `outputs` is null), and no
+ * token saved yet.
  */
 const writeProject = (outputs: unknown) => {
   const real = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
@@ -74,6 +75,7 @@ const writeProject = (outputs: unknown) => {
     }),
   );
   rmSync(join(project, 'cdk-outputs.json'), { force: true });
+  rmSync(join(project, TOKENS_FILE), { force: true });
   if (outputs !== null) writeFileSync(join(project, 'cdk-outputs.json'), JSON.stringify(outputs));
 };
 
@@ -233,6 +235,112 @@ describe('npm run login', () => {
       // Nor the file it writes the tokens to before renaming it, should a run stop in between.
       await expect(run('git', ['check-ignore', '-q', `${TOKENS_FILE}.4242.tmp`])).resolves.toBeDefined();
     });
+  });
+
+  describe('run again', () => {
+    type Saved = Record<string, string>;
+    /** What the first run printed and saved. */
+    let first: { stdout: string; saved: Saved };
+
+    const savedToken = (): Saved =>
+      (JSON.parse(readFileSync(join(project, TOKENS_FILE), 'utf8')) as Record<string, Saved>)[STACK] ?? {};
+    const saveToken = (token: Saved) =>
+      writeFileSync(join(project, TOKENS_FILE), JSON.stringify({ [STACK]: token }), { mode: 0o600 });
+    /** How many authorization requests the provider has seen: one per sign-in. */
+    const authorizations = () => provider.requests.filter((request) => request === 'GET /auth').length;
+    const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+    /** `npm run login -- <args>`, signed in on the page whose URL it prints. */
+    const signedIn = async (args: string[]) => {
+      const running = login(args);
+      await signIn(new FetchBrowser(), await running.authorizationUrl(), 'dave');
+      return running.exited;
+    };
+
+    beforeAll(async () => {
+      writeProject(outputsOf(provider.issuer));
+      const { code, stdout } = await signedIn([STAGE]);
+      expect(code).toBe(0);
+      first = { stdout, saved: savedToken() };
+    }, 60_000);
+
+    it.each([
+      ['as the first run saved it', (): Saved => ({})],
+      ['valid 10 minutes more', () => ({ expiresAt: inMinutes(10) })],
+    ])(
+      'prints the saved token %s, without a sign-in: the provider sees no request',
+      async (_, change) => {
+        const token = { ...first.saved, ...change() };
+        saveToken(token);
+        const [authorized, seen] = [authorizations(), provider.requests.length];
+        // A run that wrongly waited for a sign-in would give up and fail.
+        const { code, stdout, stderr } = await login([STAGE, '--timeout', '5']).exited;
+
+        expect({ code, stdout }).toEqual({ code: 0, stdout: first.stdout });
+        expect(stderr).toContain(`Saved token of ${STACK}, valid until ${token.expiresAt}`);
+        expect(stderr).not.toContain('Sign in to');
+        expect(authorizations()).toBe(authorized);
+        // Not even the discovery document: the run is instant, offline.
+        expect(provider.requests.slice(seen)).toEqual([]);
+      },
+      60_000,
+    );
+
+    it.each([
+      [
+        'one expiring within 5 minutes',
+        () => ({ expiresAt: inMinutes(4) }),
+        [],
+        expect.stringMatching(/^Signing in: the saved token expires at \S+, within 5 minutes\.$/),
+      ],
+      [
+        'one expired',
+        () => ({ expiresAt: EXPIRED.expiresAt }),
+        [],
+        `Signing in: the saved token expired at ${EXPIRED.expiresAt}.`,
+      ],
+      [
+        'one of another issuer',
+        () => ({ issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_OldPool' }),
+        [],
+        `Signing in: the saved token is of another issuer or app client than ${STACK}'s now.`,
+      ],
+      [
+        'one of another app client',
+        () => ({ clientId: 'an-old-app-client' }),
+        [],
+        `Signing in: the saved token is of another issuer or app client than ${STACK}'s now.`,
+      ],
+      [
+        'one without a scope asked for',
+        () => ({ scope: 'chat-config/read' }),
+        [],
+        'Signing in: the saved token lacks chat-config/write.',
+      ],
+      // Asked to, it signs in without a word about the saved token.
+      ['a valid one, with --fresh', () => ({}), ['--fresh'], undefined],
+    ])(
+      'signs in again instead of printing %s',
+      async (_, change, args, reason) => {
+        saveToken({ ...first.saved, ...change() });
+        const authorized = authorizations();
+        const { code, stdout, stderr } = await signedIn([STAGE, ...args]);
+
+        expect(code).toBe(0);
+        expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+        expect(stdout).not.toBe(first.stdout);
+        expect(/^Signing in: .*$/m.exec(stderr)?.[0]).toEqual(reason);
+        expect(stderr).toContain('Signed in: an access token valid until');
+        expect(authorizations()).toBe(authorized + 1);
+        expect(savedToken()).toMatchObject({
+          accessToken: stdout.trim(),
+          issuer: provider.issuer,
+          clientId: CLIENT_ID,
+          scope: expect.stringContaining('chat-config/write'),
+        });
+      },
+      60_000,
+    );
   });
 
   it('refuses a callback without this login state, and still takes the one with it', async () => {
