@@ -13,7 +13,7 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { RESOURCE_SERVER, SCOPE_NAMES } from '../functions/chat-config/routes';
+import { RESOURCE_SERVER, SCOPE_DESCRIPTIONS, SCOPE_NAMES } from '../functions/chat-config/routes';
 import { propChecks } from './prop-checks';
 
 /** Who may call the API: by default users of a user pool this construct creates, or tokens of an issuer you run. */
@@ -46,11 +46,11 @@ export interface ChatConfigAuthProps {
 const SCOPES = {
   read: new ResourceServerScope({
     scopeName: SCOPE_NAMES.read,
-    scopeDescription: 'Read chat session configs',
+    scopeDescription: SCOPE_DESCRIPTIONS.read,
   }),
   write: new ResourceServerScope({
     scopeName: SCOPE_NAMES.write,
-    scopeDescription: 'Change chat session configs',
+    scopeDescription: SCOPE_DESCRIPTIONS.write,
   }),
 };
 

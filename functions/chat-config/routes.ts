@@ -24,6 +24,15 @@ export const RESOURCE_SERVER = 'chat-config';
 /** The names of the resource server's scopes: reading configs, and changing them. */
 export const SCOPE_NAMES = { read: 'read', write: 'write' } as const;
 
+/**
+ * What each scope lets a token do, by name: the user pool shows it to administrators, the OpenAPI document to clients
+ * choosing the scopes they ask for.
+ */
+export const SCOPE_DESCRIPTIONS = {
+  read: 'Read chat session configs',
+  write: 'Change chat session configs',
+} as const satisfies Record<keyof typeof SCOPE_NAMES, string>;
+
 /** The OAuth scopes of this API, as tokens carry them (`<resource server>/<scope name>`). */
 const CHAT_CONFIG_SCOPES = {
   read: `${RESOURCE_SERVER}/${SCOPE_NAMES.read}`,

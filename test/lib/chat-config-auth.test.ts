@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { REQUIRED_SCOPE } from '../../functions/chat-config/routes';
+import { REQUIRED_SCOPE, SCOPE_DESCRIPTIONS } from '../../functions/chat-config/routes';
 import { ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
@@ -118,8 +118,8 @@ describe('the default user pool', () => {
     defaults.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
       Identifier: 'chat-config',
       Scopes: [
-        { ScopeName: 'read', ScopeDescription: Match.anyValue() },
-        { ScopeName: 'write', ScopeDescription: Match.anyValue() },
+        { ScopeName: 'read', ScopeDescription: SCOPE_DESCRIPTIONS.read },
+        { ScopeName: 'write', ScopeDescription: SCOPE_DESCRIPTIONS.write },
       ],
     });
   });
