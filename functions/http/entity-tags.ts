@@ -19,14 +19,33 @@ export type EntityTagCondition = '*' | readonly EntityTag[];
 /** At most this many tags are read from one header; a longer list is refused (400). */
 export const MAX_ENTITY_TAGS = 16;
 
-// One `[W/]"opaque"` list element and the comma or end after it (etagc: %x21 / %x23-7E / obs-text), or an empty
-// element, which a list may hold (RFC 9110 §5.6.1.2).
-const ELEMENT = /[\t ]*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[\t ]*)?(?:,|$)/y;
-// Our opaque tags are versions: non-negative integers without leading zeros.
-const VERSION = /^(0|[1-9][0-9]{0,14})$/;
+// An opaque tag's characters (etagc: %x21 / %x23-7E / obs-text), and the optional white space around list elements.
+const ETAGC = String.raw`[\x21\x23-\x7e\x80-\xff]`;
+const OWS = String.raw`[\t ]*`;
+// One `[W/]"opaque"` list element and the comma or end after it, or an empty element, which a list may hold
+// (RFC 9110 §5.6.1.2).
+const ELEMENT = new RegExp(String.raw`${OWS}(?:(W\/)?"(${ETAGC}*)"${OWS})?(?:,|$)`, 'y');
+
+// Our opaque tags are versions: non-negative integers without leading zeros, of so few digits that each is an exact
+// JavaScript number.
+const MAX_VERSION_DIGITS = 15;
+const VERSION_DIGITS = `(0|[1-9][0-9]{0,${MAX_VERSION_DIGITS - 1}})`;
+const VERSION = new RegExp(`^${VERSION_DIGITS}$`);
 
 /** What our ETags look like: a version, quoted. */
-export const ENTITY_TAG_PATTERN = /^"(0|[1-9][0-9]{0,14})"$/;
+export const ENTITY_TAG_PATTERN = new RegExp(`^"${VERSION_DIGITS}"$`);
+
+/** The highest version an ETag can name: a condition's tag of more digits names no version. */
+export const MAX_VERSION = 10 ** MAX_VERSION_DIGITS - 1;
+
+const TAG = String.raw`(?:W\/)?"${ETAGC}*"`;
+/**
+ * What an `If-Match` or `If-None-Match` value must look like for `conditionOf` to take it: `*`, or a list of 1 to
+ * `MAX_ENTITY_TAGS` entity tags, strong or weak, empty elements and optional white space allowed.
+ */
+export const ENTITY_TAG_CONDITION_PATTERN = new RegExp(
+  `^(?:${OWS}\\*${OWS}|(?:${OWS},)*${OWS}${TAG}${OWS}(?:,(?:${OWS},)*${OWS}${TAG}${OWS}){0,${MAX_ENTITY_TAGS - 1}}(?:,${OWS})*)$`,
+);
 
 const parse = (name: string, value: string): EntityTagCondition => {
   if (value.trim() === '*') return '*';
