@@ -7,3 +7,7 @@ export const CHAT_CONFIG_ROUTES: readonly Route[] = CHAT_CONFIG_METHODS.map((met
   path: CHAT_CONFIG_PATH,
   scopes: [REQUIRED_SCOPE[method] as string],
 }));
+
+/** Where `npm start` serves them: loopback only, on `PORT` (this one unless set). */
+export const LOCAL_API_HOST = '127.0.0.1';
+export const LOCAL_API_DEFAULT_PORT = 3000;

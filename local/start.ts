@@ -21,7 +21,7 @@ import {
 } from './dynamodb-local';
 import { createLocalHttpApi } from './http-api';
 import { loadLocalIssuer } from './local-issuer';
-import { CHAT_CONFIG_ROUTES } from './routes';
+import { CHAT_CONFIG_ROUTES, LOCAL_API_DEFAULT_PORT, LOCAL_API_HOST } from './routes';
 
 let dynamoDbLocal: DynamoDbLocal | undefined;
 
@@ -45,7 +45,7 @@ const main = async () => {
   // Before anything reads them: the handler's client, like the tooling's, needs credentials and a region.
   useLocalAwsEnv();
   const logFormat = logFormatFromEnv();
-  const port = portFromEnv('PORT', 3000);
+  const port = portFromEnv('PORT', LOCAL_API_DEFAULT_PORT);
   // Before anything starts: origins the deployed API would refuse fail the start.
   const corsOrigins = corsOriginsOf();
   // A fixed port lets other tools (sam local, a DynamoDB GUI) reach the embedded DynamoDB Local; 0 picks a free one.
@@ -89,7 +89,7 @@ const main = async () => {
     accessLog: consoleLog.request,
     cors: chatConfigCorsPolicy(corsOrigins.origins),
   });
-  server.listen(port, '127.0.0.1');
+  server.listen(port, LOCAL_API_HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -97,7 +97,7 @@ const main = async () => {
     );
   });
   const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  const url = `http://${LOCAL_API_HOST}:${typeof address === 'object' && address ? address.port : port}`;
 
   const shutdown = async (signal: string) => {
     consoleLog.stop();

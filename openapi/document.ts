@@ -16,6 +16,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
 } from '../functions/http/idempotency-key';
 import { JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from '../functions/http/request-body';
+import { LOCAL_API_DEFAULT_PORT, LOCAL_API_HOST } from '../local/routes';
 
 import { type Json, jsonSchemaOf, literal, refTo, SCHEMAS } from './json-schemas';
 import {
@@ -135,6 +136,31 @@ const replaceOperation = (method: string, operationId: string, summary: string) 
     { unsupportedMediaType: RESPONSES.unsupportedJson, unprocessable: RESPONSES.unprocessableReplace },
   );
 
+/**
+ * Where the API is served: by `npm start`, and by API Gateway, whose URL (the stack output `ApiUrl`) holds the API's
+ * id, its region and, for a stage other than `$default`, the stage's name as the first path segment.
+ */
+const SERVERS = [
+  {
+    url: `http://${LOCAL_API_HOST}:${LOCAL_API_DEFAULT_PORT}`,
+    description: `The local API of \`npm start\` (on another port with \`PORT\`), on DynamoDB Local; \`npm run token\` makes its tokens`,
+  },
+  {
+    url: 'https://{apiId}.execute-api.{region}.amazonaws.com{stagePath}',
+    description:
+      'A deployed stack: its `ApiUrl` output (`npm run -s output -- ApiUrl`) is this URL, with a `/` at the end',
+    variables: {
+      apiId: { default: 'abcdef1234', description: "The HTTP API's id, the first label of `ApiUrl`" },
+      region: { default: 'us-east-1', description: 'The AWS region of the stack' },
+      stagePath: {
+        default: '',
+        description:
+          'Empty for the `$default` stage (the default); `/` and the stage name (`/v1`) when the deployment sets another `chat-config:stageName`',
+      },
+    },
+  },
+];
+
 /** Builds the document. */
 const buildOpenApiDocument = () => ({
   openapi: '3.1.0',
@@ -147,6 +173,7 @@ const buildOpenApiDocument = () => ({
       "The config's version is its ETag: send it back in `If-Match` to write only over what you read. " +
       'Every operation takes a bearer token, and serves only the sessions of the user it names.',
   },
+  servers: SERVERS,
   paths: {
     [CHAT_CONFIG_PATH]: {
       get: {
