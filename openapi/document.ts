@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { IDEMPOTENCY_KEY_LIFETIME_SECONDS } from '../functions/chat-config/idempotent-writes';
 import { sessionIdSchema } from '../functions/chat-config/requests';
-import { ALL_SCOPES, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
+import { CHAT_CONFIG_PATH, REQUIRED_SCOPE, SCOPES_WITH_DESCRIPTIONS } from '../functions/chat-config/routes';
 import { MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
 import {
   IDEMPOTENCY_KEY_PATTERN,
@@ -69,7 +69,31 @@ const IDEMPOTENCY_KEY = {
   schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
 };
 
-/** What an operation requires: a bearer token with the scope of its method. */
+// A user pool's login domain, `<prefix>.auth.<region>.amazoncognito.com`, as the stack output `LoginUrl` names it: here
+// that of the stack ChatConfigApi in an example account (123456789012) and region.
+const EXAMPLE_LOGIN_URL = 'https://chatconfigapi-123456789012.auth.us-east-1.amazoncognito.com';
+
+/**
+ * How a client gets its tokens: OAuth 2.0 with the scopes declared (which an `http` bearer scheme cannot carry), by
+ * the authorization code flow of the stack's user pool.
+ */
+const SECURITY = {
+  type: 'oauth2',
+  description:
+    "An OAuth 2.0 access token (a JWT), sent as `Authorization: Bearer <token>`. API Gateway checks it before the function runs; the function serves only the user it names (`sub`), on that user's own sessions. " +
+    "By default the deployment's issuer is its Cognito user pool, whose app client (the stack output `AppClientId`) is public, without a secret: its authorization code flow requires PKCE (`code_challenge_method=S256`). " +
+    "The URLs below are an example of Cognito's, `https://<domain prefix>.auth.<region>.amazoncognito.com/oauth2/…`: a deployment's are `<LoginUrl>/oauth2/authorize` and `<LoginUrl>/oauth2/token`, `LoginUrl` being its stack output (`npm run -s output -- LoginUrl`). " +
+    "A deployment given its own issuer (`chat-config:jwtIssuer`) takes that issuer's tokens instead, with the same scopes. Locally, `npm run token` prints one.",
+  flows: {
+    authorizationCode: {
+      authorizationUrl: `${EXAMPLE_LOGIN_URL}/oauth2/authorize`,
+      tokenUrl: `${EXAMPLE_LOGIN_URL}/oauth2/token`,
+      scopes: SCOPES_WITH_DESCRIPTIONS,
+    },
+  },
+};
+
+/** What an operation requires: a token with the scope of its method. */
 const securityOf = (method: string) => [{ [SECURITY_SCHEME]: [REQUIRED_SCOPE[method] as string] }];
 
 const writeOperation = (
@@ -239,14 +263,7 @@ const buildOpenApiDocument = () => ({
   components: {
     schemas: SCHEMAS,
     responses: responseComponents(),
-    securitySchemes: {
-      [SECURITY_SCHEME]: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description: `An OAuth 2.0 access token (a JWT) of the deployment's issuer: by default its Cognito user pool, through its app client's authorization code flow. Each operation names the scope it requires (${ALL_SCOPES.join(', ')}); API Gateway checks the token before the function runs, and the function serves only the user it names (\`sub\`), on that user's own sessions.`,
-      },
-    },
+    securitySchemes: { [SECURITY_SCHEME]: SECURITY },
   },
 });
 

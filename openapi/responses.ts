@@ -140,7 +140,7 @@ const unauthorizedByFunction = problems(
   wwwAuthenticate,
 );
 
-export const SECURITY_SCHEME = 'bearerToken';
+export const SECURITY_SCHEME = 'oauth2';
 
 const retryAfter = headersOf({
   'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' },

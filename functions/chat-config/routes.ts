@@ -42,6 +42,12 @@ const CHAT_CONFIG_SCOPES = {
 /** Every scope of this API. */
 export const ALL_SCOPES: readonly string[] = Object.values(CHAT_CONFIG_SCOPES);
 
+/** Every scope of this API, as tokens carry it, with what it lets a token do. */
+export const SCOPES_WITH_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [CHAT_CONFIG_SCOPES.read]: SCOPE_DESCRIPTIONS.read,
+  [CHAT_CONFIG_SCOPES.write]: SCOPE_DESCRIPTIONS.write,
+};
+
 /** The scope a token must carry for each method: a read needs `read`, every write `write`. */
 export const REQUIRED_SCOPE: Readonly<Record<string, string>> = Object.fromEntries(
   CHAT_CONFIG_METHODS.map((method) => [

@@ -4,7 +4,13 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import * as v from 'valibot';
 import { CHAT_CONFIG_PROBLEMS } from '../../functions/chat-config/problems';
-import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, WRITE_MEDIA_TYPES } from '../../functions/chat-config/routes';
+import {
+  ALL_SCOPES,
+  CHAT_CONFIG_METHODS,
+  CHAT_CONFIG_PATH,
+  REQUIRED_SCOPE,
+  WRITE_MEDIA_TYPES,
+} from '../../functions/chat-config/routes';
 import { chatConfigSchema } from '../../functions/sessions/config-schema';
 import { openApiFile } from '../../openapi/document';
 import { OPENAPI_FILE } from '../helpers/openapi';
@@ -13,7 +19,7 @@ const committed = readFileSync(OPENAPI_FILE, 'utf8');
 const document = JSON.parse(committed);
 const operations = document.paths[CHAT_CONFIG_PATH] as Record<
   string,
-  { requestBody?: { content: Record<string, unknown> } }
+  { requestBody?: { content: Record<string, unknown> }; security?: Record<string, string[]>[] }
 >;
 
 describe('openapi/openapi.json', () => {
@@ -37,6 +43,25 @@ describe('openapi/openapi.json', () => {
       expect(Object.keys(operations[method.toLowerCase()]?.requestBody?.content ?? {})).toEqual([mediaType]);
     }
     expect(operations.get?.requestBody).toBeUndefined();
+  });
+
+  it("asks each operation for its route's scope, declared with its description in an OAuth flow clients can follow", () => {
+    const schemes = document.components.securitySchemes as Record<
+      string,
+      { type: string; flows?: { authorizationCode?: { scopes: Record<string, string> } } }
+    >;
+    const [[name, scheme] = []] = Object.entries(schemes);
+    const scopes = scheme?.flows?.authorizationCode?.scopes ?? {};
+
+    expect(Object.keys(schemes)).toHaveLength(1);
+    expect(Object.keys(scopes)).toEqual(ALL_SCOPES);
+    expect(Object.values(scopes).every((description) => description.length > 0)).toBe(true);
+    for (const method of CHAT_CONFIG_METHODS) {
+      expect([method, operations[method.toLowerCase()]?.security]).toEqual([
+        method,
+        [{ [name as string]: [REQUIRED_SCOPE[method]] }],
+      ]);
+    }
   });
 
   it("lists among its responses every problem type of the function's problem table, but 405: API Gateway routes only the documented methods", () => {
