@@ -55,8 +55,8 @@ export interface LocalHttpApiOptions {
   readonly cors?: CorsPolicy;
 }
 
-// API Gateway HTTP APIs refuse payloads over 10 MB before any integration runs.
-const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway HTTP APIs refuse payloads over 10 MB before any integration runs. */
+export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 // API Gateway passes bodies of these types as text when they are UTF-8; anything else arrives base64-encoded.
 const TEXT_CONTENT_TYPE =
   /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
@@ -64,8 +64,8 @@ const TEXT_CONTENT_TYPE =
 const matcherOf = (path: string) =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
 
-/** API Gateway's own answers: `{"message": …}` in JSON. */
-const API_GATEWAY_MESSAGES = {
+/** API Gateway's own answers that the local API gives too: `{"message": …}` in JSON. */
+export const API_GATEWAY_MESSAGES = {
   400: 'Bad Request',
   404: 'Not Found',
   413: 'Request Entity Too Large',

@@ -64,6 +64,15 @@ export const SCHEMAS = {
     v.strictObject({ ...storedSessionConfigSchema.entries, message: v.literal(UPDATE_SUCCEEDED) }),
     SHARED,
   ),
+  // API Gateway's own answers, given before the function runs or in place of its answer.
+  ApiGatewayMessage: jsonSchemaOf(
+    v.pipe(
+      v.strictObject({ message: v.string() }),
+      v.description(
+        "API Gateway's own answer, as `application/json`: the function's errors are `application/problem+json`",
+      ),
+    ),
+  ),
 };
 
 export const entityTag = jsonSchemaOf(v.pipe(v.string(), v.regex(ENTITY_TAG_PATTERN)));

@@ -27,6 +27,7 @@ import {
   StoreUnavailableError,
   VersionConflictError,
 } from '../functions/sessions/errors';
+import { API_GATEWAY_MAX_PAYLOAD_BYTES, API_GATEWAY_MESSAGES } from '../local/http-api';
 import { entityTag, type Json, jsonSchemaOf, literal, refTo } from './json-schemas';
 
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -120,9 +121,36 @@ const unsupportedMediaType = (id: string, accepted: string): ResponseComponent =
   );
 };
 
-/** An answer of API Gateway itself, before the function runs: `{"message": "..."}`. */
+/**
+ * An answer of API Gateway itself, before the function runs or in its place: `{"message": "..."}` as
+ * `application/json`, which tells it from the function's problem details (`application/problem+json`).
+ */
 const gatewayBody = (message: string) => ({
-  [JSON_MEDIA_TYPE]: { schema: jsonSchemaOf(v.strictObject({ message: v.literal(message) })) },
+  [JSON_MEDIA_TYPE]: { schema: refTo('schemas', 'ApiGatewayMessage'), example: { message } },
+});
+
+/**
+ * A status both the function and API Gateway answer: each body under its own media type. The function's headers are
+ * then optional, as API Gateway's answer has none of them.
+ */
+const orGateway = (response: ResponseComponent, message: string, when: string): ResponseComponent => ({
+  ...response,
+  description: `${response.description}. API Gateway answers \`{"message": "${message}"}\` itself ${when}`,
+  ...(response.headers === undefined
+    ? {}
+    : {
+        headers: Object.fromEntries(
+          Object.entries(response.headers).map(([name, header]) => [
+            name,
+            {
+              ...(header as Json),
+              required: false,
+              description: `${(header as Json).description ?? name}; sent with the function's problem details only`,
+            },
+          ]),
+        ),
+      }),
+  content: { ...gatewayBody(message), ...response.content },
 });
 
 const wwwAuthenticate = headersOf({
@@ -146,6 +174,12 @@ const retryAfter = headersOf({
   'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' },
 });
 
+// When API Gateway answers 400 itself: the local API does so to a path that is not valid percent-encoding.
+const UNPARSABLE = 'to a request it cannot parse, such as a path that is not valid percent-encoding';
+// API Gateway's answers that the local API does not give: throttling, and an integration that timed out.
+const GATEWAY_THROTTLED = 'Too Many Requests';
+const GATEWAY_UNAVAILABLE = 'Service Unavailable';
+
 export const RESPONSES = {
   unauthorized: {
     ...unauthorizedByFunction,
@@ -163,13 +197,21 @@ export const RESPONSES = {
     description: 'Not Modified: `If-None-Match` names the current version (or is `*`); no body',
     headers: headersOf(ETAG),
   },
-  badRequest: problems('BadRequest', 'Bad Request: a bad session id, a malformed If-Match or If-None-Match', [
-    new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -'),
-  ]),
-  badRequestOnWrite: problems(
-    'BadRequestOnWrite',
-    `Bad Request: malformed JSON, a body that is not UTF-8, nests deeper than ${MAX_JSON_DEPTH} levels or holds more than ${MAX_JSON_VALUES} values in its arrays and objects, a body of the wrong shape, a bad session id, a malformed If-Match, Idempotency-Key, If-None-Match on a write; or no Idempotency-Key where the deployment requires one (\`idempotency-key-missing\`)`,
-    [new BadRequestError('The request body is not valid JSON'), new IdempotencyKeyMissingError()],
+  badRequest: orGateway(
+    problems('BadRequest', 'Bad Request: a bad session id, a malformed If-Match or If-None-Match', [
+      new BadRequestError('sessionId must be 1 to 128 characters of A-Z, a-z, 0-9, _ and -'),
+    ]),
+    API_GATEWAY_MESSAGES[400],
+    UNPARSABLE,
+  ),
+  badRequestOnWrite: orGateway(
+    problems(
+      'BadRequestOnWrite',
+      `Bad Request: malformed JSON, a body that is not UTF-8, nests deeper than ${MAX_JSON_DEPTH} levels or holds more than ${MAX_JSON_VALUES} values in its arrays and objects, a body of the wrong shape, a bad session id, a malformed If-Match, Idempotency-Key, If-None-Match on a write; or no Idempotency-Key where the deployment requires one (\`idempotency-key-missing\`)`,
+      [new BadRequestError('The request body is not valid JSON'), new IdempotencyKeyMissingError()],
+    ),
+    API_GATEWAY_MESSAGES[400],
+    UNPARSABLE,
   ),
   idempotencyKeyInUse: problems(
     'IdempotencyKeyInUse',
@@ -177,10 +219,14 @@ export const RESPONSES = {
     [new IdempotencyKeyInUseError()],
     retryAfter,
   ),
-  notFound: problems(
-    'NotFound',
-    "Not Found: you have no session with that id; another user's session is answered exactly alike. Nothing is created or changed",
-    [new SessionNotFoundError()],
+  notFound: orGateway(
+    problems(
+      'NotFound',
+      "Not Found: you have no session with that id; another user's session is answered exactly alike. Nothing is created or changed",
+      [new SessionNotFoundError()],
+    ),
+    API_GATEWAY_MESSAGES[404],
+    'to a path no route matches, such as one with an empty session id',
   ),
   preconditionFailed: problems(
     'PreconditionFailed',
@@ -188,10 +234,14 @@ export const RESPONSES = {
     [new VersionConflictError(7)],
     headersOf(ETAG),
   ),
-  contentTooLarge: problems(
-    'ContentTooLarge',
-    `Content Too Large: the body exceeds ${MAX_BODY_BYTES} bytes, or the session item would exceed DynamoDB's 400 KB`,
-    [new PayloadTooLargeError(MAX_BODY_BYTES), new SessionTooLargeError()],
+  contentTooLarge: orGateway(
+    problems(
+      'ContentTooLarge',
+      `Content Too Large: the body exceeds ${MAX_BODY_BYTES} bytes, or the session item would exceed DynamoDB's 400 KB`,
+      [new PayloadTooLargeError(MAX_BODY_BYTES), new SessionTooLargeError()],
+    ),
+    API_GATEWAY_MESSAGES[413],
+    `to a body over ${API_GATEWAY_MAX_PAYLOAD_BYTES / 1024 / 1024} MB, without running the function`,
   ),
   unprocessableReplace: problems(
     'UnprocessableContent',
@@ -230,16 +280,22 @@ export const RESPONSES = {
   throttled: {
     id: 'TooManyRequests',
     description: "Too Many Requests: API Gateway's throttling, before the function runs",
-    content: gatewayBody('Too Many Requests'),
+    content: gatewayBody(GATEWAY_THROTTLED),
   },
-  internalError: problems('InternalServerError', 'Internal Server Error: a fixed sentence, never details', [
-    new Error(),
-  ]),
-  unavailable: problems(
-    'ServiceUnavailable',
-    "Service Unavailable: DynamoDB is throttling, unreachable or too slow (the sessions' table, or for a write with an Idempotency-Key the idempotency records'); retry after `Retry-After` seconds",
-    [new StoreUnavailableError()],
-    retryAfter,
+  internalError: orGateway(
+    problems('InternalServerError', 'Internal Server Error: a fixed sentence, never details', [new Error()]),
+    API_GATEWAY_MESSAGES[500],
+    'when the invocation fails: Lambda throttled the function, or it crashed, ran out of time or memory, or failed its cold start',
+  ),
+  unavailable: orGateway(
+    problems(
+      'ServiceUnavailable',
+      "Service Unavailable: DynamoDB is throttling, unreachable or too slow (the sessions' table, or for a write with an Idempotency-Key the idempotency records'); retry after `Retry-After` seconds",
+      [new StoreUnavailableError()],
+      retryAfter,
+    ),
+    GATEWAY_UNAVAILABLE,
+    "when the function has not answered within the integration's 30 s, without `Retry-After`",
   ),
 } satisfies Record<string, ResponseComponent>;
 

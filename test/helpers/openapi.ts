@@ -30,16 +30,20 @@ const resolve = (value: unknown): Json | undefined => {
   return resolve(target);
 };
 
-/** The operations of a path, by upper-case method, with the statuses each documents. */
-export const documentedStatuses = (path: string): Record<string, string[]> => {
-  const item = resolve((document.paths as Json)[path]) ?? {};
-  return Object.fromEntries(
-    Object.entries(item).map(([method, operation]) => [
-      method.toUpperCase(),
-      Object.keys((operation as { responses: Json }).responses),
-    ]),
+/**
+ * Every answer the document lists on a path: `METHOD status media-type` for each body a response may have, or
+ * `METHOD status` for one without a body.
+ */
+export const documentedAnswers = (path: string): string[] =>
+  Object.entries(resolve((document.paths as Json)[path]) ?? {}).flatMap(([method, operation]) =>
+    Object.entries((operation as { responses: Json }).responses).flatMap(([status, response]) => {
+      const content = resolve(response)?.content as Json | undefined;
+      const answer = `${method.toUpperCase()} ${status}`;
+      return content === undefined
+        ? [answer]
+        : Object.keys(content).map((mediaType) => `${answer} ${mediaType}`);
+    }),
   );
-};
 
 /** A response as a client saw it. */
 export interface ObservedResponse {

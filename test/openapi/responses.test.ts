@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { MAX_BODY_BYTES } from '../../functions/chat-config/body-size';
 import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
 import { MAX_HEADER_VALUE_BYTES } from '../../functions/http/events';
 import type { SessionStore } from '../../functions/sessions/session-store';
+import { API_GATEWAY_MAX_PAYLOAD_BYTES, createLocalHttpApi } from '../../local/http-api';
+import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { createTestTable, storeAt, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 import { holdingWrites } from '../helpers/handler';
 import { serveLocalApi } from '../helpers/local-api';
-import { documentedStatuses, openApiViolations } from '../helpers/openapi';
+import { documentedAnswers, openApiViolations } from '../helpers/openapi';
 import { bearer } from '../helpers/tokens';
 
 // Real requests over HTTP to the local API (the handler on DynamoDB Local), each response checked against the
@@ -30,6 +34,7 @@ let strictApi: string;
 let unreachableApi: string;
 let brokenApi: string;
 let unguardedApi: string;
+let crashingApi: string;
 let keyRequiredApi: string;
 let alice: string;
 let readOnly: string;
@@ -46,6 +51,16 @@ beforeAll(async () => {
   // DynamoDB refusing connections (503), and a table that does not exist (an unexpected failure, 500).
   unreachableApi = await serve(storeAt(REFUSING_ENDPOINT, table.tableName));
   brokenApi = await serve(storeAt(table.endpoint, 'no-table'));
+  // A function whose invocation fails (a crash, a timeout): API Gateway answers for it.
+  const crashing = createLocalHttpApi({
+    routes: CHAT_CONFIG_ROUTES,
+    handler: async () => {
+      throw new Error('The function crashed');
+    },
+  }).listen(0, '127.0.0.1');
+  await once(crashing, 'listening');
+  servers.push(crashing);
+  crashingApi = `http://127.0.0.1:${(crashing.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   for (const server of servers) server.close();
@@ -79,8 +94,19 @@ const call = async ({
   const observed = { status: response.status, headers: response.headers, body: await response.text() };
 
   expect(openApiViolations(CHAT_CONFIG_PATH, method, observed)).toEqual([]);
-  seen.add(`${method} ${response.status}`);
+  const mediaType = response.headers.get('content-type')?.split(';')[0];
+  seen.add(`${method} ${response.status}${observed.body === '' ? '' : ` ${mediaType}`}`);
   return response.status;
+};
+
+/** A call to the crashing function, whose failure the local API prints as Lambda would log it. */
+const callCrashing = async (request: Call): Promise<number> => {
+  const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    return await call({ ...request, base: crashingApi });
+  } finally {
+    consoleError.mockRestore();
+  }
 };
 
 const JSON_BODY = { 'content-type': 'application/json' };
@@ -163,6 +189,10 @@ describe('real responses, checked against openapi/openapi.json', () => {
     ).toBe(431);
     expect(await call({ method: 'GET', base: brokenApi })).toBe(500);
     expect(await call({ method: 'GET', base: unreachableApi })).toBe(503);
+    // API Gateway's own answers, in JSON: a path it cannot decode, one no route matches, a failed invocation.
+    expect(await call({ method: 'GET', sessionId: '%zz' })).toBe(400);
+    expect(await call({ method: 'GET', sessionId: '' })).toBe(404);
+    expect(await callCrashing({ method: 'GET' })).toBe(500);
   });
 
   it.each(WRITES)('documents every answer to $method', async ({ method, headers, body }) => {
@@ -193,6 +223,11 @@ describe('real responses, checked against openapi/openapi.json', () => {
     ).toBe(431);
     expect(await call({ method, headers, body, base: brokenApi })).toBe(500);
     expect(await call({ method, headers, body, base: unreachableApi })).toBe(503);
+    // API Gateway's own answers, in JSON.
+    expect(await call({ method, headers, body, sessionId: '%zz' })).toBe(400);
+    expect(await call({ method, headers, body, sessionId: '' })).toBe(404);
+    expect(await call({ method, headers, body: 'x'.repeat(API_GATEWAY_MAX_PAYLOAD_BYTES + 1) })).toBe(413);
+    expect(await callCrashing({ method, headers, body })).toBe(500);
   });
 
   it.each(WRITES)(
@@ -222,11 +257,12 @@ describe('real responses, checked against openapi/openapi.json', () => {
     },
   );
 
-  it("has seen every status the document lists, but API Gateway's own 429", () => {
-    const documented = Object.entries(documentedStatuses(CHAT_CONFIG_PATH)).flatMap(([method, statuses]) =>
-      statuses.filter((status) => status !== '429').map((status) => `${method} ${status}`),
-    );
+  it("has seen every answer the document lists, each status in each media type, but API Gateway's 429 and 503", () => {
+    // API Gateway's throttling and its integration timeout, which the local API does not imitate.
+    const notImitated = /^\w+ (429|503) application\/json$/;
+    const documented = documentedAnswers(CHAT_CONFIG_PATH).filter((answer) => !notImitated.test(answer));
 
-    expect(documented.filter((entry) => !seen.has(entry))).toEqual([]);
+    expect(documented.filter((answer) => !seen.has(answer))).toEqual([]);
+    expect(documented).toContain('GET 500 application/json');
   });
 });
