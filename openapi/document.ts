@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { IDEMPOTENCY_KEY_LIFETIME_SECONDS } from '../functions/chat-config/idempotent-writes';
 import { sessionIdSchema } from '../functions/chat-config/requests';
 import { CHAT_CONFIG_PATH, REQUIRED_SCOPE, SCOPES_WITH_DESCRIPTIONS } from '../functions/chat-config/routes';
-import { MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
+import { ENTITY_TAG_CONDITION_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
 import {
   IDEMPOTENCY_KEY_PATTERN,
   IDEMPOTENT_REPLAYED_HEADER,
@@ -41,12 +41,12 @@ const SESSION_ID = {
   schema: jsonSchemaOf(sessionIdSchema),
 };
 
-/** An optional request header of entity tags. */
+/** An optional request header of entity tags, its pattern the very one the function parses it by. */
 const condition = (name: string, description: string) => ({
   in: 'header',
   name,
-  description: `${description} \`*\` or up to ${MAX_ENTITY_TAGS} entity tags, e.g. \`"7"\`.`,
-  schema: { type: 'string' },
+  description: `${description} \`*\`, or a comma-separated list of up to ${MAX_ENTITY_TAGS} entity tags, strong or weak, e.g. \`"7"\` or \`"7", W/"8"\`.`,
+  schema: { type: 'string', pattern: ENTITY_TAG_CONDITION_PATTERN.source },
 });
 
 const ifMatchOnWrite = condition(

@@ -6,7 +6,7 @@ import { type ConversionConfig, toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { UPDATE_SUCCEEDED } from '../functions/chat-config/operations';
 import { replaceConfigRequestSchema } from '../functions/chat-config/requests';
-import { ENTITY_TAG_PATTERN } from '../functions/http/entity-tags';
+import { ENTITY_TAG_PATTERN, MAX_VERSION } from '../functions/http/entity-tags';
 import {
   chatConfigPatchSchema,
   chatConfigSchema,
@@ -46,24 +46,27 @@ export const jsonSchemaOf = (schema: v.GenericSchema, shared: Record<string, v.G
 
 const SHARED = { ChatConfig: chatConfigSchema };
 
+// A stored config's members, its version bounded by the highest an ETag can name: what a client may store a version in.
+const STORED = {
+  ...storedSessionConfigSchema.entries,
+  version: v.pipe(storedSessionConfigSchema.entries.version, v.maxValue(MAX_VERSION)),
+};
+
 export const SCHEMAS = {
   ChatConfig: jsonSchemaOf(chatConfigSchema),
   ChatConfigPatch: jsonSchemaOf(chatConfigPatchSchema),
   ReplaceConfigRequest: jsonSchemaOf(replaceConfigRequestSchema, SHARED),
-  SessionConfig: jsonSchemaOf(storedSessionConfigSchema, SHARED),
+  SessionConfig: jsonSchemaOf(v.strictObject(STORED), SHARED),
   // What a session never written through this API holds: whatever another system stored, which no schema checked.
   UnvalidatedSessionConfig: jsonSchemaOf(
     v.strictObject({
-      ...storedSessionConfigSchema.entries,
+      ...STORED,
       config: v.record(v.string(), v.unknown()),
       version: v.literal(0),
       updatedAt: v.null(),
     }),
   ),
-  ConfigUpdated: jsonSchemaOf(
-    v.strictObject({ ...storedSessionConfigSchema.entries, message: v.literal(UPDATE_SUCCEEDED) }),
-    SHARED,
-  ),
+  ConfigUpdated: jsonSchemaOf(v.strictObject({ ...STORED, message: v.literal(UPDATE_SUCCEEDED) }), SHARED),
   // API Gateway's own answers, given before the function runs or in place of its answer.
   ApiGatewayMessage: jsonSchemaOf(
     v.pipe(

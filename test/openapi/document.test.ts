@@ -11,6 +11,8 @@ import {
   REQUIRED_SCOPE,
   WRITE_MEDIA_TYPES,
 } from '../../functions/chat-config/routes';
+import { conditionOf, entityTagOf, MAX_VERSION } from '../../functions/http/entity-tags';
+import { idempotencyKeyOf } from '../../functions/http/idempotency-key';
 import { chatConfigSchema } from '../../functions/sessions/config-schema';
 import { openApiFile } from '../../openapi/document';
 import { OPENAPI_FILE } from '../helpers/openapi';
@@ -19,7 +21,11 @@ const committed = readFileSync(OPENAPI_FILE, 'utf8');
 const document = JSON.parse(committed);
 const operations = document.paths[CHAT_CONFIG_PATH] as Record<
   string,
-  { requestBody?: { content: Record<string, unknown> }; security?: Record<string, string[]>[] }
+  {
+    requestBody?: { content: Record<string, unknown> };
+    security?: Record<string, string[]>[];
+    parameters: { in: string; name: string; schema: object }[];
+  }
 >;
 
 describe('openapi/openapi.json', () => {
@@ -73,6 +79,65 @@ describe('openapi/openapi.json', () => {
     // THEN
     const types = CHAT_CONFIG_PROBLEMS.rows.flatMap(({ type, status }) => (status === 405 ? [] : [type]));
     expect(types.filter((type) => !documented.has(type))).toEqual([]);
+  });
+
+  it('takes in each condition and key header what the function parses, and bounds versions by what an ETag names', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const headerSchema = (method: string, name: string) =>
+      ajv.compile(
+        operations[method]?.parameters.find((p) => p.in === 'header' && p.name === name)?.schema ?? {},
+      );
+    const parses = (read: () => unknown) => {
+      try {
+        read();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const values = [
+      '*',
+      '"7"',
+      ' "7", W/"8" ,',
+      '7',
+      '"7" "8"',
+      '',
+      ' , ',
+      'W/7',
+      'key',
+      '"a key"',
+      'a key',
+      '"7",',
+    ];
+
+    for (const [method, name] of [
+      ['get', 'If-Match'],
+      ['get', 'If-None-Match'],
+      ['patch', 'If-Match'],
+    ] as const) {
+      const schema = headerSchema(method, name);
+      for (const value of values) {
+        const header = name.toLowerCase() as 'if-match' | 'if-none-match';
+        expect([name, value, schema(value)]).toEqual([
+          name,
+          value,
+          parses(() => conditionOf({ [header]: value }, header)),
+        ]);
+      }
+    }
+    const key = headerSchema('put', 'Idempotency-Key');
+    for (const value of values) {
+      expect([value, key(value)]).toEqual([
+        value,
+        parses(() => idempotencyKeyOf({ 'idempotency-key': value }, { required: false })),
+      ]);
+    }
+    ajv.addSchema(document, 'openapi');
+    const stored = ajv.getSchema('openapi#/components/schemas/SessionConfig') ?? (() => undefined);
+    const read = (version: number) => ({ sessionId: 's', config: {}, version, updatedAt: null });
+    const etag = ajv.compile(document.paths[CHAT_CONFIG_PATH].get.responses['200'].headers.ETag.schema);
+    expect([stored(read(MAX_VERSION)), etag(entityTagOf(MAX_VERSION))]).toEqual([true, true]);
+    expect([stored(read(MAX_VERSION + 1)), etag(entityTagOf(MAX_VERSION + 1))]).toEqual([false, false]);
   });
 
   it('describes the config as the validation schema does, for every rule JSON Schema can state', () => {
