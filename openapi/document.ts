@@ -96,19 +96,35 @@ const SECURITY = {
 /** What an operation requires: a token with the scope of its method. */
 const securityOf = (method: string) => [{ [SECURITY_SCHEME]: [REQUIRED_SCOPE[method] as string] }];
 
+/** The one tag of every operation, which generators make a client class of. */
+const TAG = {
+  name: 'chat-config',
+  description: 'The configuration of a chat session of yours: read it, replace it, patch it',
+};
+
+/** What documents an operation: its id, summary and description (with the scope it requires), its tag. */
+const about = (method: string, operationId: string, summary: string, description: string) => ({
+  operationId,
+  summary,
+  description: `${description} Requires a token with the scope \`${REQUIRED_SCOPE[method]}\`.`,
+  tags: [TAG.name],
+  security: securityOf(method),
+});
+
+// What every write does the same way, whatever its body.
+const WRITES =
+  "The session must exist and be yours: a write never creates one, and answers 404 for another user's. " +
+  'Send the version you read in `If-Match` to write only over it (412 otherwise, nothing written), and an `Idempotency-Key` to retry the write safely.';
+
 const writeOperation = (
-  method: string,
-  operationId: string,
-  summary: string,
+  identity: ReturnType<typeof about>,
   requestBody: Json,
   {
     unsupportedMediaType,
     unprocessable,
   }: Record<'unsupportedMediaType' | 'unprocessable', ResponseComponent>,
 ) => ({
-  operationId,
-  summary,
-  security: securityOf(method),
+  ...identity,
   parameters: [SESSION_ID, ifMatchOnWrite, IDEMPOTENCY_KEY],
   requestBody,
   responses: {
@@ -143,11 +159,9 @@ const writeOperation = (
   },
 });
 
-const replaceOperation = (method: string, operationId: string, summary: string) =>
+const replaceOperation = (identity: ReturnType<typeof about>) =>
   writeOperation(
-    method,
-    operationId,
-    summary,
+    identity,
     {
       required: true,
       content: {
@@ -198,12 +212,17 @@ const buildOpenApiDocument = () => ({
       'Every operation takes a bearer token, and serves only the sessions of the user it names.',
   },
   servers: SERVERS,
+  tags: [TAG],
   paths: {
     [CHAT_CONFIG_PATH]: {
       get: {
-        operationId: 'getChatConfig',
-        summary: 'Read the config, its version and the time of its last write',
-        security: securityOf('GET'),
+        ...about(
+          'GET',
+          'getChatConfig',
+          'Read the config, its version and the time of its last write',
+          "Answers the config of one of your sessions as stored, with its version (also its `ETag`) and the time of its last write; another user's session is answered as a missing one, 404. " +
+            'With `If-None-Match` naming the current version, answers 304 without a body; with `If-Match` not naming it, 412.',
+        ),
         parameters: [
           SESSION_ID,
           condition('If-None-Match', 'Answer 304 without a body if the config is at one of these versions.'),
@@ -235,15 +254,28 @@ const buildOpenApiDocument = () => ({
         },
       },
       post: replaceOperation(
-        'POST',
-        'updateChatConfig',
-        'Replace the whole config (as the original endpoint did)',
+        about(
+          'POST',
+          'updateChatConfig',
+          'Replace the whole config (as the original endpoint did)',
+          `Replaces the whole config with the body's \`config\`, validated whole, and answers it as stored with its new version and the original endpoint's \`message\`. ${WRITES}`,
+        ),
       ),
-      put: replaceOperation('PUT', 'replaceChatConfig', 'Replace the whole config'),
+      put: replaceOperation(
+        about(
+          'PUT',
+          'replaceChatConfig',
+          'Replace the whole config',
+          `The replace of POST, under the method HTTP names for it: same body, same answers. ${WRITES}`,
+        ),
+      ),
       patch: writeOperation(
-        'PATCH',
-        'patchChatConfig',
-        'Merge a JSON Merge Patch (RFC 7396) into the config: set the fields given, remove those set to null',
+        about(
+          'PATCH',
+          'patchChatConfig',
+          'Merge a JSON Merge Patch (RFC 7396) into the config: set the fields given, remove those set to null',
+          `Sets each field the patch gives, removes each it sets to null, keeps the others, and answers the config as stored with its new version; the config it makes must be valid as a whole. Concurrent patches of different fields both land. ${WRITES}`,
+        ),
         {
           required: true,
           content: {

@@ -24,6 +24,8 @@ const operations = document.paths[CHAT_CONFIG_PATH] as Record<
   {
     requestBody?: { content: Record<string, unknown> };
     security?: Record<string, string[]>[];
+    description?: string;
+    tags?: string[];
     parameters: { in: string; name: string; schema: object }[];
   }
 >;
@@ -68,6 +70,24 @@ describe('openapi/openapi.json', () => {
         [{ [name as string]: [REQUIRED_SCOPE[method]] }],
       ]);
     }
+  });
+
+  it('describes each operation, under the one tag it describes too, and names the servers to call', () => {
+    const tags = document.tags as { name: string; description?: string }[];
+
+    expect(tags).toEqual([{ name: expect.any(String), description: expect.stringMatching(/\w/) }]);
+    for (const method of CHAT_CONFIG_METHODS) {
+      const operation = operations[method.toLowerCase()];
+      expect([method, operation?.tags]).toEqual([method, [tags[0]?.name]]);
+      expect([method, operation?.description]).toEqual([
+        method,
+        expect.stringContaining(REQUIRED_SCOPE[method] ?? '?'),
+      ]);
+    }
+    expect(document.servers.map(({ url }: { url: string }) => url)).toEqual([
+      'http://127.0.0.1:3000',
+      'https://{apiId}.execute-api.{region}.amazonaws.com{stagePath}',
+    ]);
   });
 
   it("lists among its responses every problem type of the function's problem table, but 405: API Gateway routes only the documented methods", () => {
