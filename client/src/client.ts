@@ -5,7 +5,13 @@
 import createClient from 'openapi-fetch';
 import { chatConfigError } from './errors';
 import type { paths } from './openapi';
-import { authorizingFetch, type Fetch, type TokenSource } from './transport';
+import {
+  authorizingFetch,
+  type Fetch,
+  type RetryOptions,
+  retryingFetch,
+  type TokenSource,
+} from './transport';
 import type {
   CallOptions,
   ChatConfig,
@@ -27,6 +33,8 @@ export interface ChatConfigClientOptions {
   readonly token: TokenSource;
   /** @default globalThis.fetch */
   readonly fetch?: Fetch;
+  /** Waits and retries after a 409, 429 or 503. */
+  readonly retry?: RetryOptions;
 }
 
 /** The API's operations on one session's config. */
@@ -83,8 +91,9 @@ export const createChatConfigClient = ({
   baseUrl,
   token,
   fetch = (request) => globalThis.fetch(request),
+  retry,
 }: ChatConfigClientOptions): ChatConfigClient => {
-  const api = createClient<paths>({ baseUrl, fetch: authorizingFetch(fetch, token) });
+  const api = createClient<paths>({ baseUrl, fetch: retryingFetch(authorizingFetch(fetch, token), retry) });
   const client: ChatConfigClient = {
     get: async (sessionId, { signal } = {}) =>
       stateOf(await api.GET(ROUTE, { params: { path: { sessionId } }, signal })),

@@ -4,7 +4,7 @@
  */
 export { type ChatConfigClient, type ChatConfigClientOptions, createChatConfigClient } from './client';
 export { ChatConfigError, type ChatConfigErrorFields, type FieldViolation } from './errors';
-export type { Fetch, TokenSource } from './transport';
+export type { Fetch, RetryOptions, TokenSource } from './transport';
 export type {
   CallOptions,
   ChatConfig,

@@ -41,7 +41,7 @@ export interface ChatConfigWritten extends ChatConfigState<ChatConfig> {
 
 /** Options of every call. */
 export interface CallOptions {
-  /** Aborts the call. */
+  /** Aborts the call, its waits between retries included. */
   readonly signal?: AbortSignal;
 }
 
