@@ -1,0 +1,109 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'puppeteer-core';
+import { type DemoServer, serveDemo } from '../../client/demo/serve';
+import { DEMO_SESSION } from '../../local/demo-session';
+import { freePort, localDynamoDbClient } from '../../local/dynamodb-local';
+import { launchChromium } from '../helpers/browser';
+import { testEndpoint } from '../helpers/dynamodb';
+import { printFigure } from '../helpers/figures';
+import { listeningUrl, useNpmStart } from '../helpers/npm-start';
+
+const { token, startOnTestEndpoint } = useNpmStart({ stopAfter: 'file' });
+const documents = DynamoDBDocumentClient.from(localDynamoDbClient(testEndpoint()));
+
+let browser: Browser;
+const demos: DemoServer[] = [];
+let launchMs = 0;
+beforeAll(async () => {
+  const started = performance.now();
+  browser = await launchChromium();
+  launchMs = performance.now() - started;
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(demos.map((demo) => demo.close()));
+  documents.destroy();
+});
+
+/** `npm start` allowing one page origin, and the demo page on that origin (or, with `from`, on another one). */
+const demoAgainstNpmStart = async ({ allowPagePort = true } = {}) => {
+  const pagePort = await freePort();
+  const allowed = `http://localhost:${allowPagePort ? pagePort : await freePort()}`;
+  const api = startOnTestEndpoint({ CORS_ALLOWED_ORIGINS: allowed });
+  const apiUrl = listeningUrl(await api.banner);
+  if (apiUrl === undefined) throw new Error('npm start printed no URL');
+  const demo = await serveDemo({
+    port: pagePort,
+    settings: { apiUrl, sessionId: DEMO_SESSION.sessionId, token: await token() },
+  });
+  demos.push(demo);
+  const page = await browser.newPage();
+  await page.goto(demo.url);
+  return { api, apiUrl, page };
+};
+
+const textOf = (page: Page, selector: string) => page.$eval(selector, (element) => element.textContent);
+
+/** Waits for the page's `n`th message, and gives it. */
+const message = async (page: Page, n: number) => {
+  await page.waitForSelector(`#status[data-said="${n}"]`, { timeout: 10_000 });
+  return textOf(page, '#status');
+};
+
+/** Types a temperature and saves it: the page's `n`th message says what came of it. */
+const saveTemperature = async (page: Page, temperature: string, n: number) => {
+  await page.locator('#new-temperature').fill(temperature);
+  await page.click('#save');
+  return message(page, n);
+};
+
+describe('the client in a real browser, on another origin than the API', () => {
+  it('reads, patches with If-Match, and recovers from a 412 by reading again', async () => {
+    // GIVEN the demo page, loaded from an origin the API allows
+    const { api, apiUrl, page } = await demoAgainstNpmStart();
+    const loading = performance.now();
+    expect(await message(page, 1)).toBe('Loaded.');
+    const loadedMs = performance.now() - loading;
+    expect(await textOf(page, '#version')).toBe('0');
+
+    // WHEN it saves a temperature
+    expect(await saveTemperature(page, '0.4', 2)).toBe('Saved as version 1.');
+    // AND another client changes the model meanwhile
+    const elsewhere = await fetch(`${apiUrl}/api/chat-sessions/${DEMO_SESSION.sessionId}/config`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ model: 'gpt-4o' }),
+    });
+    expect(elsewhere.status).toBe(200);
+    // AND the page, still at version 1, saves another temperature
+    const recovered = await saveTemperature(page, '0.9', 3);
+
+    // THEN its If-Match got a 412, and it saved its change on top of the other one
+    expect(recovered).toBe(
+      'The config had changed elsewhere (version 2): your change was saved on top of it, as version 3.',
+    );
+    expect(await textOf(page, '#model')).toBe('gpt-4o');
+    expect(await textOf(page, '#temperature')).toBe('0.9');
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: api.tableName, Key: { sessionId: DEMO_SESSION.sessionId } }),
+    );
+    expect(Item).toMatchObject({ config: { model: 'gpt-4o', temperature: 0.9 }, configVersion: 3 });
+    printFigure(
+      `browser: Chromium ${await browser.version()} launched in ${Math.round(launchMs)} ms; the page read its config in ${Math.round(loadedMs)} ms (preflight included), saved, and recovered from a 412 in ${Math.round(performance.now() - loading)} ms in all`,
+    );
+  });
+
+  it('cannot read the API from an origin it does not allow, and changes nothing', async () => {
+    // GIVEN the demo page, loaded from an origin the API does not list
+    const { api, page } = await demoAgainstNpmStart({ allowPagePort: false });
+
+    // THEN the browser withholds the answer
+    expect(await message(page, 1)).toBe('The API could not be reached.');
+    expect(await textOf(page, '#version')).toBe('…');
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: api.tableName, Key: { sessionId: DEMO_SESSION.sessionId } }),
+    );
+    expect(Item?.configVersion).toBeUndefined();
+  });
+});
