@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach } from '@jest/globals';
+import { gatherOutput } from './child-output';
 import { testEndpoint } from './dynamodb';
 
 const run = promisify(execFile);
@@ -79,24 +80,17 @@ export const useNpmStart = ({ stopAfter = 'test' }: { stopAfter?: 'test' | 'file
       ...(cwd === undefined ? {} : { cwd }),
     });
     started.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    const output = gatherOutput(child);
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     const banner = new Promise<string>((resolve, reject) => {
       child.stdout?.on('data', () => {
-        if (stdout.includes('Ctrl-C stops it.')) resolve(stdout);
+        if (output.stdout.includes('Ctrl-C stops it.')) resolve(output.stdout);
       });
-      void exited.then(([code]) => reject(new Error(`npm start exited with ${code}: ${stderr}`)));
+      void exited.then(([code]) => reject(new Error(`npm start exited with ${code}: ${output.stderr}`)));
     });
     // A run that is expected to fail never shows a banner: that is not an unhandled rejection.
     banner.catch(() => undefined);
-    return { child, banner, exited, output: () => ({ stdout, stderr }) };
+    return { child, banner, exited, output: () => ({ ...output }) };
   };
 
   /**

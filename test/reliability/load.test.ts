@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { gatherOutput } from '../helpers/child-output';
 import { createTestTable, type TestTable } from '../helpers/dynamodb';
 import { printFigure } from '../helpers/figures';
 import { testRequestLog } from '../helpers/handler';
@@ -45,17 +46,10 @@ const runLoad = async (plan: LoadPlan): Promise<LoadResult> => {
     ['--import', 'tsx', 'test/reliability/load-generator.ts', JSON.stringify(plan)],
     { stdio: ['ignore', 'pipe', 'pipe'], timeout: (plan.warmupSeconds + plan.seconds + 60) * 1000 },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const output = gatherOutput(child);
   const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`The load generator exited with ${code}: ${stderr}`);
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as LoadResult;
+  if (code !== 0) throw new Error(`The load generator exited with ${code}: ${output.stderr}`);
+  return JSON.parse(output.stdout.trim().split('\n').at(-1) ?? '') as LoadResult;
 };
 
 describe('load: the local API under 32 connections from another process', () => {

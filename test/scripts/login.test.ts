@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { gatherOutput } from '../helpers/child-output';
 import { FetchBrowser, type Page } from '../helpers/fetch-browser';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider';
 
@@ -104,25 +105,18 @@ const login = (args: string[], env: Record<string, string> = {}) => {
     stdio: 'pipe',
   });
   started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = once(child, 'exit').then(([code]) => ({ code: code as number, stdout, stderr }));
+  const output = gatherOutput(child);
+  const exited = once(child, 'exit').then(([code]) => ({ code: code as number, ...output }));
   /** Waits for the authorization URL on stderr. */
   const authorizationUrl = async () => {
     for (;;) {
-      const url = /^(http:\/\/\S+\/auth\?\S+)$/m.exec(stderr)?.[1];
+      const url = /^(http:\/\/\S+\/auth\?\S+)$/m.exec(output.stderr)?.[1];
       if (url !== undefined) return new URL(url);
-      if (child.exitCode !== null) throw new Error(`npm run login exited: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`npm run login exited: ${output.stderr}`);
       await Promise.race([once(child.stderr, 'data'), exited]);
     }
   };
-  return { authorizationUrl, exited, stderr: () => stderr };
+  return { authorizationUrl, exited, stderr: () => output.stderr };
 };
 
 /** Signs `user` in on the provider's pages, consents, and lands on the callback (or stops before it). */
