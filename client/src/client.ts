@@ -3,7 +3,7 @@
  * config and its version or throwing a `ChatConfigError`.
  */
 import createClient from 'openapi-fetch';
-import { chatConfigError } from './errors';
+import { chatConfigError } from './errors.ts';
 import type { paths } from './openapi';
 import {
   authorizingFetch,
@@ -11,7 +11,7 @@ import {
   type RetryOptions,
   retryingFetch,
   type TokenSource,
-} from './transport';
+} from './transport.ts';
 import type {
   CallOptions,
   ChatConfig,
@@ -20,8 +20,8 @@ import type {
   ChatConfigWritten,
   UpdateOptions,
   WriteOptions,
-} from './types';
-import { type ConfigChange, updateConfig } from './update';
+} from './types.ts';
+import { type ConfigChange, updateConfig } from './update.ts';
 
 const ROUTE = '/api/chat-sessions/{sessionId}/config';
 

@@ -2,9 +2,9 @@
  * A typed client of the chat session config API, for browsers and Node.js 24: `createChatConfigClient` and what its
  * calls take, answer and throw. Only web APIs are used (fetch, Headers, crypto.randomUUID, AbortSignal, setTimeout).
  */
-export { type ChatConfigClient, type ChatConfigClientOptions, createChatConfigClient } from './client';
-export { ChatConfigError, type ChatConfigErrorFields, type FieldViolation } from './errors';
-export type { Fetch, RetryOptions, TokenSource } from './transport';
+export { type ChatConfigClient, type ChatConfigClientOptions, createChatConfigClient } from './client.ts';
+export { ChatConfigError, type ChatConfigErrorFields, type FieldViolation } from './errors.ts';
+export type { Fetch, RetryOptions, TokenSource } from './transport.ts';
 export type {
   CallOptions,
   ChatConfig,
@@ -14,5 +14,5 @@ export type {
   StoredConfig,
   UpdateOptions,
   WriteOptions,
-} from './types';
-export type { ConfigChange } from './update';
+} from './types.ts';
+export type { ConfigChange } from './update.ts';

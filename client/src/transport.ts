@@ -3,7 +3,7 @@
  * asks for. Each attempt sends a copy of the same request, headers included, so a write's retries carry its
  * idempotency key unchanged and are safe.
  */
-import { retryAfterSeconds } from './errors';
+import { retryAfterSeconds } from './errors.ts';
 
 /** The `fetch` the client calls: the global one unless given. */
 export type Fetch = (request: Request) => Promise<Response>;

@@ -2,7 +2,7 @@
  * Read, change, write only over what was read: the optimistic loop a client needs when others may write the same
  * config, so that no change is lost and none is applied to a config its author did not see.
  */
-import { ChatConfigError } from './errors';
+import { ChatConfigError } from './errors.ts';
 import type {
   CallOptions,
   ChatConfig,
@@ -10,7 +10,7 @@ import type {
   ChatConfigWritten,
   UpdateOptions,
   WriteOptions,
-} from './types';
+} from './types.ts';
 
 /** What `update` needs of the client. */
 export interface ReadsAndReplaces {

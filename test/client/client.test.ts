@@ -2,7 +2,9 @@
  * The client against `npm start` (its own process, over real sockets, on DynamoDB Local): what each call sends and
  * answers, and the errors it throws, from the function and from the local API Gateway alike.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type ChatConfig,
@@ -296,5 +298,25 @@ describe('ChatConfigError', () => {
       { path: '/config/max_tokens', message: expect.stringContaining('>=1') },
     ]);
     expect(await table.get(sessionId)).toMatchObject({ configVersion: 4 });
+  });
+});
+
+describe('the client package on Node.js 24', () => {
+  it('runs as it is, imported by its name, without a loader or a build', async () => {
+    const sessionId = await seedSession({ model: 'gpt-4o' });
+    // A process of its own, on the Node.js that runs this test: its types stripped by Node.js itself.
+    const script = `
+      import { createChatConfigClient } from 'chat-config-client';
+      const client = createChatConfigClient({ baseUrl: process.env.API_URL, token: process.env.TOKEN });
+      const read = await client.get(process.env.SESSION_ID);
+      const written = await client.patch(process.env.SESSION_ID, { temperature: 0.3 }, { ifMatch: read.etag });
+      console.log(JSON.stringify(written));`;
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, API_URL: baseUrl, TOKEN: ownerToken, SESSION_ID: sessionId },
+    });
+
+    expect(JSON.parse(stdout)).toMatchObject({ config: { model: 'gpt-4o', temperature: 0.3 }, version: 5 });
+    expect(await table.get(sessionId)).toMatchObject({ configVersion: 5 });
   });
 });
