@@ -50,8 +50,15 @@ const wait = (ms: number, signal: AbortSignal) =>
   });
 
 /**
+ * The wait before attempt `attempt + 1` when the answer named none: 1 s, 2 s, 4 s… (at most `maxWaitSeconds`), each
+ * drawn between its half and its whole, so that clients throttled together do not all come back together.
+ */
+const backoffSeconds = (attempt: number, maxWaitSeconds: number) =>
+  Math.min(2 ** (attempt - 1), maxWaitSeconds) * (0.5 + Math.random() / 2);
+
+/**
  * `fetch` that sends a request again after a 409, 429 or 503, once the `Retry-After` it names has passed (without
- * one: 1 s, then 2 s, 4 s…, at most `maxWaitSeconds`), up to `maxAttempts` in all. The last response, or one asking
+ * one: a backoff with jitter), up to `maxAttempts` in all. The last response, or one asking
  * for a wait over `maxWaitSeconds`, is returned as it is. The request's signal aborts the waits too.
  */
 export const retryingFetch =
@@ -63,8 +70,7 @@ export const retryingFetch =
       const response = await fetch(last ? request : request.clone());
       if (last || !RETRIED_STATUSES.has(response.status)) return response;
       const seconds =
-        retryAfterSeconds(response.headers.get('Retry-After')) ??
-        Math.min(2 ** (attempt - 1), maxWaitSeconds);
+        retryAfterSeconds(response.headers.get('Retry-After')) ?? backoffSeconds(attempt, maxWaitSeconds);
       if (seconds > maxWaitSeconds) return response;
       await response.body?.cancel();
       await wait(seconds * 1000, request.signal);

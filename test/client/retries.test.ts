@@ -84,14 +84,17 @@ describe('the client, answered 429 or 503', () => {
     expect(tokens).toBe(2);
   });
 
-  it('waits 1 s when a 429 names no Retry-After', async () => {
+  it('waits half a second to a second, at random, when a 429 names no Retry-After', async () => {
     const sessionId = await seedSession();
     const gateway = await gatewayAnswering({ status: 429 });
 
     const read = await createChatConfigClient({ baseUrl: gateway.baseUrl, token }).get(sessionId);
 
     expect(read.version).toBe(4);
-    expect(gateway.requests.map(({ status }) => status)).toEqual([429, 200]);
+    const [throttled, retried] = gateway.requests;
+    expect([throttled?.status, retried?.status]).toEqual([429, 200]);
+    // Not an instant retry: the backoff's lower bound held (how much later is the jitter's business).
+    expect(Number(retried?.receivedAt) - Number(throttled?.receivedAt)).toBeGreaterThanOrEqual(490);
   });
 
   it('retries a write answered 503 after it landed under the same key, which the API answers without writing again', async () => {

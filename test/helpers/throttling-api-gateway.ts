@@ -21,6 +21,8 @@ export interface GatewayRequest {
   readonly idempotencyKey: string | undefined;
   /** What the gateway answered: the API's status, or the throttled answer's. */
   readonly status: number;
+  /** When it arrived (`performance.now()`). */
+  readonly receivedAt: number;
 }
 
 export interface ThrottlingApiGateway {
@@ -78,35 +80,42 @@ export const throttlingApiGateway = async (
   const answers = [...script];
   const requests: GatewayRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
-  const record = (req: IncomingMessage, status: number) => {
+  const record = (req: IncomingMessage, status: number, receivedAt: number) => {
     const key = req.headers['idempotency-key'];
     requests.push({
       method: String(req.method),
       idempotencyKey: typeof key === 'string' ? key : undefined,
       status,
+      receivedAt,
     });
     for (const waiter of waiters.filter(({ count }) => requests.length >= count)) waiter.resolve();
   };
-  const throttled = (req: IncomingMessage, res: ServerResponse, { status, retryAfter }: ThrottledAnswer) => {
+  const throttled = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    { status, retryAfter }: ThrottledAnswer,
+    receivedAt: number,
+  ) => {
     res.writeHead(status, {
       'content-type': status === 429 ? 'application/json' : 'application/problem+json',
       ...(retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
     });
     res.end(throttledBody(status));
-    record(req, status);
+    record(req, status, receivedAt);
   };
   const server = createServer((req, res) => {
+    const receivedAt = performance.now();
     const answer = answers.shift();
     if (answer !== undefined && !answer.landed) {
       req.resume();
-      req.on('end', () => throttled(req, res, answer));
+      req.on('end', () => throttled(req, res, answer, receivedAt));
       return;
     }
     passOn(new URL(upstream), req, (status, headers, body) => {
-      if (answer !== undefined) return throttled(req, res, answer);
+      if (answer !== undefined) return throttled(req, res, answer, receivedAt);
       res.writeHead(status, headers);
       res.end(body);
-      record(req, status);
+      record(req, status, receivedAt);
     });
   }).listen(0, '127.0.0.1');
   await once(server, 'listening');
