@@ -6,15 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { DemoSettings } from './settings';
 
-const here = (file: string) => new URL(file, import.meta.url);
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** demo.ts and the client, as one browser module. */
 const bundleDemo = async (): Promise<string> => {
   const { outputFiles } = await build({
-    entryPoints: [here('./demo.ts').pathname],
+    entryPoints: [here('./demo.ts')],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -58,6 +59,13 @@ export const serveDemo = async ({
     '/demo.js': { type: 'text/javascript; charset=utf-8', body: script },
   };
   const server = createServer((req, res) => {
+    // The page holds a token: it is served under the names of this machine only, never to a page of another site
+    // whose name was made to resolve here (DNS rebinding).
+    const port = (server.address() as AddressInfo).port;
+    if (req.headers.host !== `localhost:${port}` && req.headers.host !== `127.0.0.1:${port}`) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
+      return;
+    }
     const file = files[(req.url ?? '/').split('?')[0] ?? '/'];
     if (file === undefined || req.method !== 'GET') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
@@ -67,7 +75,7 @@ export const serveDemo = async ({
       .writeHead(200, {
         'content-type': file.type,
         'cache-control': 'no-store',
-        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ${apiOrigin}`,
+        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ${apiOrigin}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         'referrer-policy': 'no-referrer',
       })
       .end(file.body);

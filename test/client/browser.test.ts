@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { get, type IncomingMessage } from 'node:http';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'puppeteer-core';
@@ -105,5 +107,26 @@ describe('the client in a real browser, on another origin than the API', () => {
       new GetCommand({ TableName: api.tableName, Key: { sessionId: DEMO_SESSION.sessionId } }),
     );
     expect(Item?.configVersion).toBeUndefined();
+  });
+  it('serves the page, and its token, under the names of this machine only', async () => {
+    const demo = await serveDemo({
+      settings: { apiUrl: 'http://127.0.0.1:1', sessionId: DEMO_SESSION.sessionId, token: 'the-token' },
+    });
+    demos.push(demo);
+    const { port } = new URL(demo.url);
+    const pageFor = async (host: string) => {
+      const [response] = (await once(
+        get({ hostname: '127.0.0.1', port, path: '/', headers: { host } }),
+        'response',
+      )) as [IncomingMessage];
+      let body = '';
+      for await (const chunk of response) body += String(chunk);
+      return { status: response.statusCode, holdsToken: body.includes('the-token') };
+    };
+
+    // A site whose name was made to resolve to this machine (DNS rebinding) gets nothing
+    expect(await pageFor(`rebound.example:${port}`)).toEqual({ status: 403, holdsToken: false });
+    expect(await pageFor(`localhost:${port}`)).toEqual({ status: 200, holdsToken: true });
+    expect(await pageFor(`127.0.0.1:${port}`)).toEqual({ status: 200, holdsToken: true });
   });
 });
