@@ -1,6 +1,7 @@
 /**
- * The browser demo of the client: it reads one session's config, saves a new temperature as a merge patch sent with
- * `If-Match`, and when someone else wrote in between (412) reads the config again and saves the change on top of it.
+ * The browser demo of the client: it reads one session's config and saves a new temperature as a merge patch sent with
+ * `If-Match`. When someone else wrote in between (412), nothing is overwritten: it shows what is stored now, and the
+ * person decides whether to save their temperature over it.
  */
 import { ChatConfigError, createChatConfigClient } from '../src/index';
 import type { DemoSettings } from './settings';
@@ -43,7 +44,7 @@ const show = (read: Shown) => {
 /** What a failed call says to the person at the page. */
 const explain = (error: unknown): string =>
   error instanceof ChatConfigError
-    ? `${error.status}: ${error.detail ?? error.title ?? 'the API refused'}`
+    ? `${error.status}: ${error.detail || error.title || 'the API refused'}`
     : 'The API could not be reached.';
 
 const save = async (temperature: number) => {
@@ -54,11 +55,11 @@ const save = async (temperature: number) => {
     say(`Saved as version ${shown?.version}.`);
   } catch (error) {
     if (!(error instanceof ChatConfigError && error.status === 412)) throw error;
-    // Someone else wrote since this page read: read what they wrote, and apply the change on top of it.
+    // Someone else wrote since this page read: show what they wrote, and leave the choice to save over it.
     const latest = await client.get(sessionId);
-    show(await client.patch(sessionId, patch, { ifMatch: latest.etag }));
+    show(latest);
     say(
-      `The config had changed elsewhere (version ${latest.version}): your change was saved on top of it, as version ${shown?.version}.`,
+      `Not saved: the config changed elsewhere, and is now version ${latest.version}. Save again to set the temperature on it.`,
     );
   }
 };
