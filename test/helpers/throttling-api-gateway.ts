@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { problemOf } from '../../functions/chat-config/problems';
+import { StoreUnavailableError } from '../../functions/sessions/errors';
 
 /**
  * One answer the gateway gives in place of the API's: API Gateway's throttling (429 `{"message":"Too Many
@@ -35,15 +37,7 @@ export interface ThrottlingApiGateway {
 }
 
 const throttledBody = (status: 429 | 503) =>
-  status === 429
-    ? JSON.stringify({ message: 'Too Many Requests' })
-    : JSON.stringify({
-        type: 'urn:chat-config:problem:temporarily-unavailable',
-        title: 'Service Unavailable',
-        status: 503,
-        detail: 'The session store is temporarily unavailable; retry after 1 s',
-        error: 'Failed to update chat configuration',
-      });
+  JSON.stringify(status === 429 ? { message: 'Too Many Requests' } : problemOf(new StoreUnavailableError()));
 
 /** Passes `req` on to the API at `upstream`, and calls `answer` with its status, headers and body. */
 const passOn = (
