@@ -13,7 +13,8 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { RESOURCE_SERVER, SCOPE_DESCRIPTIONS, SCOPE_NAMES } from '../functions/chat-config/routes';
+import { RESOURCE_SERVER, SCOPE_NAMES } from '../functions/chat-config/routes';
+import { SCOPE_DESCRIPTIONS } from '../functions/chat-config/scope-descriptions';
 import { propChecks } from './prop-checks';
 
 /** Who may call the API: by default users of a user pool this construct creates, or tokens of an issuer you run. */

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { IDEMPOTENCY_KEY_LIFETIME_SECONDS } from '../functions/chat-config/idempotent-writes';
 import { sessionIdSchema } from '../functions/chat-config/requests';
-import { CHAT_CONFIG_PATH, REQUIRED_SCOPE, SCOPES_WITH_DESCRIPTIONS } from '../functions/chat-config/routes';
+import { CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
+import { SCOPES_WITH_DESCRIPTIONS } from '../functions/chat-config/scope-descriptions';
 import { ENTITY_TAG_CONDITION_PATTERN, MAX_ENTITY_TAGS } from '../functions/http/entity-tags';
 import {
   IDEMPOTENCY_KEY_PATTERN,

@@ -24,15 +24,6 @@ export const RESOURCE_SERVER = 'chat-config';
 /** The names of the resource server's scopes: reading configs, and changing them. */
 export const SCOPE_NAMES = { read: 'read', write: 'write' } as const;
 
-/**
- * What each scope lets a token do, by name: the user pool shows it to administrators, the OpenAPI document to clients
- * choosing the scopes they ask for.
- */
-export const SCOPE_DESCRIPTIONS = {
-  read: 'Read chat session configs',
-  write: 'Change chat session configs',
-} as const satisfies Record<keyof typeof SCOPE_NAMES, string>;
-
 /** The OAuth scopes of this API, as tokens carry them (`<resource server>/<scope name>`). */
 const CHAT_CONFIG_SCOPES = {
   read: `${RESOURCE_SERVER}/${SCOPE_NAMES.read}`,
@@ -41,12 +32,6 @@ const CHAT_CONFIG_SCOPES = {
 
 /** Every scope of this API. */
 export const ALL_SCOPES: readonly string[] = Object.values(CHAT_CONFIG_SCOPES);
-
-/** Every scope of this API, as tokens carry it, with what it lets a token do. */
-export const SCOPES_WITH_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  [CHAT_CONFIG_SCOPES.read]: SCOPE_DESCRIPTIONS.read,
-  [CHAT_CONFIG_SCOPES.write]: SCOPE_DESCRIPTIONS.write,
-};
 
 /** The scope a token must carry for each method: a read needs `read`, every write `write`. */
 export const REQUIRED_SCOPE: Readonly<Record<string, string>> = Object.fromEntries(

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { REQUIRED_SCOPE, SCOPE_DESCRIPTIONS } from '../../functions/chat-config/routes';
+import { REQUIRED_SCOPE } from '../../functions/chat-config/routes';
+import { SCOPE_DESCRIPTIONS } from '../../functions/chat-config/scope-descriptions';
 import { ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
 import { createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
