@@ -15,6 +15,7 @@ import {
 import { Construct } from 'constructs';
 import { RESOURCE_SERVER, SCOPE_NAMES } from '../functions/chat-config/routes';
 import { SCOPE_DESCRIPTIONS } from '../functions/chat-config/scope-descriptions';
+import { CHAT_CONFIG_AUTH_DEFAULTS } from './chat-config-auth-defaults';
 import { propChecks } from './prop-checks';
 
 /** Who may call the API: by default users of a user pool this construct creates, or tokens of an issuer you run. */
@@ -55,10 +56,6 @@ const SCOPES = {
   }),
 };
 
-/** What the user pool starts with unless the props say otherwise. */
-export const CHAT_CONFIG_AUTH_DEFAULTS = {
-  oauthCallbackUrls: ['http://localhost:8080/callback'],
-} as const;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const RESERVED_IN_DOMAIN = /aws|amazon|cognito/;
 

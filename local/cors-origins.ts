@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { CDK_JSON, cdkJsonContext } from '../lib/cdk-json';
 import { CONTEXT_KEYS } from '../lib/context-keys';
 import { allowedOriginsProblem } from '../lib/cors-policy';
 import { CONTEXT_PREFIX, readSettingsFrom } from '../lib/settings';
@@ -20,20 +21,13 @@ const checked = (origins: readonly string[], where: string): readonly string[] =
   return origins;
 };
 
-/** The context of `cdk.json`, as the CDK CLI reads it from the current folder; none without one. */
-const cdkJsonContext = (path: string): Record<string, unknown> =>
-  existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')).context ?? {}) : {};
-
 /**
  * The local API's allowed origins: `CORS_ALLOWED_ORIGINS` when set (origins separated by commas, or a JSON array, as
  * `-c` takes them; empty: none), or else cdk.json's `chat-config:corsAllowedOrigins`, read as the CDK app reads its
  * context and so checked alike. Its top-level value, as `npm run deploy` without a stage deploys it: a stage's would
  * need a stage to be chosen. Origins the construct would refuse throw, naming where they were set.
  */
-export const corsOriginsOf = (
-  env: NodeJS.ProcessEnv = process.env,
-  cdkJsonPath = 'cdk.json',
-): CorsOrigins => {
+export const corsOriginsOf = (env: NodeJS.ProcessEnv = process.env, cdkJsonPath = CDK_JSON): CorsOrigins => {
   const fromEnv = env[CORS_ORIGINS_VARIABLE];
   if (fromEnv !== undefined) {
     let origins: readonly string[] | undefined;
@@ -51,7 +45,9 @@ export const corsOriginsOf = (
   }
   let origins: readonly string[];
   try {
-    origins = readSettingsFrom(cdkJsonContext(cdkJsonPath)).api.corsAllowedOrigins ?? [];
+    // Without a cdk.json, as the CDK CLI without one, no context.
+    const context = existsSync(cdkJsonPath) ? cdkJsonContext(cdkJsonPath) : {};
+    origins = readSettingsFrom(context).api.corsAllowedOrigins ?? [];
   } catch (error) {
     throw new Error(`${cdkJsonPath}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -66,6 +66,15 @@ describe('the dependencies between modules', () => {
     expect(reached.filter((imported) => imported.startsWith('aws-cdk-lib'))).toEqual([]);
   });
 
+  it("keep npm run login from loading aws-cdk-lib: it reads the stage's settings from cdk.json without it", () => {
+    // GIVEN / WHEN
+    const reached = [...reachedFrom('scripts/login.ts', { runtime: true })];
+
+    // THEN
+    expect(reached).toEqual(expect.arrayContaining(['lib/settings.ts', 'lib/cdk-json.ts']));
+    expect(reached.filter((imported) => imported.startsWith('aws-cdk-lib'))).toEqual([]);
+  });
+
   it('let only the DynamoDB adapter import the AWS SDK among the functions', () => {
     // GIVEN
     const sources = sourcesIn('functions');

@@ -10,7 +10,7 @@ import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CHAT_CONFIG_ALARM_DEFAULTS } from '../../lib/alarm-thresholds';
 import { defineChatConfigApp } from '../../lib/app';
 import { CHAT_CONFIG_API_DEFAULTS } from '../../lib/chat-config-api';
-import { CHAT_CONFIG_AUTH_DEFAULTS } from '../../lib/chat-config-auth';
+import { CHAT_CONFIG_AUTH_DEFAULTS } from '../../lib/chat-config-auth-defaults';
 import { ChatConfigStack } from '../../lib/chat-config-stack';
 import { cdkJsonContext, createTestApp, removeTestAssemblies, templateOf } from '../helpers/cdk';
 
