@@ -214,7 +214,6 @@ const main = async () => {
     scope: tokens.scope ?? scopes.join(' '),
     issuer,
     clientId,
-    ...(outputs.ApiUrl === undefined ? {} : { apiUrl: outputs.ApiUrl }),
   });
   console.error(`Signed in: an access token valid until ${expiresAt}, kept in ${TOKENS_FILE}.`);
   console.log(tokens.access_token);

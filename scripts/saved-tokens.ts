@@ -18,8 +18,6 @@ export interface SavedToken {
   readonly issuer: string;
   /** The app client it was issued to. */
   readonly clientId: string;
-  /** The stack's API, which accepts it. */
-  readonly apiUrl?: string;
 }
 
 type TokensFile = Record<string, SavedToken>;

@@ -218,7 +218,6 @@ describe('npm run login', () => {
           scope: expect.stringContaining('chat-config/write'),
           issuer: provider.issuer,
           clientId: CLIENT_ID,
-          apiUrl: API_URL,
         },
       });
       // The expiry the token endpoint gave (expires_in), as a date: the token's own exp, give or take the exchange.
