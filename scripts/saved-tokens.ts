@@ -49,7 +49,8 @@ export const saveToken = (stack: string, token: SavedToken, now = new Date()): v
   );
   tokens[stack] = token;
   const partial = `${TOKENS_FILE}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  // Created afresh (wx): a file or link already at that name is never written through.
+  writeFileSync(partial, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(partial, 0o600);
   renameSync(partial, TOKENS_FILE);
 };
