@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { isLoopbackHost, listenForCallback } from './loopback-callback';
-import { readStackOutputs } from './outputs-file';
+import { OUTPUTS_FILE, readStackOutputs } from './outputs-file';
 import { reusableToken, saveToken, TOKENS_FILE } from './saved-tokens';
 import { stageSettings } from './stage-settings';
 
@@ -20,8 +20,10 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 /** How long a saved token must still be valid to be printed again: time for the commands it is fetched for. */
 const REUSE_MARGIN_MINUTES = 5;
 
-const USAGE = `Usage: npm run -s login -- [<stage>] [--callback <url>] [--scope "<scope> <scope>"] [--timeout <seconds>] [--open] [--fresh]
+const USAGE = `Usage: npm run -s login -- [<stage>] [--stack <name>] [--callback <url>] [--scope "<scope> <scope>"] [--timeout <seconds>] [--open] [--fresh]
   <stage>     the stage deployed with npm run deploy -- -c stage=<stage> (default: the stack deployed without one)
+  --stack     the stack to sign in to, by its name in ${OUTPUTS_FILE} (default: the stage's), for a deploy that
+              named it with -c chat-config:stackName=<name>
   --callback  where to receive the code: an http URL on localhost that the app client allows (default: the first
               such URL of chat-config:oauthCallbackUrls, http://localhost:8080/callback unless set)
   --scope     scopes separated by spaces (default: "${ALL_SCOPES.join(' ')}")
@@ -147,8 +149,9 @@ const main = async () => {
   const scopes = values.scope.split(/\s+/).filter(Boolean);
   if (scopes.length === 0) throw new UsageError('--scope must name at least one scope');
 
+  if (values.stack === '') throw new UsageError('--stack must name a stack');
   const settings = stageSettings(positionals[0]);
-  const { stack, outputs } = readStackOutputs(settings.stackName);
+  const { stack, outputs } = readStackOutputs(values.stack ?? settings.stackName);
   const issuer = outputOf(stack, outputs, 'TokenIssuer');
   if (outputs.AppClientId === undefined) {
     throw new Error(
@@ -222,6 +225,7 @@ const main = async () => {
 const parseArguments = () =>
   parseArgs({
     options: {
+      stack: { type: 'string' },
       callback: { type: 'string' },
       scope: { type: 'string', default: ALL_SCOPES.join(' ') },
       timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_SECONDS) },

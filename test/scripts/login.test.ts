@@ -361,6 +361,20 @@ describe('npm run login', () => {
     expect(payload).toMatchObject({ sub: 'bob', scope: 'chat-config/read' });
   }, 60_000);
 
+  it('signs in to the stack --stack names, a deploy having named it with -c chat-config:stackName', async () => {
+    const named = 'MyChatConfig';
+    writeProject({ [named]: outputsOf(provider.issuer)[STACK] });
+    const running = login([STAGE, '--stack', named]);
+    await signIn(new FetchBrowser(), await running.authorizationUrl(), 'erin');
+    const { code, stdout, stderr } = await running.exited;
+
+    expect(code).toBe(0);
+    expect(stderr).toContain(`Sign in to ${named} at:`);
+    const saved = JSON.parse(readFileSync(join(project, TOKENS_FILE), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(saved)).toEqual([named]);
+    expect(saved[named]).toMatchObject({ accessToken: stdout.trim(), clientId: CLIENT_ID });
+  }, 60_000);
+
   it('opens the sign-in page with the desktop opener when asked to', async () => {
     // The desktop's opener (xdg-open, or open on macOS), played by a script that notes the URL it was given.
     const desktop = mkdtempSync(join(tmpdir(), 'desktop-'));
@@ -442,6 +456,12 @@ describe('npm run login', () => {
       outputsOf('http://issuer.example'),
       [STAGE],
       'TokenIssuer must be an https URL (or http on localhost), not "http://issuer.example"',
+    ],
+    [
+      'a stack --stack names that the last deploy did not deploy',
+      outputsOf('http://127.0.0.1:9'),
+      [STAGE, '--stack', 'MyChatConfig'],
+      `cdk-outputs.json holds ${STACK}, from the last deploy, not MyChatConfig: deploy it`,
     ],
     [
       'a callback URL off this machine',
