@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { claimsAsPassedOn, type JwtAuthorizerContext } from '../functions/api-gateway/jwt-authorizer';
 import { CHAT_CONFIG_PATH } from '../functions/chat-config/routes';
+
+export type { JwtAuthorizerContext };
 
 /** What an HTTP request is made of, as API Gateway sees it. */
 export interface HttpApiRequest {
@@ -22,30 +25,6 @@ export interface HttpApiRequest {
   /** What a JWT authorizer verified, passed on to the function. @default - none: a route without authorizer */
   readonly authorizer?: JwtAuthorizerContext;
 }
-
-/** What API Gateway's JWT authorizer hands the function: the token's claims (as strings), and the route's scopes. */
-export interface JwtAuthorizerContext {
-  readonly claims: Record<string, string>;
-  readonly scopes: readonly string[] | null;
-}
-
-/**
- * The claims of a verified token as API Gateway passes them on: every value a string, numbers as digits, and a list
- * as its elements in brackets, separated by spaces.
- */
-export const claimsAsPassedOn = (payload: Readonly<Record<string, unknown>>): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(payload).map(([name, value]) => [
-      name,
-      typeof value === 'string'
-        ? value
-        : Array.isArray(value)
-          ? `[${value.join(' ')}]`
-          : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value),
-    ]),
-  );
 
 /** An access token as a Cognito user pool issues one, and the authorizer verified. */
 export interface VerifiedAccessToken {

@@ -2,9 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { JwtAuthorizer } from '../functions/api-gateway/jwt-authorizer';
 import { type CorsPolicy, preflightAnswer, withCorsHeaders } from '../lib/cors-policy';
 import { toHttpApiEvent } from './http-api-event';
-import type { JwtAuthorizer } from './jwt-authorizer';
 
 /** A Lambda handler as the local API invokes it. */
 export type HttpApiHandler = (

@@ -12,9 +12,9 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
+import { createJwtAuthorizer, type JwtAuthorizer } from '../functions/api-gateway/jwt-authorizer';
 import { ALL_SCOPES } from '../functions/chat-config/routes';
 import { accessTokenClaims } from './http-api-event';
-import { createJwtAuthorizer, type JwtAuthorizer } from './jwt-authorizer';
 
 /**
  * The local stand-in for the user pool: an issuer whose RSA key the project generates, signing access tokens shaped like

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { JwtAuthorizer } from '../../functions/api-gateway/jwt-authorizer';
 import type { SessionStore } from '../../functions/sessions/session-store';
 import type { CorsPolicy } from '../../lib/cors-policy';
 import { createLocalHttpApi } from '../../local/http-api';
-import type { JwtAuthorizer } from '../../local/jwt-authorizer';
 import { CHAT_CONFIG_ROUTES } from '../../local/routes';
 import { type TestHandlerOptions, testChatConfigHandler } from './handler';
 import { testIssuer } from './tokens';

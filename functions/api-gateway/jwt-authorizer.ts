@@ -6,15 +6,39 @@ import {
   type JWTPayload,
   jwtVerify,
 } from 'jose';
-import { claimsAsPassedOn, type JwtAuthorizerContext } from './http-api-event';
 
 /**
- * The checks of an API Gateway HTTP API JWT authorizer, run locally: the token from `Authorization` (with or without
- * `Bearer `), its RSA signature by a key of the issuer's set, `iss`, `aud` (or `client_id` when there is no `aud`),
- * `exp`, `nbf`, `iat`, and one of the route's scopes in `scope` or `scp`. Refusals are answered like API Gateway's:
+ * The checks of an API Gateway HTTP API JWT authorizer, for where none runs: in front of the handler in the local API,
+ * and in front of the function under SAM local. The token from `Authorization` (with or without `Bearer `), its RSA
+ * signature by a key of the issuer's set, `iss`, `aud` (or `client_id` when there is no `aud`), `exp`, `nbf`, `iat`,
+ * and one of the route's scopes in `scope` or `scp`. Refusals are answered like API Gateway's:
  * 401 `{"message":"Unauthorized"}` or 403 `{"message":"Forbidden"}` with a `www-authenticate` header (RFC 6750 §3)
  * saying why; the function is then not invoked.
  */
+
+/** What API Gateway's JWT authorizer hands the function: the token's claims (as strings), and the route's scopes. */
+export interface JwtAuthorizerContext {
+  readonly claims: Record<string, string>;
+  readonly scopes: readonly string[] | null;
+}
+
+/**
+ * The claims of a verified token as API Gateway passes them on: every value a string, numbers as digits, and a list
+ * as its elements in brackets, separated by spaces.
+ */
+export const claimsAsPassedOn = (payload: Readonly<Record<string, unknown>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(payload).map(([name, value]) => [
+      name,
+      typeof value === 'string'
+        ? value
+        : Array.isArray(value)
+          ? `[${value.join(' ')}]`
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value),
+    ]),
+  );
 
 export interface JwtAuthorizerOptions {
   /** The `iss` tokens must carry, exactly. */
