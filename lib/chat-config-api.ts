@@ -11,12 +11,13 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/chat-config/metrics';
 import { CHAT_CONFIG_METHODS, CHAT_CONFIG_PATH, REQUIRED_SCOPE } from '../functions/chat-config/routes';
+import { SAM_LOCAL_AUTHORIZER_SETTING } from '../functions/chat-config/sam-local';
 import { STORE_OPERATIONS } from '../functions/sessions/session-table';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
 import {
@@ -119,6 +120,9 @@ export class ChatConfigApi extends Construct {
         // Empty in AWS: the region's DynamoDB. Declared so that sam local's --env-vars can point it at a local one
         // (SAM overrides only the variables a template declares).
         DYNAMODB_ENDPOINT: '',
+        // Empty in AWS, and never read there: under SAM local, whose start-api runs no JWT authorizer, env.json sets
+        // the issuer the function then checks tokens against itself.
+        [SAM_LOCAL_AUTHORIZER_SETTING]: '',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
         ...(settings.traceDynamoDbCalls
@@ -135,6 +139,26 @@ export class ChatConfigApi extends Construct {
         OWNER_ATTRIBUTE: settings.ownerAttribute,
       },
       bundling: CHAT_CONFIG_BUNDLING,
+    });
+    // The stand-in for the routes' authorizer runs under SAM local only: the deployed function never has its switch,
+    // nor an issuer to trust besides the authorizer's.
+    this.node.addValidation({
+      validate: () => {
+        const fn = this.function.node.defaultChild as CfnFunction;
+        const variables: Record<string, unknown> = Stack.of(this).resolve(fn.environment)?.variables ?? {};
+        return [
+          ...('AWS_SAM_LOCAL' in variables
+            ? [
+                'The function must not have AWS_SAM_LOCAL: SAM CLI sets it in its containers, and Lambda never does',
+              ]
+            : []),
+          ...(variables[SAM_LOCAL_AUTHORIZER_SETTING] !== ''
+            ? [
+                `The function's ${SAM_LOCAL_AUTHORIZER_SETTING} must be empty: only env.json sets it, for SAM local`,
+              ]
+            : []),
+        ];
+      },
     });
     this.table.grant(this.function, ...CHAT_CONFIG_TABLE_ACTIONS);
     this.idempotencyTable.grantRecords(this.function);

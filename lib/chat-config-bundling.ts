@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SAM_LOCAL_AUTHORIZER_FILE } from '../functions/chat-config/sam-local';
+
+/** The stand-in for API Gateway's JWT authorizer that the function loads under SAM local, and only there. */
+const SAM_LOCAL_AUTHORIZER_ENTRY = 'functions/api-gateway/sam-local-authorizer.ts';
 
 /**
  * How the function's code is bundled: one minified ES module with the AWS SDK inside. `npm run bench` builds its
@@ -28,4 +32,24 @@ export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
   },
   banner:
     "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  // The stand-in, bundled into a file of its own beside the entry: the entry's bundle holds none of it, so that in AWS
+  // none of it is read or evaluated. (CDK runs these in the project's root, with the esbuild it bundles with.)
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      [
+        `"${inputDir}/node_modules/.bin/esbuild"`,
+        `"${inputDir}/${SAM_LOCAL_AUTHORIZER_ENTRY}"`,
+        '--bundle',
+        '--platform=node',
+        '--format=esm',
+        '--target=node24',
+        '--main-fields=module,main',
+        '--minify',
+        '--log-level=warning',
+        `--outfile="${outputDir}/${SAM_LOCAL_AUTHORIZER_FILE}"`,
+      ].join(' '),
+    ],
+  },
 };

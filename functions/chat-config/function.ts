@@ -10,6 +10,7 @@ import { type ChatConfigHandlerDependencies, createChatConfigHandler } from './c
 import { idempotencyRecordsOn } from './idempotent-writes';
 import { SERVICE_NAME } from './metrics';
 import { RequestLog } from './request-log';
+import { isSamLocal, loadSamLocalAuthorizer, withSamLocalAuthorizer } from './sam-local';
 
 // Read once at init: a misconfigured function fails its cold start with the variable's name, not its first request.
 // (Powertools' getter trims, and an empty name is as missing as an absent one.)
@@ -65,7 +66,7 @@ export interface Tracing {
 /**
  * The Lambda handler for `GET`/`POST`/`PUT`/`PATCH /api/chat-sessions/{sessionId}/config`, built once per cold start
  * on the environment read above, traced as `tracing` says (the default entry passes nothing: no tracing library in its
- * bundle).
+ * bundle), and under SAM local behind the stand-in for the routes' authorizer (see sam-local.ts).
  */
 export const chatConfigHandler = (tracing?: Tracing) => {
   const clientOptions: DynamoDbClientOptions = { endpoint, instrument: tracing?.instrument };
@@ -76,7 +77,7 @@ export const chatConfigHandler = (tracing?: Tracing) => {
       onCall: log.storeCall,
     }),
   );
-  return createChatConfigHandler({
+  const handler = createChatConfigHandler({
     store,
     log,
     outermost: tracing?.outermost,
@@ -84,4 +85,6 @@ export const chatConfigHandler = (tracing?: Tracing) => {
     requireIdempotencyKey,
     idempotencyRecords: idempotencyRecordsOn(idempotencyTableName, clientOptions),
   });
+  // Decided once, at init: in Lambda the handler is the one above, with nothing in front of it.
+  return isSamLocal() ? withSamLocalAuthorizer(handler, loadSamLocalAuthorizer) : handler;
 };

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { CURL_REPORTING_STATUS, expectedStatuses, shellBlocks } from '../helpers/doc-blocks';
 import { printFigure } from '../helpers/figures';
 import { listeningUrl, PATH_WITHOUT_JAVA, useNpmStart } from '../helpers/npm-start';
 
@@ -21,38 +22,11 @@ const DOCS = [
   ...readdirSync('docs').flatMap((file) => (file.endsWith('.md') ? [`docs/${file}`] : [])),
 ];
 
-interface ShellBlock {
-  readonly file: string;
-  readonly line: number;
-  readonly code: string;
-}
-
-const shellBlocks = (file: string): ShellBlock[] => {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => ({
-    file,
-    line: text.slice(0, match.index).split('\n').length,
-    code: match[1] ?? '',
-  }));
-};
-
 const blocks = DOCS.flatMap(shellBlocks);
 /** The blocks a reader runs against `npm start`: those that send a request to it. */
 const localBlocks = blocks.filter(
   ({ code }) => code.includes(DOCUMENTED_URL) && /(^|[\s($])curl /m.test(code),
 );
-
-/** Each command of a block, continuation lines joined. */
-const commandsOf = (code: string): string[] => code.replaceAll('\\\n', ' ').split('\n');
-
-/** The status each `curl` of a block says it answers: the first three digits of its comment. */
-const expectedStatuses = (code: string): (string | undefined)[] =>
-  commandsOf(code)
-    .filter((command) => /(^|[\s($])curl /.test(command))
-    .map((command) => /.*\s#\s*(\d{3})\b/.exec(command)?.[1]);
-
-// Every curl reports the status it got on stderr, leaving its output to the block's pipes as a reader sees it.
-const CURL_REPORTING_STATUS = `curl() { command curl "$@" -w '%{stderr}@@status %{http_code}\\n'; }`;
 
 // One npm start for the whole file: the blocks run against it in the docs' order, as a reader would.
 const { LOCAL_ISSUER_KEY_FILE, startOnTestEndpoint } = useNpmStart({ stopAfter: 'file' });

@@ -5,6 +5,7 @@ import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SAM_LOCAL_AUTHORIZER_SETTING } from '../../functions/chat-config/sam-local';
 import { CHAT_CONFIG_TABLE_ACTIONS, ChatConfigApi, type ChatConfigApiProps } from '../../lib/chat-config-api';
 import { CHAT_CONFIG_CORS } from '../../lib/cors-policy';
 import { IDEMPOTENCY_TABLE_ACTIONS } from '../../lib/idempotency-table';
@@ -101,6 +102,25 @@ describe('ChatConfigApi function', () => {
     // Source maps are read when an error is logged, not parsed at every cold start.
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(fn?.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
+  });
+
+  it('never has AWS_SAM_LOCAL and keeps the SAM local issuer empty: setting either fails the synth', () => {
+    // GIVEN the default function
+    const [fn] = Object.values(defaults.template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('AWS_SAM_LOCAL');
+    expect(fn?.Properties.Environment.Variables[SAM_LOCAL_AUTHORIZER_SETTING]).toBe('');
+
+    for (const [name, refusal] of [
+      ['AWS_SAM_LOCAL', /must not have AWS_SAM_LOCAL: SAM CLI sets it/],
+      [SAM_LOCAL_AUTHORIZER_SETTING, /SAM_LOCAL_JWT_AUTHORIZER must be empty: only env.json sets it/],
+    ] as const) {
+      // WHEN an operator sets it on the function
+      const stack = new Stack(createTestApp(), 'Test');
+      new ChatConfigApi(stack, 'ChatConfig').function.addEnvironment(name, 'true');
+
+      // THEN
+      expect(() => templateOf(stack)).toThrow(refusal);
+    }
   });
 
   it('requires If-Match on writes when requireIfMatch is set', () => {

@@ -2,16 +2,13 @@
  * What ships and what sam local runs: `npm run synth`'s cdk.out, its template's metadata, and the bundled asset
  * itself, executed in a fresh Node.js 24 process against DynamoDB Local with env.json's settings.
  */
-import { execFile, fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { outcomeOf } from '../../functions/chat-config/metrics';
+import { SAM_LOCAL_AUTHORIZER_FILE } from '../../functions/chat-config/sam-local';
 import { IDEMPOTENT_REPLAYED_HEADER } from '../../functions/http/idempotency-key';
 import { NOT_FOUND_FLOOR_MS } from '../../functions/sessions/not-found-floor';
 import { DEMO_SESSION } from '../../local/demo-session';
@@ -19,32 +16,23 @@ import { LOCAL_IDEMPOTENCY_TABLE_NAME, LOCAL_TABLE_NAME } from '../../local/dyna
 import { createIdempotencyTestTable, createTestTable, type TestTable } from '../helpers/dynamodb';
 import { REFUSING_ENDPOINT } from '../helpers/fake-dynamodb';
 import { emfMetricsOf } from '../helpers/logs';
+import {
+  assetDirOf,
+  envJsonFor,
+  envJsonOf,
+  functionProperties,
+  runBundle,
+  STACK,
+  type Synthesized,
+  samFunctionIdOf,
+  synthesize,
+} from '../helpers/shipped-asset';
 
-const run = promisify(execFile);
-
-const STACK = 'ChatConfigApi';
 const EVENTS_DIR = resolve('events');
 const SYSTEM_PROMPT = 'You are a helpful assistant';
 
-interface CfnResource {
-  Type: string;
-  Properties: Record<string, unknown>;
-  Metadata?: Record<string, unknown>;
-}
-
-interface FunctionProperties {
-  Handler: string;
-  Timeout: number;
-  MemorySize: number;
-  Environment: { Variables: Record<string, unknown> };
-}
-
-/** A `npm run synth` output: its folder, and its one function. */
-interface Synthesized {
-  readonly outdir: string;
-  readonly functionResource: CfnResource;
-}
-
+/** Where this file's synths keep the local issuer's key and their env.json. */
+const issuerDir = mkdtempSync(join(tmpdir(), 'chat-config-issuer-'));
 let shipped: Synthesized;
 /** With `chat-config:traceDynamoDbCalls`: the entry that runs the X-Ray SDK. */
 let traced: Synthesized;
@@ -53,27 +41,10 @@ let table: TestTable;
 let xrayDaemon: Socket;
 let xrayDocuments: string[] = [];
 
-/** `npm run synth` with `args`, as the docs give it, into a folder of its own. */
-const synthesize = async (args: string[] = []): Promise<Synthesized> => {
-  const outdir = mkdtempSync(join(tmpdir(), 'chat-config-synth-'));
-  // The documented command, as CI runs it: no AWS credentials or region (jest's setup sets local ones: leave them out),
-  // and no CLI telemetry from a test run.
-  const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...shell } = process.env;
-  await run('npm', ['run', 'synth', '--', '--output', outdir, ...args], {
-    // A Docker that cannot start: were local esbuild bundling to fail, CDK's fallback to Docker fails too.
-    env: { ...shell, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DOCKER: '/nonexistent/docker' },
-  });
-  const template: { Resources: Record<string, CfnResource> } = JSON.parse(
-    readFileSync(join(outdir, `${STACK}.template.json`), 'utf8'),
-  );
-  const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(1);
-  return { outdir, functionResource: functions[0] as CfnResource };
-};
-
 beforeAll(async () => {
-  shipped = await synthesize();
-  traced = await synthesize(['-c', 'chat-config:traceDynamoDbCalls=true']);
+  const issuerKeyFile = join(issuerDir, 'signing-key.jwk.json');
+  shipped = await synthesize([], issuerKeyFile);
+  traced = await synthesize(['-c', 'chat-config:traceDynamoDbCalls=true'], issuerKeyFile);
   // The table env.json names, on this run's DynamoDB Local.
   table = await createTestTable(envJson().ChatConfigFunction?.TABLE_NAME);
   xrayDaemon = createSocket('udp4').on('message', (message) => xrayDocuments.push(message.toString()));
@@ -84,33 +55,21 @@ afterAll(async () => {
   xrayDaemon?.close();
   await table?.drop();
   for (const { outdir } of [shipped, traced]) rmSync(outdir, { recursive: true, force: true });
+  rmSync(issuerDir, { recursive: true, force: true });
 });
 
-const fn = (synthesized = shipped) =>
-  synthesized.functionResource.Properties as unknown as FunctionProperties;
-const assetDir = ({ outdir, functionResource } = shipped) =>
-  join(outdir, String(functionResource.Metadata?.['aws:asset:path']));
-
-/** What SAM names a function of a CDK template: the construct id before `/Resource` in `aws:cdk:path`. */
-const samFunctionId = () => String(shipped.functionResource.Metadata?.['aws:cdk:path']).split('/').at(-2);
-
-const envJson = (): Record<string, Record<string, string>> => JSON.parse(readFileSync('env.json', 'utf8'));
-
-/** env.json's settings for the function, its DynamoDB endpoint moved from the container's host to this run's. */
-const envJsonHere = (): Record<string, string> => {
-  const settings = envJson()[samFunctionId() ?? ''] ?? {};
-  const endpoint = new URL(settings.DYNAMODB_ENDPOINT ?? '');
-  endpoint.host = new URL(table.endpoint).host;
-  return { ...settings, DYNAMODB_ENDPOINT: endpoint.origin };
-};
+const fn = (synthesized = shipped) => functionProperties(synthesized);
+const assetDir = (synthesized = shipped) => assetDirOf(synthesized);
+const samFunctionId = () => samFunctionIdOf(shipped);
+const envJson = () => envJsonOf(shipped);
 
 /** The X-Ray segment documents of a daemon's datagrams (each a header line, then the document). */
 const segmentsOf = (datagrams: string[]): Record<string, unknown>[] =>
   datagrams.map((datagram) => JSON.parse(datagram.slice(datagram.indexOf('\n') + 1)));
 
 /**
- * Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment;
- * gives its results, its output, and the trace segments it sent.
+ * Invokes the bundled handler once per event file, in a fresh Node.js process, with the function's environment and
+ * env.json's settings; gives its results, its output, and the trace segments it sent.
  */
 const invokeBundle = async (
   eventFiles: string[],
@@ -118,59 +77,13 @@ const invokeBundle = async (
   synthesized = shipped,
 ) => {
   xrayDocuments = [];
-  const { Environment, Handler, Timeout, MemorySize } = fn(synthesized);
-  const templateLiterals = Object.fromEntries(
-    Object.entries(Environment.Variables).filter(([, v]) => typeof v === 'string'),
-  ) as Record<string, string>;
-  const child = fork(
-    resolve('test/helpers/invoke-bundle.mjs'),
-    [assetDir(synthesized), Handler, String(Timeout), ...eventFiles],
-    {
-      cwd: assetDir(synthesized),
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // What Lambda (or sam local) gives the function: the template's variables, env.json's over them, and its own.
-      env: {
-        ...templateLiterals,
-        ...envJsonHere(),
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_LAMBDA_FUNCTION_NAME: 'chat-config',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MemorySize),
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xrayDaemon.address().port}`,
-        _HANDLER: Handler,
-        LAMBDA_TASK_ROOT: assetDir(synthesized),
-        PATH: process.env.PATH ?? '',
-        ...overrides,
-      },
-    },
-  );
-  let logs = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    logs += chunk.toString();
+  const run = await runBundle(synthesized, eventFiles, {
+    ...envJsonFor(synthesized, table.endpoint),
+    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xrayDaemon.address().port}`,
+    ...overrides,
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    logs += chunk.toString();
-  });
-  const reports: {
-    node: string;
-    results: { eventFile: string; result: APIGatewayProxyStructuredResultV2; ms: number }[];
-  }[] = [];
-  child.on('message', (report) => reports.push(report as (typeof reports)[number]));
-  await once(child, 'exit');
   await datagramsSettled();
-  const [report] = reports;
-  // The runtime nodejs24.x stands for.
-  if (report !== undefined) expect(report.node).toMatch(/^v24\./);
-  return {
-    started: report !== undefined,
-    results: report?.results ?? [],
-    logs,
-    segments: segmentsOf(xrayDocuments),
-  };
+  return { ...run, segments: segmentsOf(xrayDocuments) };
 };
 
 /** Waits until no datagram has come for 100 ms (2 s at most): those the bundle sent have then all been read. */
@@ -200,7 +113,7 @@ const invokeSamples = async (synthesized = shipped) => {
 describe('npm run synth', () => {
   it('writes cdk.out/ChatConfigApi.template.json and the bundled asset, offline and without Docker', () => {
     expect(existsSync(join(shipped.outdir, `${STACK}.template.json`))).toBe(true);
-    expect(readdirSync(assetDir()).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(assetDir()).sort()).toEqual(['index.mjs', 'index.mjs.map', SAM_LOCAL_AUTHORIZER_FILE]);
   });
 
   it('bundles the AWS SDK into the asset: nothing is left for the Lambda runtime to provide', () => {

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { CHAT_CONFIG_PATH } from '../../functions/chat-config/routes';
+import { requestTime } from '../../local/http-api-event';
+
+/** A request as a client sends it to `sam local start-api`. */
+export interface SamStartApiRequest {
+  readonly method: string;
+  readonly sessionId: string;
+  /** Header names as the client writes them. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** The port start-api listens on. @default 3000 */
+  readonly port?: number;
+}
+
+/**
+ * The HTTP API payload 2.0 event SAM CLI's `start-api` sends the function for a request to the chat-config route, as
+ * its `construct_v2_event_http` builds one: header names as Flask gives them (capitalized) plus `X-Forwarded-Proto`
+ * and `X-Forwarded-Port`, the body as a string (empty without one), `stageVariables` null, SAM's fixed account and API
+ * ids and user agent, and no `authorizer` in the request context: SAM CLI runs no JWT authorizer.
+ */
+export const samStartApiEvent = ({
+  method,
+  sessionId,
+  headers = {},
+  body,
+  port = 3000,
+}: SamStartApiRequest) => {
+  const rawPath = CHAT_CONFIG_PATH.replace('{sessionId}', encodeURIComponent(sessionId));
+  const routeKey = `${method} ${CHAT_CONFIG_PATH}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    cookies: [],
+    headers: {
+      Host: `127.0.0.1:${port}`,
+      'User-Agent': 'curl/8.5.0',
+      Accept: '*/*',
+      ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
+      ...headers,
+      'X-Forwarded-Proto': 'http',
+      'X-Forwarded-Port': String(port),
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: '1234567890',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'Custom User Agent String',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      // SAM CLI writes it as API Gateway does.
+      time: requestTime(now),
+      timeEpoch: Math.floor(now.getTime() / 1000),
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+    },
+    body: body ?? '',
+    pathParameters: { sessionId },
+    stageVariables: null,
+    isBase64Encoded: false,
+  };
+};
