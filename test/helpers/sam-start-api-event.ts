@@ -9,32 +9,41 @@ export interface SamStartApiRequest {
   /** Header names as the client writes them. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** The query string, without its `?`. @default '' */
+  readonly query?: string;
   /** The port start-api listens on. @default 3000 */
   readonly port?: number;
 }
 
+// SAM CLI's request context takes its request id and time from default arguments, which Python evaluates once: every
+// event of one start-api process carries the same ones.
+const SAM_PROCESS = { requestId: randomUUID(), startedAt: new Date() };
+
 /**
  * The HTTP API payload 2.0 event SAM CLI's `start-api` sends the function for a request to the chat-config route, as
  * its `construct_v2_event_http` builds one: header names as Flask gives them (capitalized) plus `X-Forwarded-Proto`
- * and `X-Forwarded-Port`, the body as a string (empty without one), `stageVariables` null, SAM's fixed account and API
- * ids and user agent, and no `authorizer` in the request context: SAM CLI runs no JWT authorizer.
+ * and `X-Forwarded-Port`, the path decoded, the cookies from `Cookie`, the body as a string (empty without one),
+ * `stageVariables` null, SAM's fixed account and API ids and user agent, one request id and time per process, and no
+ * `authorizer` in the request context: SAM CLI runs no JWT authorizer.
  */
 export const samStartApiEvent = ({
   method,
   sessionId,
   headers = {},
   body,
+  query = '',
   port = 3000,
 }: SamStartApiRequest) => {
-  const rawPath = CHAT_CONFIG_PATH.replace('{sessionId}', encodeURIComponent(sessionId));
+  const path = CHAT_CONFIG_PATH.replace('{sessionId}', sessionId);
   const routeKey = `${method} ${CHAT_CONFIG_PATH}`;
-  const now = new Date();
+  const parameters = new URLSearchParams(query);
+  const cookie = Object.entries(headers).find(([name]) => name.toLowerCase() === 'cookie')?.[1];
   return {
     version: '2.0',
     routeKey,
-    rawPath,
-    rawQueryString: '',
-    cookies: [],
+    rawPath: path,
+    rawQueryString: query,
+    cookies: cookie === undefined ? [] : cookie.split(/;\s*/),
     headers: {
       Host: `127.0.0.1:${port}`,
       'User-Agent': 'curl/8.5.0',
@@ -49,17 +58,16 @@ export const samStartApiEvent = ({
       apiId: '1234567890',
       http: {
         method,
-        path: rawPath,
+        path,
         protocol: 'HTTP/1.1',
         sourceIp: '127.0.0.1',
         userAgent: 'Custom User Agent String',
       },
-      requestId: randomUUID(),
+      requestId: SAM_PROCESS.requestId,
       routeKey,
       stage: '$default',
-      // SAM CLI writes it as API Gateway does.
-      time: requestTime(now),
-      timeEpoch: Math.floor(now.getTime() / 1000),
+      time: requestTime(SAM_PROCESS.startedAt),
+      timeEpoch: Math.floor(SAM_PROCESS.startedAt.getTime() / 1000),
       domainName: 'localhost',
       domainPrefix: 'localhost',
     },
@@ -67,5 +75,12 @@ export const samStartApiEvent = ({
     pathParameters: { sessionId },
     stageVariables: null,
     isBase64Encoded: false,
+    ...(parameters.size > 0
+      ? {
+          queryStringParameters: Object.fromEntries(
+            [...parameters.keys()].map((key) => [key, parameters.getAll(key).join(',')]),
+          ),
+        }
+      : {}),
   };
 };

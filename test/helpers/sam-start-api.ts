@@ -24,13 +24,13 @@ const bodyOf = async (request: IncomingMessage): Promise<string | undefined> => 
  * What `sam local start-api` does with a request, for the tests that cannot run SAM CLI (it needs Docker): the routes
  * of the template and nothing else, each request turned into the event SAM CLI builds and handed to the bundle in a
  * process of its own (SAM CLI's default: a fresh container per request), with `env` as the container's environment.
- * A bundle that fails answers 502, as SAM CLI does.
+ * A function that fails answers SAM CLI's 500.
  */
 export const startSamStartApi = async (synthesized: Synthesized, env: () => Record<string, string>) => {
   const eventsDir = mkdtempSync(join(tmpdir(), 'chat-config-start-api-'));
   let requests = 0;
   const server = createServer(async (request, response) => {
-    const [path = ''] = (request.url ?? '').split('?');
+    const [path = '', query = ''] = (request.url ?? '').split(/\?(.*)/s);
     const sessionId = ROUTE.exec(path)?.[1];
     const method = request.method ?? 'GET';
     if (sessionId === undefined || !CHAT_CONFIG_METHODS.includes(method)) {
@@ -42,21 +42,22 @@ export const startSamStartApi = async (synthesized: Synthesized, env: () => Reco
     requests += 1;
     const file = join(eventsDir, `request-${requests}.json`);
     const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([name, value]) => [flaskName(name), [value].flat().join(',')]),
+      // Of a repeated header, Flask's mapping keeps the first.
+      Object.entries(request.headersDistinct).map(([name, values]) => [flaskName(name), String(values?.[0])]),
     );
     const port = (server.address() as AddressInfo).port;
     const body = await bodyOf(request);
     writeFileSync(
       file,
       JSON.stringify(
-        samStartApiEvent({ method, sessionId: decodeURIComponent(sessionId), headers, body, port }),
+        samStartApiEvent({ method, sessionId: decodeURIComponent(sessionId), headers, body, query, port }),
       ),
     );
     const { results } = await runBundle(synthesized, [file], env());
     const result = results[0]?.result;
     if (result === undefined) {
       response
-        .writeHead(502, { 'content-type': 'application/json' })
+        .writeHead(500, { 'content-type': 'application/json' })
         .end('{"message":"Internal server error"}');
       return;
     }

@@ -135,20 +135,28 @@ describe('npm run synth, for sam local', () => {
 });
 
 describe('the bundled asset, run as sam local start-api runs it', () => {
-  it('serves a token of the local issuer with the write scope: 200, and the write lands', async () => {
+  it('serves a token of the local issuer with the write scope: 200, and the writes land', async () => {
+    // GIVEN a replace, then a merge patch on it, with one token
+    const token = await issuer.sign({ sub: DEMO_SESSION.ownerId });
+    const patch = samStartApiEvent({
+      method: 'PATCH',
+      sessionId: DEMO_SESSION.sessionId,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ temperature: 0.9 }),
+    });
+
     // WHEN
-    const { results, logs } = await runAsSamLocal([
-      putEvent(`Bearer ${await issuer.sign({ sub: DEMO_SESSION.ownerId })}`),
-    ]);
+    const { results, logs } = await runAsSamLocal([putEvent(`Bearer ${token}`), patch]);
 
     // THEN
-    expect(results[0]?.result.statusCode).toBe(200);
+    expect(results.map(({ result }) => result.statusCode)).toEqual([200, 200]);
     expect(JSON.parse(String(results[0]?.result.body))).toMatchObject({
       message: 'Chat configuration updated successfully',
       config: CONFIG,
     });
-    expect(await storedConfig()).toEqual(CONFIG);
+    expect(await storedConfig()).toEqual({ ...CONFIG, temperature: 0.9 });
     expect(logs).not.toContain(CONFIG.system_prompt);
+    expect(logs).not.toContain(token);
   });
 
   it("refuses a read-only token on a write with API Gateway's 403, and on a read serves it", async () => {
