@@ -5,15 +5,18 @@ import { SAM_LOCAL_AUTHORIZER_FILE } from '../functions/chat-config/sam-local';
 /** The stand-in for API Gateway's JWT authorizer that the function loads under SAM local, and only there. */
 const SAM_LOCAL_AUTHORIZER_ENTRY = 'functions/api-gateway/sam-local-authorizer.ts';
 
+const TARGET = 'node24';
+// The packages' ES builds: smaller than their CommonJS builds, and quicker to load.
+const MAIN_FIELDS = ['module', 'main'];
+
 /**
  * How the function's code is bundled: one minified ES module with the AWS SDK inside. `npm run bench` builds its
  * comparison bundles with these same settings.
  */
 export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
-  target: 'node24',
-  // The packages' ES builds: smaller than their CommonJS builds, and quicker to load.
-  mainFields: ['module', 'main'],
+  target: TARGET,
+  mainFields: MAIN_FIELDS,
   minify: true,
   sourceMap: true,
   // File and line numbers in stack traces, without shipping every dependency's source in the map.
@@ -44,8 +47,8 @@ export const CHAT_CONFIG_BUNDLING: BundlingOptions = {
         '--bundle',
         '--platform=node',
         '--format=esm',
-        '--target=node24',
-        '--main-fields=module,main',
+        `--target=${TARGET}`,
+        `--main-fields=${MAIN_FIELDS.join(',')}`,
         '--minify',
         '--log-level=warning',
         `--outfile="${outputDir}/${SAM_LOCAL_AUTHORIZER_FILE}"`,
