@@ -62,7 +62,13 @@ const assetFile = (outdir: string, resource: CfnResource) =>
 const synthesizeStack = async (outdir: string) => {
   await run('npm', ['run', 'synth', '--', '--output', outdir], {
     cwd: projectFile(''),
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    env: {
+      ...process.env,
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      // The env.json synth writes for sam local, and the local issuer's key, kept out of the checkout.
+      SAM_ENV_VARS_FILE: join(outdir, 'env.json'),
+      LOCAL_ISSUER_KEY_FILE: join(outdir, 'local-issuer-key.json'),
+    },
   });
   const templateFile = readdirSync(outdir).find((file) => file.endsWith('.template.json'));
   const template = JSON.parse(readFileSync(join(outdir, templateFile ?? ''), 'utf8')) as Template;
