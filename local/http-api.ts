@@ -190,12 +190,9 @@ export const createLocalHttpApi = ({
 
       const authorization = await authorizer?.(headers.authorization, route.scopes ?? []);
       if (authorization?.allowed === false) {
-        return answer(
-          authorization.statusCode,
-          authorization.body,
-          { 'content-type': 'application/json', ...authorization.headers },
-          { error: authorization.reason },
-        );
+        return answer(authorization.statusCode, authorization.body, authorization.headers, {
+          error: authorization.reason,
+        });
       }
       caller = authorization?.context.claims.sub;
 

@@ -56,6 +56,7 @@ export type Authorization =
       readonly allowed: false;
       readonly statusCode: 401 | 403;
       readonly body: string;
+      /** The answer's headers: its JSON content type, and `www-authenticate`. */
       readonly headers: Readonly<Record<string, string>>;
       /** Why, in a sentence, as the access log's `authorizerError` would say. */
       readonly reason: string;
@@ -78,6 +79,7 @@ const unauthorized = (description?: string): Authorization => ({
   body: '{"message":"Unauthorized"}',
   reason: `Unauthorized: ${description ?? 'no token'}`,
   headers: {
+    'content-type': 'application/json',
     'www-authenticate':
       description === undefined
         ? 'Bearer'
@@ -91,6 +93,7 @@ const forbidden = (routeScopes: readonly string[]): Authorization => ({
   body: '{"message":"Forbidden"}',
   reason: `Forbidden: the token has none of the scopes ${routeScopes.join(', ')}`,
   headers: {
+    'content-type': 'application/json',
     'www-authenticate': `Bearer scope="${routeScopes.join(' ')}" error="insufficient_scope" error_description="the token does not have any of the scopes ${withoutQuotes(routeScopes.join(', '))}"`,
   },
 });

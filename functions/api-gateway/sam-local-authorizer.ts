@@ -93,7 +93,7 @@ export const createSamLocalAuthorizer = (setting: SamLocalAuthorizerSetting): Sa
           requestId: event.requestContext.requestId,
         }),
       );
-      return { response: { statusCode, headers: { 'content-type': 'application/json', ...headers }, body } };
+      return { response: { statusCode, headers: { ...headers }, body } };
     }
     const { claims, scopes } = decision.context;
     return {
